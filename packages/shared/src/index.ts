@@ -1,0 +1,4 @@
+export * from './limits.js';
+export * from './site.js';
+export * from './event.js';
+export * from './stats.js';
