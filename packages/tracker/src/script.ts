@@ -1,0 +1,35 @@
+/** Script-tag entry (dist/s.js): reads the tag's data attributes, starts each feature, replays queued calls. */
+import type { PAGEVIEW } from '@sightline/shared';
+import { autoPageviews } from './autocapture.js';
+import { trackLinkClicks } from './clicks.js';
+import type { Settings } from './config.js';
+import { trackEngagement } from './engagement.js';
+import { createTrack, type EventOptions } from './track.js';
+
+/** window.sightline: the README's queue stub until this script runs, then the real function. */
+interface SightlineGlobal {
+  (name: string, options?: EventOptions): void;
+  q?: Iterable<unknown>[];
+}
+
+declare global {
+  interface Window {
+    sightline?: SightlineGlobal;
+  }
+}
+
+try {
+  const script = document.currentScript as HTMLScriptElement;
+  const settings: Settings = script.dataset;
+  // data-api, or the origin the script was loaded from
+  const track = createTrack(settings, settings.api || new URL(script.src).origin + '/api/event');
+  const engagementPage = trackEngagement(track);
+  autoPageviews(settings.hash != null, () => engagementPage(track('pageview' satisfies typeof PAGEVIEW)));
+  trackLinkClicks(track, settings);
+
+  const queued = window.sightline?.q ?? [];
+  window.sightline = track;
+  for (const args of queued) (track as (...args: unknown[]) => void)(...args);
+} catch {
+  // never break the host page
+}
