@@ -19,7 +19,8 @@ export function trackEngagement(track: Track): (url: string | undefined) => void
 
   const flush = () => {
     const now = Date.now();
-    if (page && visibleSince) {
+    // Skips empty stretches (a redirect right after load) and a clock set back meanwhile.
+    if (page && visibleSince && now > visibleSince) {
       track('engagement' satisfies typeof ENGAGEMENT, { url: page, engagementMs: Math.min(now - visibleSince, MAX_ENGAGEMENT_MS) });
     }
     visibleSince = document.hidden ? 0 : now;
