@@ -86,7 +86,13 @@ export class TestServer {
     }
     if (request.method === 'POST' && path === '/api/event') {
       const text = await readBody(request);
-      const raw = JSON.parse(text) as Record<string, unknown>;
+      let raw: Record<string, unknown>;
+      try {
+        raw = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        this.problems.push(`not JSON: ${text}`);
+        return { status: 400, type: 'text/plain', body: '' };
+      }
       const parsed = parseEventPayload(raw);
       if (parsed.success) {
         this.captured.push({ raw, event: parsed.data, contentType: request.headers['content-type'] ?? '' });
