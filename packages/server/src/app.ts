@@ -1,0 +1,90 @@
+/**
+ * The composition root: builds the Express app from injected dependencies. Tests pass their
+ * own store, cache and clock and drive the app with supertest, without listening on a port.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { ReadThrough } from './cache/cached.js';
+import type { Cache } from './cache/types.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { healthRoutes } from './http/health-routes.js';
+import { eventRoute, type IngestDeps } from './ingest/event-route.js';
+import { trackRoute } from './ingest/track-route.js';
+import { VisitorIds } from './ingest/visitor-id.js';
+import { WriteBuffer } from './ingest/write-buffer.js';
+import { silentLogger } from './logger.js';
+import { SiteDirectory } from './sites/site-directory.js';
+import { siteRoutes } from './sites/site-routes.js';
+import { seedStatsRoute } from './stats/seed-stats-route.js';
+import { summaryRoute } from './stats/summary-route.js';
+import type { EventStore, StoredEvent } from './store/types.js';
+import { demoRoutes } from './web/demo-page.js';
+import { scriptRoute } from './web/script-route.js';
+
+/** The tracker package's build output, found the same way from src/ and from dist/. */
+export const DEFAULT_SCRIPT_FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../tracker/dist/s.js',
+);
+
+export interface AppDeps {
+  config: Config;
+  store: EventStore;
+  cache: Cache;
+  clock?: Clock;
+  logger?: Logger;
+  /** The group-commit buffer; the caller owns it when it must drain it on shutdown. */
+  writer?: WriteBuffer<StoredEvent>;
+  scriptFile?: string;
+}
+
+export function createWriter(store: EventStore, config: Config): WriteBuffer<StoredEvent> {
+  return new WriteBuffer((events) => store.insertEvents(events), config.groupCommitMaxEvents);
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config, store, cache } = deps;
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? silentLogger;
+  const sites = new SiteDirectory(store, clock);
+  const ingest: IngestDeps = {
+    cache,
+    clock,
+    sites,
+    visitors: new VisitorIds(store, clock),
+    writer: deps.writer ?? createWriter(store, config),
+  };
+  const stats = { reader: store, sites, cached: new ReadThrough(cache), clock };
+
+  const app = express();
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+  const https = config.publicUrl.startsWith('https:');
+  app.use(
+    helmet({
+      // Over plain http (the quickstart, a LAN install) these two would break the page or be ignored.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+      strictTransportSecurity: https,
+      // The demo pages' own referrers let a visitor's path through the site be seen, as on a real site.
+      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    }),
+  );
+
+  app.use(healthRoutes(store, cache));
+  app.use(scriptRoute(deps.scriptFile ?? DEFAULT_SCRIPT_FILE));
+  app.use(eventRoute(ingest));
+  app.use(trackRoute(ingest, config.defaultSite));
+  app.use(summaryRoute(stats));
+  app.use(seedStatsRoute(stats, config.defaultSite));
+  app.use(express.json({ limit: '16kb' }), siteRoutes({ store, sites, clock, config }));
+  if (config.demo) app.use(demoRoutes());
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

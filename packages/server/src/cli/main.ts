@@ -1,0 +1,60 @@
+/**
+ * The operator's command line, run next to the data directory:
+ *   sightline site add example.com [--timezone Europe/Paris]
+ *   sightline site list
+ */
+import { parseArgs } from 'node:util';
+import { CreateSiteRequestSchema } from '@sightline/shared';
+import { ConfigError, loadConfig } from '../config.js';
+import { registerSite, snippet } from '../sites/register-site.js';
+import { createStore } from '../store/index.js';
+import type { EventStore } from '../store/types.js';
+
+const USAGE = `usage:
+  sightline site add <domain> [--timezone <IANA zone>]
+  sightline site list`;
+
+class UsageError extends Error {}
+
+async function addSite(store: EventStore, args: string[], publicUrl: string): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { timezone: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('site add takes exactly one domain');
+  const parsed = CreateSiteRequestSchema.safeParse({ domain: positionals[0], timezone: values.timezone });
+  if (!parsed.success) {
+    throw new UsageError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n'));
+  }
+  const site = await registerSite(store, parsed.data, Date.now());
+  if (site === null) throw new UsageError(`${parsed.data.domain} is already registered`);
+  console.log(`Registered ${site.domain} (time zone ${site.timezone}). Paste this into every page's <head>:\n`);
+  console.log(`  ${snippet(publicUrl, site.domain)}\n`);
+}
+
+async function listSites(store: EventStore): Promise<void> {
+  const sites = await store.listSites();
+  if (sites.length === 0) console.log('No sites yet: sightline site add <domain>');
+  for (const site of sites) console.log(`${site.domain}\t${site.timezone}\t${new Date(site.createdAt).toISOString()}`);
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [group, command, ...rest] = argv;
+  if (group !== 'site' || (command !== 'add' && command !== 'list')) throw new UsageError(USAGE);
+  const config = loadConfig();
+  const store = createStore(config.store);
+  try {
+    if (command === 'add') await addSite(store, rest, config.publicUrl);
+    else await listSites(store);
+  } finally {
+    await store.close();
+  }
+}
+
+run(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) for (const problem of error.problems) console.error(`sightline: ${problem}`);
+  else if (error instanceof UsageError || error instanceof TypeError) console.error(error.message);
+  else console.error('sightline:', error instanceof Error ? error.message : error);
+  process.exit(error instanceof UsageError || error instanceof TypeError ? 2 : 1);
+});

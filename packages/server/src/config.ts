@@ -1,0 +1,103 @@
+/**
+ * Configuration from the environment, validated once at start-up. Every bad setting is
+ * reported on its own line so an operator fixes them all in one go.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { SiteIdSchema } from '@sightline/shared';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** Express accepts a boolean, a hop count or a list of trusted addresses/subnets. */
+const trustProxy = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((value): boolean | number | string => {
+    if (value === 'true' || value === 'false') return value === 'true';
+    if (/^\d+$/.test(value)) return Number(value);
+    return value;
+  });
+
+const EnvSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(8000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  MONGODB_URI: z.string().optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  TRUST_PROXY: trustProxy.default(false),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  DEMO: booleanFlag.optional(),
+  DEFAULT_SITE: SiteIdSchema.optional(),
+  PUBLIC_URL: z.url({ message: 'must be an absolute URL such as https://stats.example.com' }).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GROUP_COMMIT_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000).default(1000),
+});
+
+export interface StoreConfig {
+  kind: 'sqlite';
+  dataDir: string;
+  synchronous: 'FULL' | 'NORMAL';
+}
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  store: StoreConfig;
+  redisUrl: string | undefined;
+  trustProxy: boolean | number | string;
+  adminToken: string | undefined;
+  /** Registers a demo site and serves a demo page at `/`. */
+  demo: boolean;
+  /** The site the seed-compatible POST /track and GET /stats speak for. */
+  defaultSite: string | undefined;
+  /** Where browsers reach this server; used in printed snippets and links. */
+  publicUrl: string;
+  logLevel: string;
+  groupCommitMaxEvents: number;
+}
+
+export const DEMO_SITE = 'localhost';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  if (e.MONGODB_URI !== undefined) {
+    throw new ConfigError(['MONGODB_URI: the MongoDB store is not part of this build; unset it to use the embedded store']);
+  }
+  const production = e.NODE_ENV === 'production';
+  const demo = e.DEMO ?? !production;
+  const port = e.PORT;
+  return {
+    production,
+    port,
+    host: e.HOST,
+    store: { kind: 'sqlite', dataDir: path.resolve(e.DATA_DIR), synchronous: e.SQLITE_SYNCHRONOUS },
+    redisUrl: e.REDIS_URL,
+    trustProxy: e.TRUST_PROXY,
+    adminToken: e.ADMIN_TOKEN,
+    demo,
+    defaultSite: e.DEFAULT_SITE ?? (demo ? DEMO_SITE : undefined),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    groupCommitMaxEvents: e.GROUP_COMMIT_MAX_EVENTS,
+  };
+}

@@ -1,0 +1,40 @@
+/** POST /api/event: the tracker's endpoint. Answers 202 with no body once the event is durable. */
+import { LIMITS, parseEventPayload } from '@sightline/shared';
+import { Router } from 'express';
+import cors from 'cors';
+import { HttpError } from '../http/errors.js';
+import { issuesOf } from '../http/parse.js';
+import { jsonBody } from '../http/json-body.js';
+import type { SiteDirectory } from '../sites/site-directory.js';
+import { recordEvent, type RecordDeps } from './record-event.js';
+import { storeUnavailable } from './store-unavailable.js';
+
+export interface IngestDeps extends RecordDeps {
+  sites: SiteDirectory;
+}
+
+/** Any page on any origin may send events; it never needs to read the (empty) answer or send credentials. */
+export const ingestCors = cors({ origin: '*', methods: ['POST'], maxAge: 86_400 });
+
+export function eventRoute(deps: IngestDeps): Router {
+  const router = Router();
+  router.options('/api/event', ingestCors);
+  router.post('/api/event', ingestCors, ...jsonBody(LIMITS.maxBodyBytes), async (req, res) => {
+    const parsed = parseEventPayload(req.body);
+    if (!parsed.success) throw new HttpError(400, 'invalid event', issuesOf(parsed.error));
+    const payload = parsed.data;
+    if ((await deps.sites.get(payload.site)) === null) {
+      throw new HttpError(404, `unknown site ${payload.site}: register it first (POST /api/sites or pnpm sightline site add)`);
+    }
+    const outcome = await recordEvent(deps, payload, {
+      ip: req.ip ?? '',
+      userAgent: req.get('user-agent') ?? '',
+    }).catch((error: unknown) => {
+      throw storeUnavailable(error);
+    });
+    // Bots are answered like everyone else so they learn nothing; the header says why nothing was kept.
+    if (outcome === 'bot') res.set('X-Sightline-Dropped', 'bot');
+    res.status(202).end();
+  });
+  return router;
+}

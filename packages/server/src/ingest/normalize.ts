@@ -1,0 +1,62 @@
+/** Turns a validated payload into the fields Sightline stores: page, campaign, source and client. */
+import type { EventPayload } from '@sightline/shared';
+import type { StoredEvent } from '../store/types.js';
+import { referral } from './referrer.js';
+import type { Client } from './user-agent.js';
+
+export type NormalizedEvent = Omit<StoredEvent, 'visitorId' | 'sessionId'>;
+
+const UTM_LENGTH_LIMIT = 300;
+
+function utm(params: URLSearchParams, name: string): string | null {
+  const value = params.get(`utm_${name}`)?.trim();
+  return value ? value.slice(0, UTM_LENGTH_LIMIT) : null;
+}
+
+/** Paths are shown to people, so `/%C3%BCber` is stored as `/über`; a malformed escape is kept as sent. */
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Hash routes (`#/settings`) are pages of single-page apps; any other fragment is an anchor. */
+function pagePath(url: URL): string {
+  return decodePath(url.hash.startsWith('#/') ? url.pathname + url.hash : url.pathname);
+}
+
+function stringProps(props: EventPayload['props']): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (props !== undefined) for (const [key, value] of Object.entries(props)) result[key] = String(value);
+  return result;
+}
+
+export function normalizeEvent(payload: EventPayload, client: Client, ts: number): NormalizedEvent {
+  const url = new URL(payload.url);
+  const hostname = url.hostname.toLowerCase();
+  const utmSource = utm(url.searchParams, 'source');
+  const { referrer, source } = referral(payload.referrer, hostname, utmSource);
+  return {
+    site: payload.site,
+    ts,
+    name: payload.name,
+    path: pagePath(url),
+    hostname,
+    referrer,
+    referrerSource: source,
+    utmSource,
+    utmMedium: utm(url.searchParams, 'medium'),
+    utmCampaign: utm(url.searchParams, 'campaign'),
+    utmTerm: utm(url.searchParams, 'term'),
+    utmContent: utm(url.searchParams, 'content'),
+    browser: client.browser,
+    os: client.os,
+    device: client.device,
+    country: null,
+    screenWidth: payload.screen_width ?? null,
+    engagementMs: payload.engagement_ms ?? null,
+    props: stringProps(payload.props),
+  };
+}

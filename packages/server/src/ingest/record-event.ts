@@ -1,0 +1,42 @@
+/**
+ * The ingest pipeline after validation: drop bots, enrich, identify the visitor and the visit,
+ * and hand the event to the group-commit buffer. Resolves once the event is durable.
+ */
+import type { EventPayload } from '@sightline/shared';
+import type { Cache } from '../cache/types.js';
+import type { Clock } from '../clock.js';
+import type { StoredEvent } from '../store/types.js';
+import { normalizeEvent } from './normalize.js';
+import { assignSession } from './sessions.js';
+import { describeClient } from './user-agent.js';
+import type { VisitorIds } from './visitor-id.js';
+import type { WriteBuffer } from './write-buffer.js';
+
+export interface RecordDeps {
+  cache: Cache;
+  clock: Clock;
+  visitors: VisitorIds;
+  writer: WriteBuffer<StoredEvent>;
+}
+
+export interface RequestContext {
+  ip: string;
+  userAgent: string;
+  /** Server-side calls (POST /track) come from the site's own back end, not from a crawler. */
+  trusted?: boolean;
+}
+
+export type RecordOutcome = 'stored' | 'bot';
+
+export async function recordEvent(deps: RecordDeps, payload: EventPayload, context: RequestContext): Promise<RecordOutcome> {
+  const client = describeClient(context.userAgent, payload.screen_width);
+  if (client.bot && !context.trusted) return 'bot';
+  const normalized = normalizeEvent(payload, client, deps.clock.now());
+  const visitorId =
+    payload.user_id !== undefined
+      ? deps.visitors.identified(payload.site, payload.user_id)
+      : await deps.visitors.anonymous(payload.site, context.ip, context.userAgent);
+  const sessionId = await assignSession(deps.cache, payload.site, visitorId);
+  await deps.writer.append({ ...normalized, visitorId, sessionId });
+  return 'stored';
+}

@@ -1,0 +1,93 @@
+/**
+ * The server process: configuration from the environment, the store and cache it names,
+ * the HTTP listener, and a graceful shutdown that commits every acknowledged event.
+ */
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { createApp, createWriter } from './app.js';
+import { createCache } from './cache/index.js';
+import type { Cache } from './cache/types.js';
+import { systemClock } from './clock.js';
+import { ConfigError, DEMO_SITE, loadConfig, type Config } from './config.js';
+import type { WriteBuffer } from './ingest/write-buffer.js';
+import { createLogger } from './logger.js';
+import { registerSite, snippet } from './sites/register-site.js';
+import { createStore } from './store/index.js';
+import type { EventStore, StoredEvent } from './store/types.js';
+
+/** Slow clients may not hold a socket open forever. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** After this long a shutdown stops waiting for open connections. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) console.error(`sightline: ${problem}`);
+    process.exit(1);
+  }
+}
+
+async function ensureDemoSite(store: EventStore): Promise<void> {
+  if ((await store.getSite(DEMO_SITE)) !== null) return;
+  await registerSite(store, { domain: DEMO_SITE, timezone: 'UTC' }, systemClock.now());
+}
+
+function announce(config: Config, cacheKind: string, logger: Logger): void {
+  logger.info(
+    { port: config.port, host: config.host, store: config.store.kind, cache: cacheKind, dataDir: config.store.dataDir },
+    'sightline is listening',
+  );
+  if (!config.demo) return;
+  console.log(`\n  Sightline is running on ${config.publicUrl}`);
+  console.log(`  Demo page:  ${config.publicUrl}/   (click around, then:)`);
+  console.log(`  Stats:      curl '${config.publicUrl}/api/stats?site=${DEMO_SITE}'`);
+  console.log(`  Snippet:    ${snippet(config.publicUrl, 'your-site.com')}\n`);
+}
+
+function onShutdown(server: Server, writer: WriteBuffer<StoredEvent>, store: EventStore, cache: Cache, logger: Logger) {
+  let stopping = false;
+  return async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    clearTimeout(forced);
+    await writer.drain();
+    await store.close();
+    await cache.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  const store = createStore(config.store);
+  const cache = createCache(config.redisUrl, systemClock, logger);
+  if (config.demo) await ensureDemoSite(store);
+
+  const writer = createWriter(store, config);
+  const app = createApp({ config, store, cache, writer, logger });
+  const server = app.listen(config.port, config.host, () => announce(config, cache.kind, logger));
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = REQUEST_TIMEOUT_MS;
+  server.on('error', (error) => {
+    logger.fatal({ err: error }, 'cannot listen');
+    process.exit(1);
+  });
+
+  const shutdown = onShutdown(server, writer, store, cache, logger);
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error('sightline: failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

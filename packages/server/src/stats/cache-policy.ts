@@ -1,0 +1,21 @@
+/**
+ * How long a stats answer may be reused. A range that includes the present keeps changing,
+ * so it is cached for seconds to stay real-time; a closed range in the past never changes.
+ */
+import type { Response } from 'express';
+
+export const LIVE_TTL_MS = 5_000;
+export const CLOSED_TTL_MS = 60 * 60 * 1000;
+
+export function ttlFor(rangeEnd: number, now: number): number {
+  return rangeEnd > now ? LIVE_TTL_MS : CLOSED_TTL_MS;
+}
+
+/** Writes a cached or freshly computed JSON body, saying which it was. */
+export function sendCachedJson(res: Response, body: string, hit: boolean, ttlMs: number): void {
+  res
+    .set('X-Cache', hit ? 'hit' : 'miss')
+    .set('Cache-Control', `private, max-age=${Math.floor(ttlMs / 1000)}`)
+    .type('application/json')
+    .send(body);
+}

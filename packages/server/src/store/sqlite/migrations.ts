@@ -1,0 +1,62 @@
+/**
+ * Schema migrations, applied in order at start-up. `user_version` records how many ran,
+ * so a migration never runs twice and a newer database is refused by an older server.
+ */
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE sites (
+    domain TEXT PRIMARY KEY,
+    timezone TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    hostname TEXT NOT NULL,
+    referrer TEXT,
+    referrer_source TEXT,
+    utm_source TEXT,
+    utm_medium TEXT,
+    utm_campaign TEXT,
+    utm_term TEXT,
+    utm_content TEXT,
+    browser TEXT,
+    os TEXT,
+    device TEXT,
+    country TEXT,
+    screen_width INTEGER,
+    visitor_id INTEGER NOT NULL,
+    session_id INTEGER NOT NULL,
+    engagement_ms INTEGER,
+    props TEXT
+  ) STRICT;
+
+  CREATE INDEX events_site_ts ON events (site, ts);
+
+  CREATE TABLE salts (
+    day TEXT PRIMARY KEY,
+    salt BLOB NOT NULL
+  ) STRICT;
+  `,
+];
+
+export function migrate(db: Database.Database): void {
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  if (applied > MIGRATIONS.length) {
+    throw new Error(
+      `database schema version ${applied} is newer than this server understands (${MIGRATIONS.length}); upgrade the server`,
+    );
+  }
+  for (let version = applied; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The embedded store: one SQLite file in WAL mode. Zero set-up, durable, and fast enough
+ * for a single machine; every statement is prepared once.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { PAGEVIEW } from '@sightline/shared';
+import {
+  StoreError,
+  type AllTimeResult,
+  type EventStore,
+  type PageTotals,
+  type SiteRecord,
+  type StoredEvent,
+  type SummaryRequest,
+  type SummaryResult,
+} from '../types.js';
+import { migrate } from './migrations.js';
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:' for a throwaway database. */
+  file: string;
+  /**
+   * FULL syncs the WAL on every commit (survives power loss); NORMAL only on checkpoints
+   * (survives a process crash, which is what a 202 must outlive on a journaling file system).
+   */
+  synchronous: 'FULL' | 'NORMAL';
+}
+
+interface SiteRow {
+  domain: string;
+  timezone: string;
+  created_at: number;
+}
+
+const toSite = (row: SiteRow): SiteRecord => ({ domain: row.domain, timezone: row.timezone, createdAt: row.created_at });
+
+export function openSqliteStore(options: SqliteStoreOptions): EventStore {
+  if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true });
+  const db = new Database(options.file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous}`);
+  // A second process (the CLI) may hold the write lock for a moment; wait rather than fail.
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return new SqliteStore(db);
+}
+
+class SqliteStore implements EventStore {
+  private readonly insertEvent;
+  private readonly insertBatch;
+  private readonly selectCount;
+  private readonly selectSite;
+  private readonly selectSites;
+  private readonly insertSite;
+  private readonly insertSalt;
+  private readonly selectSalt;
+  private readonly deleteOldSalts;
+  private readonly selectTotals;
+  private readonly selectTopPages;
+  private readonly selectAllTimeTotals;
+  private readonly selectAllTimePages;
+
+  constructor(private readonly db: Database.Database) {
+    this.insertEvent = db.prepare(`
+      INSERT INTO events (site, ts, name, path, hostname, referrer, referrer_source,
+        utm_source, utm_medium, utm_campaign, utm_term, utm_content,
+        browser, os, device, country, screen_width, visitor_id, session_id, engagement_ms, props)
+      VALUES (@site, @ts, @name, @path, @hostname, @referrer, @referrerSource,
+        @utmSource, @utmMedium, @utmCampaign, @utmTerm, @utmContent,
+        @browser, @os, @device, @country, @screenWidth, @visitorId, @sessionId, @engagementMs, @propsJson)`);
+    this.insertBatch = db.transaction((events: readonly StoredEvent[]) => {
+      for (const event of events) {
+        const propsJson = Object.keys(event.props).length > 0 ? JSON.stringify(event.props) : null;
+        this.insertEvent.run({ ...event, propsJson });
+      }
+    });
+    this.selectCount = db.prepare('SELECT COUNT(*) AS n FROM events WHERE site = ?').pluck();
+    this.selectSite = db.prepare<[string], SiteRow>('SELECT domain, timezone, created_at FROM sites WHERE domain = ?');
+    this.selectSites = db.prepare<[], SiteRow>('SELECT domain, timezone, created_at FROM sites ORDER BY domain');
+    this.insertSite = db.prepare(
+      'INSERT INTO sites (domain, timezone, created_at) VALUES (@domain, @timezone, @createdAt) ON CONFLICT DO NOTHING',
+    );
+    this.insertSalt = db.prepare('INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    this.selectSalt = db.prepare<[string], Buffer>('SELECT salt FROM salts WHERE day = ?').pluck();
+    this.deleteOldSalts = db.prepare('DELETE FROM salts WHERE day < ?');
+    this.selectTotals = db.prepare<[string, number, number], { pageviews: number; visitors: number }>(`
+      SELECT COALESCE(SUM(name = '${PAGEVIEW}'), 0) AS pageviews, COUNT(DISTINCT visitor_id) AS visitors
+      FROM events WHERE site = ? AND ts >= ? AND ts < ?`);
+    this.selectTopPages = db.prepare<[string, number, number, number], PageTotals>(`
+      SELECT path AS page, COUNT(*) AS pageviews, COUNT(DISTINCT visitor_id) AS visitors
+      FROM events WHERE site = ? AND name = '${PAGEVIEW}' AND ts >= ? AND ts < ?
+      GROUP BY path ORDER BY visitors DESC, pageviews DESC, path LIMIT ?`);
+    this.selectAllTimeTotals = db.prepare<[string], { pageviews: number; visitors: number }>(`
+      SELECT COALESCE(SUM(name = '${PAGEVIEW}'), 0) AS pageviews, COUNT(DISTINCT visitor_id) AS visitors
+      FROM events WHERE site = ?`);
+    this.selectAllTimePages = db.prepare<[string], PageTotals>(`
+      SELECT path AS page, COUNT(*) AS pageviews, COUNT(DISTINCT visitor_id) AS visitors
+      FROM events WHERE site = ? AND name = '${PAGEVIEW}'
+      GROUP BY path ORDER BY pageviews DESC, path`);
+  }
+
+  private run<T>(method: string, work: () => T): Promise<T> {
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(new StoreError('sqlite', method, error));
+    }
+  }
+
+  insertEvents(events: readonly StoredEvent[]): Promise<void> {
+    return this.run('insertEvents', () => this.insertBatch(events));
+  }
+
+  countEvents(site: string): Promise<number> {
+    return this.run('countEvents', () => this.selectCount.get(site) as number);
+  }
+
+  createSite(site: SiteRecord): Promise<SiteRecord | null> {
+    return this.run('createSite', () => (this.insertSite.run(site).changes === 1 ? site : null));
+  }
+
+  getSite(domain: string): Promise<SiteRecord | null> {
+    return this.run('getSite', () => {
+      const row = this.selectSite.get(domain);
+      return row ? toSite(row) : null;
+    });
+  }
+
+  listSites(): Promise<SiteRecord[]> {
+    return this.run('listSites', () => this.selectSites.all().map(toSite));
+  }
+
+  daySalt(day: string, candidate: Buffer): Promise<Buffer> {
+    return this.run('daySalt', () =>
+      this.db.transaction(() => {
+        this.insertSalt.run(day, candidate);
+        this.deleteOldSalts.run(day);
+        return this.selectSalt.get(day) as Buffer;
+      })(),
+    );
+  }
+
+  summary(request: SummaryRequest): Promise<SummaryResult> {
+    return this.run('summary', () => {
+      const totals = this.selectTotals.get(request.site, request.from, request.to)!;
+      const topPages = this.selectTopPages.all(request.site, request.from, request.to, request.limit);
+      return { pageviews: totals.pageviews, visitors: totals.visitors, topPages };
+    });
+  }
+
+  allTime(site: string): Promise<AllTimeResult> {
+    return this.run('allTime', () => {
+      const totals = this.selectAllTimeTotals.get(site)!;
+      return { pageviews: totals.pageviews, visitors: totals.visitors, pages: this.selectAllTimePages.all(site) };
+    });
+  }
+
+  ping(): Promise<void> {
+    return this.run('ping', () => {
+      this.db.prepare('SELECT 1').get();
+    });
+  }
+
+  close(): Promise<void> {
+    return this.run('close', () => {
+      if (this.db.open) this.db.close();
+    });
+  }
+}
