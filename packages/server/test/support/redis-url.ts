@@ -1,0 +1,25 @@
+/**
+ * Tests that need Redis read REDIS_URL. Locally a missing Redis skips them with a note;
+ * under CI=true it fails the run, so a broken environment cannot pass as green.
+ */
+import { createClient } from 'redis';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export async function redisAvailable(url: string = REDIS_URL): Promise<boolean> {
+  const client = createClient({ url, socket: { connectTimeout: 1000, reconnectStrategy: false } });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+    return true;
+  } catch (error) {
+    if (process.env.CI === 'true') {
+      throw new Error(`CI=true but Redis at ${url} is unreachable: ${(error as Error).message}`);
+    }
+    console.warn(`skipped: Redis at ${url} is unreachable (set REDIS_URL)`);
+    return false;
+  } finally {
+    if (client.isOpen) await client.quit();
+  }
+}

@@ -1,0 +1,66 @@
+/** A real app on a real SQLite file in a fresh temp dir, with a clock the test controls. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Express } from 'express';
+import { createApp, createWriter } from '../../src/app.js';
+import { MemoryCache } from '../../src/cache/memory-cache.js';
+import type { Cache } from '../../src/cache/types.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { registerSite } from '../../src/sites/register-site.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { EventStore } from '../../src/store/types.js';
+import { ManualClock } from './manual-clock.js';
+
+export const BROWSER_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface TestApp {
+  app: Express;
+  store: EventStore;
+  cache: Cache;
+  clock: ManualClock;
+  config: Config;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string | undefined>;
+  cache?: (clock: ManualClock) => Cache;
+  sites?: string[];
+  now?: string;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sightline-test-'));
+  const config = loadConfig({ DATA_DIR: dataDir, ADMIN_TOKEN, DEMO: 'false', DEFAULT_SITE: 'example.com', ...options.env });
+  const clock = new ManualClock(options.now ?? '2026-11-28T12:00:00Z');
+  const store = openSqliteStore({ file: path.join(dataDir, 'sightline.db'), synchronous: 'NORMAL' });
+  const cache = options.cache?.(clock) ?? new MemoryCache(clock);
+  for (const domain of options.sites ?? ['example.com']) {
+    await registerSite(store, { domain, timezone: 'UTC' }, clock.now());
+  }
+  const writer = createWriter(store, config);
+  const app = createApp({ config, store, cache, clock, writer });
+  return {
+    app,
+    store,
+    cache,
+    clock,
+    config,
+    dataDir,
+    async close() {
+      await writer.drain();
+      await store.close();
+      await cache.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A pageview as the tracker would send it, with overrides. */
+export function pageview(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { site: 'example.com', url: 'https://example.com/', referrer: null, screen_width: 1440, ...overrides };
+}
