@@ -32,6 +32,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
+  REDIS_PREFIX: z.string().min(1).max(100).default('sightline:'),
   TRUST_PROXY: trustProxy.default(false),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DEMO: booleanFlag.optional(),
@@ -53,6 +54,7 @@ export interface Config {
   host: string;
   store: StoreConfig;
   redisUrl: string | undefined;
+  redisPrefix: string;
   trustProxy: boolean | number | string;
   adminToken: string | undefined;
   /** Registers a demo site and serves a demo page at `/`. */
@@ -92,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     store: { kind: 'sqlite', dataDir: path.resolve(e.DATA_DIR), synchronous: e.SQLITE_SYNCHRONOUS },
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     trustProxy: e.TRUST_PROXY,
     adminToken: e.ADMIN_TOKEN,
     demo,

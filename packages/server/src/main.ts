@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
   const store = createStore(config.store);
-  const cache = createCache(config.redisUrl, systemClock, logger);
+  const cache = createCache(config, systemClock, logger);
   if (config.demo) await ensureDemoSite(store);
 
   const writer = createWriter(store, config);

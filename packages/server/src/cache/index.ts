@@ -6,9 +6,15 @@ import { RedisCache } from './redis-cache.js';
 import { ResilientCache } from './resilient-cache.js';
 import type { Cache } from './types.js';
 
-export function createCache(redisUrl: string | undefined, clock: Clock, logger: Logger): Cache {
+export interface CacheConfig {
+  redisUrl: string | undefined;
+  /** Every key starts with it, so several installs (or test runs) can share one Redis. */
+  redisPrefix: string;
+}
+
+export function createCache({ redisUrl, redisPrefix }: CacheConfig, clock: Clock, logger: Logger): Cache {
   if (redisUrl === undefined) return new MemoryCache(clock);
   // The client reports every failed reconnect; the resilient wrapper logs the outage once instead.
-  const redis = RedisCache.connect(redisUrl, (error) => logger.debug({ reason: error.message }, 'redis client error'));
+  const redis = RedisCache.connect(redisUrl, redisPrefix, (error) => logger.debug({ reason: error.message }, 'redis client error'));
   return new ResilientCache(redis, new MemoryCache(clock), logger);
 }

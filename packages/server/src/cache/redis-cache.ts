@@ -7,7 +7,6 @@ import type { Cache } from './types.js';
 
 /** A healthy Redis on the same network answers in well under a millisecond. */
 const COMMAND_TIMEOUT_MS = 250;
-const KEY_PREFIX = 'sightline:';
 
 function newClient(url: string) {
   return createClient({
@@ -33,17 +32,20 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
 export class RedisCache implements Cache {
   readonly kind = 'redis';
 
-  private constructor(private readonly client: Client) {}
+  private constructor(
+    private readonly client: Client,
+    private readonly prefix: string,
+  ) {}
 
   /**
    * Starts connecting and returns at once: the server must come up even when Redis is down,
    * and the client keeps reconnecting in the background.
    */
-  static connect(url: string, onError: (error: Error) => void): RedisCache {
+  static connect(url: string, keyPrefix: string, onError: (error: Error) => void): RedisCache {
     const client = newClient(url);
     client.on('error', onError);
     client.connect().catch(onError);
-    return new RedisCache(client);
+    return new RedisCache(client, keyPrefix);
   }
 
   private ready(): void {
@@ -52,17 +54,17 @@ export class RedisCache implements Cache {
 
   async get(key: string): Promise<string | null> {
     this.ready();
-    return withTimeout(this.client.get(KEY_PREFIX + key), 'GET');
+    return withTimeout(this.client.get(this.prefix + key), 'GET');
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     this.ready();
-    await withTimeout(this.client.set(KEY_PREFIX + key, value, { expiration: { type: 'PX', value: ttlMs } }), 'SET');
+    await withTimeout(this.client.set(this.prefix + key, value, { expiration: { type: 'PX', value: ttlMs } }), 'SET');
   }
 
   async touchSession(key: string, candidate: number, ttlMs: number): Promise<number> {
     this.ready();
-    const fullKey = KEY_PREFIX + key;
+    const fullKey = this.prefix + key;
     // SET NX GET stores the candidate only when no session exists and returns the one that does;
     // PEXPIRE then slides the 30-minute window either way. MULTI keeps the pair atomic.
     const [previous] = await withTimeout(

@@ -37,7 +37,7 @@ export class WriteBuffer<T> {
     });
   }
 
-  /** Items waiting for a commit, including the batch being committed now. */
+  /** Items waiting for the next commit (the batch being committed now is not counted). */
   get depth(): number {
     return this.pending.length;
   }

@@ -1,0 +1,45 @@
+import { ConfigError, loadConfig } from './config.js';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('starts on the embedded store with the demo site by default', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8000,
+      host: '0.0.0.0',
+      demo: true,
+      defaultSite: 'localhost',
+      redisUrl: undefined,
+      publicUrl: 'http://localhost:8000',
+      store: { kind: 'sqlite', synchronous: 'FULL' },
+    });
+  });
+
+  it('turns the demo off in production', () => {
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ demo: false, defaultSite: undefined });
+  });
+
+  it('reads a proxy setting as express understands it', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+
+  it('reports every bad setting on its own line, naming it', () => {
+    const lines = problems({ PORT: 'eighty', REDIS_URL: 'localhost:6379', ADMIN_TOKEN: 'short', DEMO: 'maybe' });
+    expect(lines).toHaveLength(4);
+    expect(lines.find((line) => line.startsWith('PORT:'))).toBeDefined();
+    expect(lines.find((line) => line.startsWith('REDIS_URL:'))).toMatch(/redis:\/\//);
+    expect(lines.find((line) => line.startsWith('ADMIN_TOKEN:'))).toMatch(/16/);
+    expect(lines.find((line) => line.startsWith('DEMO:'))).toMatch(/true or false/);
+  });
+});

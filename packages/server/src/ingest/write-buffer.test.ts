@@ -1,0 +1,67 @@
+import { ShuttingDownError, WriteBuffer } from './write-buffer.js';
+
+function deferred() {
+  let release!: () => void;
+  const promise = new Promise<void>((resolve) => (release = resolve));
+  return { promise, release };
+}
+
+describe('WriteBuffer (group commit)', () => {
+  it('commits a lone item on the next turn, without waiting for a timer', async () => {
+    const batches: number[][] = [];
+    const buffer = new WriteBuffer<number>(async (items) => void batches.push([...items]), 100);
+    await buffer.append(1);
+    expect(batches).toEqual([[1]]);
+  });
+
+  it('groups items that arrive while a commit is in flight into the next batch', async () => {
+    const batches: number[][] = [];
+    const gate = deferred();
+    const buffer = new WriteBuffer<number>(async (items) => {
+      batches.push([...items]);
+      if (batches.length === 1) await gate.promise;
+    }, 100);
+    const first = buffer.append(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = [2, 3, 4].map((n) => buffer.append(n));
+    expect(buffer.depth).toBe(3);
+    gate.release();
+    await Promise.all([first, ...rest]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('never commits more than the batch limit at once', async () => {
+    const sizes: number[] = [];
+    const buffer = new WriteBuffer<number>(async (items) => void sizes.push(items.length), 3);
+    await Promise.all(Array.from({ length: 7 }, (_, i) => buffer.append(i)));
+    expect(sizes).toEqual([3, 3, 1]);
+  });
+
+  it('rejects every item of a failed batch, and only those', async () => {
+    let calls = 0;
+    const buffer = new WriteBuffer<number>(async () => {
+      calls++;
+      if (calls === 1) throw new Error('disk full');
+    }, 100);
+    const failed = [buffer.append(1), buffer.append(2)];
+    await expect(failed[0]).rejects.toThrow('disk full');
+    await expect(failed[1]).rejects.toThrow('disk full');
+    await expect(buffer.append(3)).resolves.toBeUndefined();
+  });
+
+  it('drains what it accepted and then refuses new items', async () => {
+    const committed: number[] = [];
+    const gate = deferred();
+    const buffer = new WriteBuffer<number>(async (items) => {
+      await gate.promise;
+      committed.push(...items);
+    }, 100);
+    const accepted = [buffer.append(1), buffer.append(2)];
+    const drained = buffer.drain();
+    await expect(buffer.append(3)).rejects.toBeInstanceOf(ShuttingDownError);
+    gate.release();
+    await drained;
+    await Promise.all(accepted);
+    expect(committed).toEqual([1, 2]);
+  });
+});

@@ -1,0 +1,122 @@
+/** The built server and CLI as an operator runs them: real processes, real signals. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { sparePort } from './support/redis-server.js';
+import { BROWSER_UA } from './support/test-app.js';
+
+const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');
+const MAIN = path.join(dist, 'main.js');
+const CLI = path.join(dist, 'cli/main.js');
+
+let dataDir: string;
+
+beforeAll(() => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (pnpm build)`);
+});
+
+beforeEach(() => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'sightline-process-'));
+});
+
+afterEach(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function env(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const { REDIS_URL: _ignored, ...rest } = process.env;
+  return { ...rest, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extra };
+}
+
+async function waitForHealth(base: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the server did not come up');
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+describe('the server process', () => {
+  it('refuses to start on bad settings, one line per problem', () => {
+    const result = spawnSync(process.execPath, [MAIN], {
+      env: env({ PORT: 'eighty', REDIS_URL: 'localhost:6379' }),
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^sightline: PORT: /);
+    expect(lines[1]).toMatch(/^sightline: REDIS_URL: must be a redis:\/\//);
+  });
+
+  it('answers every accepted event before it exits on SIGTERM, and releases the port', async () => {
+    const port = await sparePort();
+    const base = `http://127.0.0.1:${port}`;
+    const server = spawn(process.execPath, [MAIN], { env: env({ PORT: String(port), HOST: '127.0.0.1' }), stdio: 'ignore' });
+    const exit = exited(server);
+    await waitForHealth(base);
+
+    const send = (i: number) =>
+      fetch(`${base}/api/event`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain', 'User-Agent': BROWSER_UA },
+        body: JSON.stringify({ site: 'localhost', url: `http://localhost/p/${i}` }),
+      }).then(
+        (response) => response.status,
+        () => 'refused' as const,
+      );
+    const settled = await Promise.all(Array.from({ length: 20 }, (_, i) => send(i)));
+    expect(settled).toEqual(Array(20).fill(202));
+    const inFlight = Array.from({ length: 180 }, (_, i) => send(20 + i));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    server.kill('SIGTERM');
+    const statuses = [...settled, ...(await Promise.all(inFlight))];
+    expect(await exit).toBe(0);
+
+    expect(statuses.every((status) => status === 202 || status === 503 || status === 'refused')).toBe(true);
+    const acknowledged = statuses.filter((status) => status === 202).length;
+    const store = openSqliteStore({ file: path.join(dataDir, 'sightline.db'), synchronous: 'FULL' });
+    try {
+      expect(await store.countEvents('localhost')).toBe(acknowledged);
+    } finally {
+      await store.close();
+    }
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('the CLI', () => {
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [CLI, ...args], { env: env({}), encoding: 'utf8', timeout: 20_000 });
+
+  it('adds a site once, prints the snippet, and lists it', () => {
+    const added = cli('site', 'add', 'shop.example.org', '--timezone', 'Europe/Paris');
+    expect(added.status).toBe(0);
+    expect(added.stdout).toContain('<script defer data-site="shop.example.org" src="http://localhost:8000/s.js"></script>');
+    const again = cli('site', 'add', 'shop.example.org');
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/already registered/);
+    const listed = cli('site', 'list');
+    expect(listed.stdout).toMatch(/^shop\.example\.org\tEurope\/Paris\t/m);
+  });
+
+  it('explains its usage and rejects a bad domain or time zone', () => {
+    expect(cli('nonsense').status).toBe(2);
+    expect(cli('site', 'add', 'https://x.org/').status).toBe(2);
+    const zone = cli('site', 'add', 'x.org', '--timezone', 'Mars/Base');
+    expect(zone.status).toBe(2);
+    expect(zone.stderr).toMatch(/timezone/);
+  });
+});

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { RedisCache } from '../src/cache/redis-cache.js';
+import { redisAvailable, REDIS_URL } from './support/redis-url.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+const describeWithRedis = (await redisAvailable()) ? describe : describe.skip;
+
+async function connected(prefix: string): Promise<RedisCache> {
+  const cache = RedisCache.connect(REDIS_URL, prefix, () => undefined);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      await cache.ping();
+      return cache;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  throw new Error('Redis did not become ready');
+}
+
+describeWithRedis('the Redis cache', () => {
+  let prefix: string;
+  let cache: RedisCache;
+
+  beforeEach(async () => {
+    prefix = `sightline-test:${randomUUID()}:`;
+    cache = await connected(prefix);
+  });
+
+  afterEach(async () => {
+    await cache.close();
+  });
+
+  it('stores values with an expiry', async () => {
+    await cache.set('k', 'v', 60_000);
+    expect(await cache.get('k')).toBe('v');
+    await cache.set('short', 'v', 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await cache.get('short')).toBeNull();
+  });
+
+  it('keeps one session per key across instances and only starts one when none exists', async () => {
+    const other = await connected(prefix);
+    try {
+      expect(await cache.touchSession('session:a', 111, 60_000)).toBe(111);
+      expect(await other.touchSession('session:a', 222, 60_000)).toBe(111);
+      expect(await other.touchSession('session:b', 333, 60_000)).toBe(333);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('serves the app: stats cached in Redis, shared by a second instance', async () => {
+    const firstCache = await connected(prefix);
+    const first: TestApp = await createTestApp({ cache: () => firstCache });
+    const secondCache = await connected(prefix);
+    const second: TestApp = await createTestApp({ cache: () => secondCache });
+    try {
+      await request(first.app).post('/track').send({ page_id: 'home' }).expect(202);
+      const miss = await request(first.app).get('/api/stats').query({ site: 'example.com' });
+      expect(miss.status).toBe(200);
+      expect(miss.headers['x-cache']).toBe('miss');
+      expect(miss.body.pageviews).toBe(1);
+      const shared = await request(second.app).get('/api/stats').query({ site: 'example.com' });
+      expect(shared.headers['x-cache']).toBe('hit');
+      expect(shared.body).toEqual(miss.body);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+});
