@@ -27,7 +27,15 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
-  MONGODB_URI: z.string().optional(),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL')
+    .optional(),
+  MONGODB_WRITE_CONCERN: z
+    .string()
+    .regex(/^(majority|\d+)$/, 'must be majority or a number of nodes')
+    .transform((value): 'majority' | number => (value === 'majority' ? value : Number(value)))
+    .default('majority'),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -42,11 +50,10 @@ const EnvSchema = z.object({
   GROUP_COMMIT_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000).default(1000),
 });
 
-export interface StoreConfig {
-  kind: 'sqlite';
-  dataDir: string;
-  synchronous: 'FULL' | 'NORMAL';
-}
+export type StoreConfig =
+  | { kind: 'sqlite'; dataDir: string; synchronous: 'FULL' | 'NORMAL' }
+  /** Events are acknowledged only once `writeConcern` nodes (default: a majority) have them. */
+  | { kind: 'mongo'; uri: string; writeConcern: 'majority' | number };
 
 export interface Config {
   production: boolean;
@@ -82,9 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const e = parsed.data;
-  if (e.MONGODB_URI !== undefined) {
-    throw new ConfigError(['MONGODB_URI: the MongoDB store is not part of this build; unset it to use the embedded store']);
-  }
   const production = e.NODE_ENV === 'production';
   const demo = e.DEMO ?? !production;
   const port = e.PORT;
@@ -92,7 +96,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     port,
     host: e.HOST,
-    store: { kind: 'sqlite', dataDir: path.resolve(e.DATA_DIR), synchronous: e.SQLITE_SYNCHRONOUS },
+    store:
+      e.MONGODB_URI !== undefined
+        ? { kind: 'mongo', uri: e.MONGODB_URI, writeConcern: e.MONGODB_WRITE_CONCERN }
+        : { kind: 'sqlite', dataDir: path.resolve(e.DATA_DIR), synchronous: e.SQLITE_SYNCHRONOUS },
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     trustProxy: e.TRUST_PROXY,

@@ -37,7 +37,13 @@ async function ensureDemoSite(store: EventStore): Promise<void> {
 
 function announce(config: Config, cacheKind: string, logger: Logger): void {
   logger.info(
-    { port: config.port, host: config.host, store: config.store.kind, cache: cacheKind, dataDir: config.store.dataDir },
+    {
+      port: config.port,
+      host: config.host,
+      store: config.store.kind,
+      cache: cacheKind,
+      ...(config.store.kind === 'sqlite' ? { dataDir: config.store.dataDir } : {}),
+    },
     'sightline is listening',
   );
   if (!config.demo) return;
@@ -68,7 +74,7 @@ function onShutdown(server: Server, writer: WriteBuffer<StoredEvent>, store: Eve
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
-  const store = createStore(config.store);
+  const store = await createStore(config.store);
   const cache = createCache(config, systemClock, logger);
   if (config.demo) await ensureDemoSite(store);
 

@@ -43,7 +43,7 @@ async function run(argv: string[]): Promise<void> {
   const [group, command, ...rest] = argv;
   if (group !== 'site' || (command !== 'add' && command !== 'list')) throw new UsageError(USAGE);
   const config = loadConfig();
-  const store = createStore(config.store);
+  const store = await createStore(config.store);
   try {
     if (command === 'add') await addSite(store, rest, config.publicUrl);
     else await listSites(store);

@@ -1,6 +1,10 @@
 /** One error shape for the whole API: `{"error": "...", "details": ...}` with the right status. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { StoreError } from '../store/types.js';
+
+/** Long enough for a restart or a failover to finish, short enough that a beacon retry still matters. */
+export const RETRY_AFTER_SECONDS = '5';
 
 export class HttpError extends Error {
   constructor(
@@ -40,6 +44,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof HttpError) {
       res.set(error.headers);
       res.status(error.status).json(error.details === undefined ? { error: error.message } : { error: error.message, details: error.details });
+      return;
+    }
+    // Any request that reaches the store while it is down (a site look-up, a stats read) may retry.
+    if (error instanceof StoreError) {
+      logger.warn({ err: error }, 'store unavailable');
+      res.set('Retry-After', RETRY_AFTER_SECONDS).status(503).json({ error: 'the event store is unavailable; retry later' });
       return;
     }
     const parserError = error as ParserError;

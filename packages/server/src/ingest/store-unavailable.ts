@@ -1,9 +1,6 @@
 /** A write that did not commit must never be acknowledged: the client is told to retry instead. */
-import { HttpError } from '../http/errors.js';
+import { HttpError, RETRY_AFTER_SECONDS } from '../http/errors.js';
 import { ShuttingDownError } from './write-buffer.js';
-
-/** Long enough for a restart or a failover to finish, short enough that a beacon retry still matters. */
-const RETRY_AFTER_SECONDS = '5';
 
 export function storeUnavailable(error: unknown): HttpError {
   const message = error instanceof ShuttingDownError ? error.message : 'the event store is unavailable; retry later';

@@ -1,0 +1,90 @@
+/**
+ * How domain records look inside MongoDB, and the pure conversions both ways. Nothing
+ * outside store/mongo sees these shapes.
+ */
+import type { SiteRecord, StoredEvent } from '../types.js';
+
+/**
+ * The bucket key of the time-series collection. It holds only low-cardinality fields that
+ * nearly every query filters on: each distinct value opens its own buckets, so adding
+ * pages or countries here would split a site's hour into thousands of near-empty buckets.
+ */
+export interface EventMeta {
+  site: string;
+  name: string;
+}
+
+/** A custom property as a key/value pair, so a user-chosen key never becomes a field path. */
+export interface PropPair {
+  k: string;
+  v: string;
+}
+
+export interface EventDocument {
+  ts: Date;
+  meta: EventMeta;
+  path: string;
+  hostname: string;
+  referrer: string | null;
+  referrerSource: string | null;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  utmTerm: string | null;
+  utmContent: string | null;
+  browser: string | null;
+  os: string | null;
+  device: string | null;
+  country: string | null;
+  screenWidth: number | null;
+  visitorId: number;
+  sessionId: number;
+  engagementMs: number | null;
+  props: PropPair[];
+}
+
+export function toEventDocument(event: StoredEvent): EventDocument {
+  return {
+    ts: new Date(event.ts),
+    meta: { site: event.site, name: event.name },
+    path: event.path,
+    hostname: event.hostname,
+    referrer: event.referrer,
+    referrerSource: event.referrerSource,
+    utmSource: event.utmSource,
+    utmMedium: event.utmMedium,
+    utmCampaign: event.utmCampaign,
+    utmTerm: event.utmTerm,
+    utmContent: event.utmContent,
+    browser: event.browser,
+    os: event.os,
+    device: event.device,
+    country: event.country,
+    screenWidth: event.screenWidth,
+    visitorId: event.visitorId,
+    sessionId: event.sessionId,
+    engagementMs: event.engagementMs,
+    props: Object.entries(event.props).map(([k, v]) => ({ k, v })),
+  };
+}
+
+export interface SiteDocument {
+  /** The domain: the natural key, so uniqueness needs no extra index. */
+  _id: string;
+  timezone: string;
+  createdAt: Date;
+}
+
+export function toSiteDocument(site: SiteRecord): SiteDocument {
+  return { _id: site.domain, timezone: site.timezone, createdAt: new Date(site.createdAt) };
+}
+
+export function toSiteRecord(document: SiteDocument): SiteRecord {
+  return { domain: document._id, timezone: document.timezone, createdAt: document.createdAt.getTime() };
+}
+
+export interface SaltDocument {
+  /** The UTC day, YYYY-MM-DD; string order is day order. */
+  _id: string;
+  salt: Buffer;
+}

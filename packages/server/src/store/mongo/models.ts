@@ -1,0 +1,79 @@
+/**
+ * The collections, declared once with mongoose: events in a time-series collection, sites and
+ * day salts in ordinary ones. `ensureCollections` creates them and their indexes at start-up
+ * and is safe to run again (an existing collection or identical index is left as it is).
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { EventDocument, SaltDocument, SiteDocument } from './documents.js';
+
+const nullableString = { type: String, default: null };
+const nullableNumber = { type: Number, default: null };
+
+const eventSchema = new Schema<EventDocument>(
+  {
+    ts: { type: Date, required: true },
+    meta: { site: { type: String, required: true }, name: { type: String, required: true } },
+    path: { type: String, required: true },
+    hostname: { type: String, required: true },
+    referrer: nullableString,
+    referrerSource: nullableString,
+    utmSource: nullableString,
+    utmMedium: nullableString,
+    utmCampaign: nullableString,
+    utmTerm: nullableString,
+    utmContent: nullableString,
+    browser: nullableString,
+    os: nullableString,
+    device: nullableString,
+    country: nullableString,
+    screenWidth: nullableNumber,
+    visitorId: { type: Number, required: true },
+    sessionId: { type: Number, required: true },
+    engagementMs: nullableNumber,
+    props: [{ _id: false, k: String, v: String }],
+  },
+  {
+    collection: 'events',
+    versionKey: false,
+    // Buckets span up to a day ('minutes'): most sites send far fewer than the 1,000 events a
+    // bucket holds per hour, and day-sized buckets compress better; busy sites fill buckets by count.
+    timeseries: { timeField: 'ts', metaField: 'meta', granularity: 'minutes' },
+  },
+);
+// Every stats query is one site over a time range.
+eventSchema.index({ 'meta.site': 1, ts: 1 });
+
+const siteSchema = new Schema<SiteDocument>(
+  {
+    _id: { type: String, required: true },
+    timezone: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'sites', versionKey: false },
+);
+
+const saltSchema = new Schema<SaltDocument>(
+  { _id: { type: String, required: true }, salt: { type: Buffer, required: true } },
+  { collection: 'salts', versionKey: false },
+);
+
+export interface Models {
+  events: Model<EventDocument>;
+  sites: Model<SiteDocument>;
+  salts: Model<SaltDocument>;
+}
+
+export function defineModels(connection: Connection): Models {
+  return {
+    events: connection.model<EventDocument>('Event', eventSchema),
+    sites: connection.model<SiteDocument>('Site', siteSchema),
+    salts: connection.model<SaltDocument>('Salt', saltSchema),
+  };
+}
+
+export async function ensureCollections(models: Models): Promise<void> {
+  for (const model of [models.events, models.sites, models.salts] as Model<unknown>[]) {
+    await model.createCollection();
+    await model.createIndexes();
+  }
+}

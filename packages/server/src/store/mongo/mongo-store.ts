@@ -1,0 +1,156 @@
+/**
+ * The MongoDB store. Writes are acknowledged by the configured write concern (a majority of the
+ * replica set by default) before the ingest answers; reads are aggregation pipelines built by
+ * the pure functions in pipelines/, so the same code can be checked without a server.
+ */
+import mongoose, { type Connection } from 'mongoose';
+import { StoreError, type EventStore, type SiteRecord, type StatsReader, type StoredEvent } from '../types.js';
+import { toEventDocument, toSiteDocument, toSiteRecord } from './documents.js';
+import { defineModels, ensureCollections, type Models } from './models.js';
+import type { PipelineQuery } from './pipelines/pipeline-query.js';
+import { pipelineStatsReader } from './pipelines/stats-reader.js';
+
+export interface MongoStoreOptions {
+  uri: string;
+  writeConcern: 'majority' | number;
+  /**
+   * How long an operation waits for a usable server before failing. A failed write becomes a
+   * 503 with Retry-After, so this bounds how long a beacon hangs during a failover.
+   */
+  serverSelectionTimeoutMS?: number;
+  /** Overrides the database named in the URI (tests use a throwaway one). */
+  dbName?: string;
+}
+
+const DUPLICATE_KEY = 11000;
+
+const isDuplicateKey = (error: unknown) =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === DUPLICATE_KEY;
+
+/** Connects without waiting: the driver keeps reconnecting by itself, so a store made while MongoDB is down recovers once it is back. */
+export function connectMongo(options: MongoStoreOptions): Connection {
+  return mongoose.createConnection(options.uri, {
+    // Fail fast instead of queueing operations in memory while disconnected.
+    bufferCommands: false,
+    autoIndex: false,
+    autoCreate: false,
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+    writeConcern: { w: options.writeConcern },
+    ...(options.dbName !== undefined ? { dbName: options.dbName } : {}),
+  });
+}
+
+/** Connects, creates collections and indexes if they are missing, and returns the store. */
+export async function openMongoStore(options: MongoStoreOptions): Promise<EventStore> {
+  const connection = connectMongo(options);
+  try {
+    await connection.asPromise();
+    const store = new MongoStore(connection);
+    await ensureCollections(store.models);
+    return store;
+  } catch (error) {
+    await connection.close().catch(() => undefined);
+    throw new StoreError('mongo', 'open', error);
+  }
+}
+
+function toBuffer(value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  // Without mongoose's hydration the driver hands back a BSON Binary.
+  const binary = value as { buffer: Uint8Array };
+  return Buffer.from(binary.buffer);
+}
+
+export class MongoStore implements EventStore {
+  readonly models: Models;
+  private readonly reader: StatsReader;
+
+  constructor(private readonly connection: Connection) {
+    this.models = defineModels(connection);
+    this.reader = pipelineStatsReader(<T>(method: string, query: PipelineQuery<T>) =>
+      this.run(method, async () => query.read(await this.models.events.aggregate(query.pipeline).exec())),
+    );
+  }
+
+  private async run<T>(method: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw new StoreError('mongo', method, error);
+    }
+  }
+
+  /**
+   * Unordered, so one bad document cannot hold back the others. A time-series collection
+   * cannot take part in a transaction, so a partly failed batch is not rolled back: the whole
+   * batch is still refused (503) and clients may resend events that did get stored.
+   */
+  insertEvents(events: readonly StoredEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return this.run('insertEvents', async () => {
+      await this.models.events.insertMany(events.map(toEventDocument), { ordered: false, lean: true });
+    });
+  }
+
+  countEvents(site: string): Promise<number> {
+    return this.run('countEvents', () => this.models.events.countDocuments({ 'meta.site': { $eq: site } }).exec());
+  }
+
+  createSite(site: SiteRecord): Promise<SiteRecord | null> {
+    return this.run('createSite', async () => {
+      try {
+        await this.models.sites.insertMany([toSiteDocument(site)], { lean: true });
+        return site;
+      } catch (error) {
+        if (isDuplicateKey(error)) return null;
+        throw error;
+      }
+    });
+  }
+
+  getSite(domain: string): Promise<SiteRecord | null> {
+    return this.run('getSite', async () => {
+      const document = await this.models.sites.findById({ $eq: domain }).lean().exec();
+      return document === null ? null : toSiteRecord(document);
+    });
+  }
+
+  listSites(): Promise<SiteRecord[]> {
+    return this.run('listSites', async () => {
+      const documents = await this.models.sites.find().sort({ _id: 1 }).lean().exec();
+      return documents.map(toSiteRecord);
+    });
+  }
+
+  daySalt(day: string, candidate: Buffer): Promise<Buffer> {
+    return this.run('daySalt', async () => {
+      const keep = () =>
+        this.models.salts
+          .findOneAndUpdate({ _id: { $eq: day } }, { $setOnInsert: { salt: candidate } }, { upsert: true, returnDocument: 'after' })
+          .lean()
+          .exec();
+      // Two servers upserting the same new day race on the unique _id; the loser reads the winner's salt.
+      const saved = await keep().catch((error: unknown) => {
+        if (isDuplicateKey(error)) return keep();
+        throw error;
+      });
+      await this.models.salts.deleteMany({ _id: { $lt: day } }).exec();
+      return toBuffer(saved?.salt);
+    });
+  }
+
+  summary: StatsReader['summary'] = (request) => this.reader.summary(request);
+  allTime: StatsReader['allTime'] = (site) => this.reader.allTime(site);
+
+  ping(): Promise<void> {
+    return this.run('ping', async () => {
+      const db = this.connection.db;
+      if (db === undefined) throw new Error('not connected');
+      await db.command({ ping: 1 });
+    });
+  }
+
+  close(): Promise<void> {
+    return this.run('close', () => this.connection.close());
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * A stats query for MongoDB: one aggregation pipeline over the events collection, and the
+ * pure function that turns its output documents into the port's answer. Builders never
+ * concatenate strings into operators: user values only ever sit in value positions, and
+ * inside expressions they are wrapped in `$literal` so a value starting with `$` stays text.
+ */
+import type { PipelineStage } from 'mongoose';
+
+export interface PipelineQuery<T> {
+  pipeline: PipelineStage[];
+  read(rows: readonly unknown[]): T;
+}
+
+/** Runs a query's pipeline on some engine (MongoDB through mongoose, or mingo in tests). */
+export type RunPipeline = <T>(method: string, query: PipelineQuery<T>) => Promise<T>;
+
+export const literal = (value: string | number) => ({ $literal: value });
+
+/** The first output document of a pipeline that ends in `$facet` (it always yields exactly one). */
+export function facetOutput(rows: readonly unknown[]): Record<string, unknown[]> {
+  const first = rows[0];
+  if (rows.length !== 1 || typeof first !== 'object' || first === null) {
+    throw new Error(`a $facet stage returned ${rows.length} documents instead of one`);
+  }
+  return first as Record<string, unknown[]>;
+}
+
+export const asNumber = (value: unknown): number => (typeof value === 'number' ? value : Number(value ?? 0));
