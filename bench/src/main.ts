@@ -1,0 +1,125 @@
+/**
+ * `pnpm bench [--quick] [--skip-reads] [--profile]`: measures Sightline against a bare
+ * node:http server and an Express no-op in the same run, checks that every acknowledged
+ * event was stored, measures stats reads over a generated history, prints a markdown table
+ * and writes it with the JSON under bench/results/.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { averageOf } from './examples.js';
+import { generateLoad, type LoadPlan } from './load/load.js';
+import { freePort, Service } from './processes.js';
+import { checks, markdown, type IngestRow, type Report } from './report.js';
+import { measureReads } from './reads/measure.js';
+import { closeConnections, request, summarize } from './sequential.js';
+import { countStored, registerSite, startSightline, type SightlineOptions } from './sightline.js';
+import { BENCH_SITE } from './traffic.js';
+
+const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS_DIR = path.join(BENCH_DIR, 'results');
+
+const PROFILES = {
+  full: { seconds: 10, warmupSeconds: 2, connections: 16, historyEvents: 1_000_000, readSamples: 200, coldSamples: 20, sequential: 1000 },
+  quick: { seconds: 2, warmupSeconds: 0, connections: 8, historyEvents: 20_000, readSamples: 20, coldSamples: 5, sequential: 50 },
+};
+export type Profile = (typeof PROFILES)['full'];
+
+const SEED = 20_260_101;
+
+async function loadTarget(name: string, service: Service, profile: Profile): Promise<IngestRow> {
+  const plan: LoadPlan = {
+    port: service.port,
+    path: '/api/event',
+    connections: profile.connections,
+    warmupSeconds: profile.warmupSeconds,
+    seconds: profile.seconds,
+    seed: SEED,
+  };
+  const load = await generateLoad(plan);
+  return { target: name, load, rssPeakMb: service.peakRssMb() };
+}
+
+async function startTarget(name: string, file: string): Promise<Service> {
+  const port = await freePort();
+  return Service.start(name, ['--import', 'tsx', path.join(BENCH_DIR, 'src/targets', file)], { port, env: { PORT: String(port) }, cwd: BENCH_DIR });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean' }, 'skip-reads': { type: 'boolean' }, profile: { type: 'boolean' } },
+  });
+  const mode = values.quick ? 'quick' : 'full';
+  const profile = PROFILES[mode];
+  const startedAt = new Date().toISOString();
+  const runDir = mkdtempSync(path.join(os.tmpdir(), 'sightline-bench-'));
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = startedAt.replace(/[:.]/g, '-');
+  const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS_DIR, `profiles-${stamp}`)}`] : [];
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const sightlineOptions = (name: string): SightlineOptions => ({
+    dataDir: path.join(runDir, name),
+    redisUrl,
+    redisPrefix: `sightline-bench:${process.pid}:${name}:`,
+    site: BENCH_SITE,
+  });
+
+  try {
+    console.error(`bench: ${mode} run, working in ${runDir}`);
+    const bare = await startTarget('bare node:http', 'bare-http.ts');
+    const bareSequential = [];
+    for (let i = 0; i < profile.readSamples; i++) bareSequential.push((await request(bare.port, 'GET', '/')).ms);
+    closeConnections();
+    const ingest: IngestRow[] = [await loadTarget('bare node:http', bare, profile)];
+    await bare.stop();
+
+    const express = await startTarget('Express no-op', 'express-noop.ts');
+    ingest.push(await loadTarget('Express no-op', express, profile));
+    await express.stop();
+
+    const fresh = sightlineOptions('ingest');
+    await registerSite(fresh);
+    const sightline = await startSightline(fresh, nodeArgs);
+    console.error('bench: sequential scripts');
+    const writeAverageMs = await averageOf('send-multiple-tracks', profile.sequential, sightline.port);
+    const readAverageMs = await averageOf('read-multiple-tracks', profile.sequential, sightline.port);
+    console.error('bench: ingest load');
+    const sightlineRow = await loadTarget('sightline', sightline, profile);
+    ingest.push(sightlineRow);
+    const exitCode = await sightline.stop();
+    if (exitCode !== 0) throw new Error(`sightline exited with ${exitCode}:\n${sightline.log}`);
+    const stored = await countStored(fresh.dataDir, BENCH_SITE);
+
+    const reads = values['skip-reads']
+      ? null
+      : await measureReads({ options: sightlineOptions('reads'), profile, seed: SEED, bareSequential: summarize(bareSequential), nodeArgs, loadTarget });
+
+    const rate = (name: string) => ingest.find((row) => row.target === name)?.load.requestsPerSecond ?? Number.NaN;
+    const partial: Omit<Report, 'checks'> = {
+      startedAt,
+      mode,
+      machine: { cpus: os.availableParallelism(), node: process.versions.node, cache: `Redis at ${redisUrl}` },
+      ingest,
+      ratios: { sightlineVsExpress: rate('sightline') / rate('Express no-op'), sightlineVsBare: rate('sightline') / rate('bare node:http') },
+      integrity: { accepted: sightlineRow.load.accepted, sequentialWrites: profile.sequential, stored, droppedAsBot: sightlineRow.load.dropped },
+      reads,
+      sequential: { writeAverageMs, readAverageMs, requests: profile.sequential },
+    };
+    const report: Report = { ...partial, checks: checks(partial) };
+    const table = markdown(report);
+    writeFileSync(path.join(RESULTS_DIR, `${stamp}-${mode}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(path.join(RESULTS_DIR, `${stamp}-${mode}.md`), table);
+    writeFileSync(path.join(RESULTS_DIR, `latest-${mode}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(path.join(RESULTS_DIR, `latest-${mode}.md`), table);
+    console.log(table);
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('bench failed:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

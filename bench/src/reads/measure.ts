@@ -1,0 +1,101 @@
+/**
+ * Stats reads over a generated history. Cold means computed from the store: every cold
+ * request asks for a range no earlier request asked for (the range runs on into empty days
+ * after the history, so the work is the same), and the server's X-Cache header must say
+ * `miss`. Cached means the same request again, answered from Redis (`hit`).
+ */
+import type { Service } from '../processes.js';
+import type { IngestRow, ReadRow, Report } from '../report.js';
+import type { Profile } from '../main.js';
+import { closeConnections, request, summarize, type LatencySummary } from '../sequential.js';
+import { countStored, registerSite, startSightline, type SightlineOptions } from '../sightline.js';
+import { HISTORY_DAYS, HISTORY_START, writeHistory } from './history.js';
+
+const DAY_MS = 86_400_000;
+
+interface Query {
+  name: string;
+  path: (site: string, from: string, to: string) => string;
+}
+
+const QUERIES: readonly Query[] = [
+  {
+    name: 'aggregate',
+    path: (site, from, to) => `/api/v1/stats/aggregate?site_id=${site}&period=custom&date=${from},${to}&metrics=visitors,pageviews`,
+  },
+  {
+    name: 'timeseries (by day)',
+    path: (site, from, to) => `/api/v1/stats/timeseries?site_id=${site}&period=custom&date=${from},${to}&interval=day&metrics=visitors,pageviews`,
+  },
+  {
+    name: 'breakdown (top pages)',
+    path: (site, from, to) =>
+      `/api/v1/stats/breakdown?site_id=${site}&period=custom&date=${from},${to}&property=event:page&metrics=visitors,pageviews&limit=10`,
+  },
+];
+
+const day = (offset: number) => new Date(HISTORY_START + offset * DAY_MS).toISOString().slice(0, 10);
+
+async function timed(port: number, path: string, expectCache: 'hit' | 'miss'): Promise<number> {
+  const response = await request(port, 'GET', path);
+  if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${response.body.slice(0, 300)}`);
+  if (response.headers['x-cache'] !== expectCache) {
+    throw new Error(`GET ${path} answered X-Cache: ${String(response.headers['x-cache'])}, expected ${expectCache}`);
+  }
+  return response.ms;
+}
+
+async function measureQuery(port: number, site: string, query: Query, profile: Profile): Promise<ReadRow> {
+  const cold: number[] = [];
+  for (let k = 0; k < profile.coldSamples; k++) {
+    cold.push(await timed(port, query.path(site, day(0), day(HISTORY_DAYS - 1 + k)), 'miss'));
+  }
+  const cachedPath = query.path(site, day(0), day(HISTORY_DAYS - 1));
+  const cached: number[] = [];
+  for (let k = 0; k < profile.readSamples; k++) cached.push(await timed(port, cachedPath, 'hit'));
+  return { query: query.name, cold: summarize(cold), cached: summarize(cached) };
+}
+
+export interface ReadsInput {
+  options: SightlineOptions;
+  profile: Profile;
+  seed: number;
+  bareSequential: LatencySummary;
+  nodeArgs: string[];
+  loadTarget: (name: string, service: Service, profile: Profile) => Promise<IngestRow>;
+}
+
+export async function measureReads(input: ReadsInput): Promise<NonNullable<Report['reads']>> {
+  const { options, profile } = input;
+  await registerSite(options);
+  const { createStore } = await import('@sightline/server/dist/store/index.js');
+  const store = await createStore({ kind: 'sqlite', dataDir: options.dataDir, synchronous: 'NORMAL' });
+  console.error(`bench: writing ${profile.historyEvents} events of history`);
+  try {
+    await writeHistory(store, options.site, profile.historyEvents, input.seed);
+  } finally {
+    await store.close();
+  }
+  const server = await startSightline(options, input.nodeArgs);
+  try {
+    console.error('bench: stats reads');
+    const rows: ReadRow[] = [];
+    for (const query of QUERIES) rows.push(await measureQuery(server.port, options.site, query, profile));
+    closeConnections();
+    console.error('bench: ingest load with the history stored');
+    const loaded = await input.loadTarget('sightline, history stored', server, profile);
+    const code = await server.stop();
+    if (code !== 0) throw new Error(`sightline exited with ${code}:\n${server.log}`);
+    const storedAfterLoad = await countStored(options.dataDir, options.site);
+    return {
+      historyEvents: profile.historyEvents,
+      bareSequential: input.bareSequential,
+      rows,
+      loaded,
+      storedAfterLoad,
+      expectedAfterLoad: profile.historyEvents + loaded.load.accepted,
+    };
+  } finally {
+    await server.stop();
+  }
+}

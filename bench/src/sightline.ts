@@ -1,0 +1,58 @@
+/**
+ * Sightline as an operator runs it: the compiled server, NODE_ENV=production, logging at warn,
+ * a site registered with the CLI beforehand, and its own data directory.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { freePort, Service } from './processes.js';
+
+const run = promisify(execFile);
+const SERVER_DIST = fileURLToPath(new URL('../../packages/server/dist/', import.meta.url));
+
+export interface SightlineOptions {
+  dataDir: string;
+  redisUrl: string | undefined;
+  /** Keeps this run's Redis keys apart from every other user of a shared Redis. */
+  redisPrefix: string;
+  site: string;
+  extraEnv?: NodeJS.ProcessEnv;
+}
+
+function environment(options: SightlineOptions, port: number): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: options.dataDir,
+    REDIS_URL: options.redisUrl,
+    REDIS_PREFIX: options.redisPrefix,
+    TRUST_PROXY: 'true',
+    DEFAULT_SITE: options.site,
+    ...options.extraEnv,
+  };
+}
+
+export async function registerSite(options: SightlineOptions): Promise<void> {
+  await run(process.execPath, [`${SERVER_DIST}cli/main.js`, 'site', 'add', options.site], {
+    env: { ...process.env, ...environment(options, 0) },
+  });
+}
+
+export async function startSightline(options: SightlineOptions, nodeArgs: string[] = []): Promise<Service> {
+  const port = await freePort();
+  const env = environment(options, port);
+  return Service.start('sightline', [...nodeArgs, `${SERVER_DIST}main.js`], { port, env });
+}
+
+/** Counts stored events straight from the store, after the server has drained and stopped. */
+export async function countStored(dataDir: string, site: string): Promise<number> {
+  const { createStore } = await import('@sightline/server/dist/store/index.js');
+  const store = await createStore({ kind: 'sqlite', dataDir, synchronous: 'NORMAL' });
+  try {
+    return await store.countEvents(site);
+  } finally {
+    await store.close();
+  }
+}
