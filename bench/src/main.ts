@@ -23,7 +23,7 @@ const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 
 const PROFILES = {
   full: { seconds: 10, warmupSeconds: 2, connections: 16, historyEvents: 1_000_000, readSamples: 200, coldSamples: 20, sequential: 1000 },
-  quick: { seconds: 2, warmupSeconds: 0, connections: 8, historyEvents: 20_000, readSamples: 20, coldSamples: 5, sequential: 50 },
+  quick: { seconds: 2, warmupSeconds: 0.5, connections: 8, historyEvents: 20_000, readSamples: 20, coldSamples: 5, sequential: 50 },
 };
 export type Profile = (typeof PROFILES)['full'];
 

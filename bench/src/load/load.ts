@@ -17,6 +17,8 @@ export interface LoadPlan {
 
 export interface LoadResult {
   requestsPerSecond: number;
+  /** How long the measured part ran. */
+  seconds: number;
   requests: number;
   p50Ms: number;
   p99Ms: number;
