@@ -56,9 +56,9 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<EventS
 
 function toBuffer(value: unknown): Buffer {
   if (Buffer.isBuffer(value)) return value;
-  // Without mongoose's hydration the driver hands back a BSON Binary.
-  const binary = value as { buffer: Uint8Array };
-  return Buffer.from(binary.buffer);
+  // Without mongoose's hydration the driver hands back a BSON Binary, whose buffer may be longer than its content.
+  const binary = value as { buffer: Uint8Array; position: number };
+  return Buffer.from(binary.buffer.subarray(0, binary.position));
 }
 
 export class MongoStore implements EventStore {
@@ -110,7 +110,7 @@ export class MongoStore implements EventStore {
 
   getSite(domain: string): Promise<SiteRecord | null> {
     return this.run('getSite', async () => {
-      const document = await this.models.sites.findById({ $eq: domain }).lean().exec();
+      const document = await this.models.sites.findOne({ _id: { $eq: domain } }).lean().exec();
       return document === null ? null : toSiteRecord(document);
     });
   }

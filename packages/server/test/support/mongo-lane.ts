@@ -1,0 +1,40 @@
+/**
+ * The real-MongoDB lane runs only when MONGODB_URI is set. Without it, it says loudly that it
+ * skipped; with it set, an unreachable server fails the run (CI sets it, so CI cannot pass
+ * without having run it). Each test file works in its own throwaway database.
+ */
+import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
+
+export const MONGODB_URI = process.env.MONGODB_URI;
+
+export async function mongoLaneAvailable(lane: string): Promise<boolean> {
+  if (MONGODB_URI === undefined || MONGODB_URI === '') {
+    console.warn(`skipped: MONGODB_URI not set, so ${lane} did not run against a real MongoDB`);
+    return false;
+  }
+  const connection = mongoose.createConnection(MONGODB_URI, { serverSelectionTimeoutMS: 5000 });
+  try {
+    await connection.asPromise();
+    await connection.db!.command({ ping: 1 });
+    return true;
+  } catch (error) {
+    throw new Error(`MONGODB_URI is set but MongoDB does not answer (${(error as Error).message})`);
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+export function throwawayDbName(): string {
+  return `sightline_test_${randomBytes(6).toString('hex')}`;
+}
+
+export async function dropDatabase(dbName: string): Promise<void> {
+  const connection = mongoose.createConnection(MONGODB_URI!, { dbName, serverSelectionTimeoutMS: 5000 });
+  try {
+    await connection.asPromise();
+    await connection.dropDatabase();
+  } finally {
+    await connection.close();
+  }
+}
