@@ -23,6 +23,7 @@ import { siteRoutes } from './sites/site-routes.js';
 import { seedStatsRoute } from './stats/seed-stats-route.js';
 import { summaryRoute } from './stats/summary-route.js';
 import type { EventStore, StoredEvent } from './store/types.js';
+import { dashboardRoute } from './web/dashboard-route.js';
 import { demoRoutes } from './web/demo-page.js';
 import { scriptRoute } from './web/script-route.js';
 
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRoutes(store, cache));
   app.use(scriptRoute(deps.scriptFile ?? DEFAULT_SCRIPT_FILE));
+  app.use(dashboardRoute({ defaultSite: config.defaultSite, https }));
   app.use(eventRoute(ingest));
   app.use(trackRoute(ingest, config.defaultSite));
   app.use(summaryRoute(stats));

@@ -1,0 +1,51 @@
+/**
+ * Builds the dashboard into dist/:
+ *   dist/index.html                         the page, the same for every site
+ *   dist/assets/dashboard-<hash>.js / .css  content-hashed, so the server can cache them for a year
+ * The server serves dist/assets at ASSET_PREFIX. The tests import dashboardBuild to measure what ships.
+ */
+import * as esbuild from 'esbuild';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+export const ASSET_PREFIX = '/dashboard/_assets/';
+
+/** @type {import('esbuild').BuildOptions} */
+export const dashboardBuild = {
+  absWorkingDir: packageDir,
+  entryPoints: { dashboard: 'src/main.ts' },
+  outdir: 'dist/assets',
+  entryNames: '[name]-[hash]',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  // Module scripts and everything used here (?., ??, Intl.DisplayNames, ResizeObserver) need no more than ES2020 browsers.
+  target: 'es2020',
+  minify: true,
+  legalComments: 'none',
+  metafile: true,
+  sourcemap: false,
+};
+
+/** Builds to `outdir` (relative to the package) and writes index.html next to the assets folder. */
+export async function buildDashboard(outdir = 'dist') {
+  const result = await esbuild.build({ ...dashboardBuild, outdir: path.join(outdir, 'assets') });
+  const outputs = Object.keys(result.metafile?.outputs ?? {}).map((file) => path.basename(file));
+  const script = outputs.find((file) => file.endsWith('.js'));
+  const style = outputs.find((file) => file.endsWith('.css'));
+  if (!script || !style) throw new Error(`the build made no script or stylesheet: ${outputs.join(', ')}`);
+  const html = readFileSync(path.join(packageDir, 'src/index.html'), 'utf8')
+    .replace('{{script}}', ASSET_PREFIX + script)
+    .replace('{{style}}', ASSET_PREFIX + style);
+  writeFileSync(path.join(packageDir, outdir, 'index.html'), html);
+  return { result, script, style };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  rmSync(path.join(packageDir, 'dist'), { recursive: true, force: true });
+  mkdirSync(path.join(packageDir, 'dist'), { recursive: true });
+  const { script, style } = await buildDashboard();
+  console.log(`dashboard: dist/index.html, dist/assets/${script}, dist/assets/${style}`);
+}

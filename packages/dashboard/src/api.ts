@@ -1,0 +1,93 @@
+/**
+ * The public stats API (v1), as the dashboard calls it: the same endpoints and key a curl user
+ * has, no private back door. Every failure becomes an ApiError carrying the API's own message.
+ */
+import type { Tab } from './properties.js';
+import { queryParams, type ViewState } from './view-state.js';
+
+export type Metric = 'visitors' | 'visits' | 'pageviews' | 'views_per_visit' | 'bounce_rate' | 'visit_duration' | 'events';
+export type Period = 'day' | '7d' | '30d' | 'month' | '6mo' | '12mo' | 'custom' | '30m';
+export type Interval = 'minute' | 'hour' | 'day' | 'week' | 'month';
+export type AggregateResults = Partial<Record<Metric, { value: number; change?: number | null }>>;
+export type TimeseriesRow = { date: string } & Partial<Record<Metric, number>>;
+export type BreakdownRow = Record<string, string | number | null>;
+
+export class ApiError extends Error {
+  constructor(
+    /** 0 when the server could not be reached. */
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+interface ErrorBody {
+  error?: unknown;
+  details?: unknown;
+}
+
+/** "invalid query: period: must be one of …", from the API's `{error, details}`. */
+function messageOf(status: number, body: ErrorBody | null): string {
+  const error = typeof body?.error === 'string' ? body.error : `the server answered ${status}`;
+  if (!Array.isArray(body?.details)) return error;
+  const details = body.details
+    .map((detail: { field?: unknown; message?: unknown }) =>
+      typeof detail?.message === 'string' ? (typeof detail.field === 'string' ? `${detail.field}: ${detail.message}` : detail.message) : '',
+    )
+    .filter(Boolean);
+  return details.length > 0 ? `${error}: ${details.join('; ')}` : error;
+}
+
+export class StatsApi {
+  constructor(
+    readonly site: string,
+    private readonly key: () => string | null,
+  ) {}
+
+  aggregate(state: ViewState, metrics: Metric[], signal?: AbortSignal): Promise<AggregateResults> {
+    const params = { ...queryParams(this.site, state), metrics: metrics.join(','), compare: 'previous_period' };
+    return this.get<{ results: AggregateResults }>('aggregate', params, signal).then((body) => body.results);
+  }
+
+  timeseries(state: ViewState, metrics: Metric[], interval: Interval, signal?: AbortSignal): Promise<TimeseriesRow[]> {
+    const params = { ...queryParams(this.site, state), metrics: metrics.join(','), interval };
+    return this.get<{ results: TimeseriesRow[] }>('timeseries', params, signal).then((body) => body.results);
+  }
+
+  breakdown(state: ViewState, tab: Tab, page: number, limit: number, signal?: AbortSignal): Promise<BreakdownRow[]> {
+    const params = {
+      ...queryParams(this.site, state),
+      property: tab.property,
+      metrics: tab.metrics.join(','),
+      limit: String(limit),
+      page: String(page),
+    };
+    return this.get<{ results: BreakdownRow[] }>('breakdown', params, signal).then((body) => body.results);
+  }
+
+  realtimeVisitors(signal?: AbortSignal): Promise<number> {
+    return this.get<number>('realtime/visitors', { site_id: this.site }, signal);
+  }
+
+  private async get<T>(endpoint: string, params: Record<string, string>, signal?: AbortSignal): Promise<T> {
+    const key = this.key();
+    let response: Response;
+    try {
+      response = await fetch(`/api/v1/stats/${endpoint}?${new URLSearchParams(params)}`, {
+        headers: key ? { Authorization: `Bearer ${key}` } : {},
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new ApiError(0, 'Cannot reach the Sightline server. Check your connection and reload.');
+    }
+    const body: unknown = await response.json().catch(() => null);
+    if (!response.ok) throw new ApiError(response.status, messageOf(response.status, body as ErrorBody | null));
+    if (body === null) throw new ApiError(response.status, 'The server sent an answer that is not JSON.');
+    return body as T;
+  }
+}
+
+export const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';

@@ -1,0 +1,42 @@
+/** The periods the picker offers, in the API's names, with their keyboard shortcuts. */
+import type { Interval, Period } from './api.js';
+
+export type PickablePeriod = Exclude<Period, '30m'>;
+
+export interface PeriodOption {
+  id: PickablePeriod;
+  label: string;
+  /** Plausible's shortcuts where it has one, so its users feel at home. */
+  key: string;
+}
+
+export const PERIOD_OPTIONS: PeriodOption[] = [
+  { id: 'day', label: 'Today', key: 'd' },
+  { id: '7d', label: 'Last 7 days', key: 'w' },
+  { id: '30d', label: 'Last 30 days', key: 't' },
+  { id: 'month', label: 'This month', key: 'm' },
+  { id: '6mo', label: 'Last 6 months', key: 's' },
+  { id: '12mo', label: 'Last 12 months', key: 'y' },
+  { id: 'custom', label: 'Custom range', key: 'c' },
+];
+
+/** The API's default period, so a bare dashboard URL and a bare API call cover the same days. */
+export const DEFAULT_PERIOD: PickablePeriod = '30d';
+
+const DAY_MS = 86_400_000;
+
+/** Buckets for the chart: a day by the hour, up to ~3 months by the day, then by the month. */
+export function intervalFor(period: PickablePeriod, range?: readonly [string, string]): Interval {
+  if (period === 'day') return 'hour';
+  if (period === '6mo' || period === '12mo') return 'month';
+  if (period === 'custom' && range) {
+    const days = (Date.parse(range[1]) - Date.parse(range[0])) / DAY_MS + 1;
+    if (days <= 1) return 'hour';
+    if (days > 95) return 'month';
+  }
+  return 'day';
+}
+
+export function isDay(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+}

@@ -1,0 +1,97 @@
+/** What each breakdown panel shows: which properties, under which names, with which metrics. */
+import type { Metric } from './api.js';
+
+export interface Tab {
+  label: string;
+  property: string;
+  /** Column heading for the property's values. */
+  column: string;
+  metrics: Metric[];
+}
+
+export interface PanelSpec {
+  id: string;
+  title: string;
+  tabs: Tab[];
+}
+
+const tab = (label: string, property: string, column: string, metrics: Metric[] = ['visitors']): Tab => ({ label, property, column, metrics });
+
+export const PANELS: PanelSpec[] = [
+  {
+    id: 'pages',
+    title: 'Pages',
+    tabs: [
+      tab('Top pages', 'event:page', 'Page', ['visitors', 'pageviews']),
+      tab('Entry pages', 'visit:entry_page', 'Entry page', ['visitors', 'visits']),
+      tab('Exit pages', 'visit:exit_page', 'Exit page', ['visitors', 'visits']),
+    ],
+  },
+  {
+    id: 'sources',
+    title: 'Sources',
+    tabs: [
+      tab('Sources', 'visit:source', 'Source', ['visitors', 'bounce_rate']),
+      tab('Referrers', 'visit:referrer', 'Referrer'),
+      tab('UTM sources', 'visit:utm_source', 'UTM source'),
+      tab('UTM mediums', 'visit:utm_medium', 'UTM medium'),
+      tab('UTM campaigns', 'visit:utm_campaign', 'UTM campaign'),
+      tab('UTM terms', 'visit:utm_term', 'UTM term'),
+      tab('UTM contents', 'visit:utm_content', 'UTM content'),
+    ],
+  },
+  {
+    id: 'locations',
+    title: 'Locations',
+    tabs: [tab('Countries', 'visit:country', 'Country')],
+  },
+  {
+    id: 'devices',
+    title: 'Devices',
+    tabs: [
+      tab('Browsers', 'visit:browser', 'Browser'),
+      tab('Operating systems', 'visit:os', 'Operating system'),
+      tab('Devices', 'visit:device', 'Device'),
+    ],
+  },
+  {
+    id: 'events',
+    title: 'Custom events',
+    tabs: [tab('Events', 'event:name', 'Event', ['visitors', 'events'])],
+  },
+];
+
+export const PROP_PREFIX = 'event:props:';
+
+/** The props panel's tab for one prop key, chosen by the person reading. */
+export function propTab(key: string): Tab {
+  return tab(`Prop: ${key}`, PROP_PREFIX + key, key, ['visitors', 'events']);
+}
+
+/** The API names a breakdown's value after the property's last segment: `page`, `utm_source`, the prop key. */
+export function shortName(property: string): string {
+  return property.startsWith(PROP_PREFIX) ? property.slice(PROP_PREFIX.length) : property.slice(property.indexOf(':') + 1);
+}
+
+const LABELS: Record<string, string> = {
+  'event:page': 'Page',
+  'event:name': 'Event',
+  'event:hostname': 'Hostname',
+  'visit:entry_page': 'Entry page',
+  'visit:exit_page': 'Exit page',
+  'visit:source': 'Source',
+  'visit:referrer': 'Referrer',
+  'visit:utm_source': 'UTM source',
+  'visit:utm_medium': 'UTM medium',
+  'visit:utm_campaign': 'UTM campaign',
+  'visit:utm_term': 'UTM term',
+  'visit:utm_content': 'UTM content',
+  'visit:country': 'Country',
+  'visit:browser': 'Browser',
+  'visit:os': 'Operating system',
+  'visit:device': 'Device',
+};
+
+export function propertyLabel(property: string): string {
+  return LABELS[property] ?? (property.startsWith(PROP_PREFIX) ? `Prop ${property.slice(PROP_PREFIX.length)}` : property);
+}
