@@ -3,7 +3,7 @@
  * does. The salt changes every UTC day and the old one is destroyed, so an id cannot be linked
  * to the next day's or recomputed later; the IP and User-Agent themselves are never stored.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { EventStore } from '../store/types.js';
 
@@ -49,6 +49,7 @@ export class VisitorIds {
   }
 }
 
+/** randomInt draws from a pooled buffer; a randomBytes call per event cost 3% of ingest CPU. */
 export function randomId(): number {
-  return toId(randomBytes(6));
+  return randomInt(2 ** 48 - 1);
 }

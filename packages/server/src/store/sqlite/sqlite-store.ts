@@ -2,7 +2,7 @@
  * The embedded store: one SQLite file in WAL mode. Zero set-up, durable, and fast enough
  * for a single machine; every statement is prepared once.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PAGEVIEW } from '@sightline/shared';
@@ -40,11 +40,13 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true });
   const db = new Database(options.file);
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous}`);
+  // FULL is kept by syncing the WAL after each commit off the event loop (SqliteStore.durable), not inside the commit.
+  db.pragma('synchronous = NORMAL');
   // A second process (the CLI) may hold the write lock for a moment; wait rather than fail.
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return new SqliteStore(db);
+  const syncWal = options.synchronous === 'FULL' && options.file !== ':memory:';
+  return new SqliteStore(db, syncWal ? `${options.file}-wal` : undefined);
 }
 
 class SqliteStore implements EventStore {
@@ -62,18 +64,27 @@ class SqliteStore implements EventStore {
   private readonly selectAllTimeTotals;
   private readonly selectAllTimePages;
 
-  constructor(private readonly db: Database.Database) {
+  private walFd: number | undefined;
+
+  constructor(
+    private readonly db: Database.Database,
+    /** The WAL to sync before a write is reported done; undefined when NORMAL durability was asked for. */
+    private readonly walFile: string | undefined,
+  ) {
     this.insertEvent = db.prepare(`
       INSERT INTO events (site, ts, name, path, hostname, referrer, referrer_source,
         utm_source, utm_medium, utm_campaign, utm_term, utm_content,
         browser, os, device, country, screen_width, visitor_id, session_id, engagement_ms, props)
-      VALUES (@site, @ts, @name, @path, @hostname, @referrer, @referrerSource,
-        @utmSource, @utmMedium, @utmCampaign, @utmTerm, @utmContent,
-        @browser, @os, @device, @country, @screenWidth, @visitorId, @sessionId, @engagementMs, @propsJson)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    // Positional values: binding by name copied every event into a new object and cost a third of the insert.
     this.insertBatch = db.transaction((events: readonly StoredEvent[]) => {
-      for (const event of events) {
-        const propsJson = Object.keys(event.props).length > 0 ? JSON.stringify(event.props) : null;
-        this.insertEvent.run({ ...event, propsJson });
+      for (const e of events) {
+        const propsJson = Object.keys(e.props).length > 0 ? JSON.stringify(e.props) : null;
+        this.insertEvent.run(
+          e.site, e.ts, e.name, e.path, e.hostname, e.referrer, e.referrerSource,
+          e.utmSource, e.utmMedium, e.utmCampaign, e.utmTerm, e.utmContent,
+          e.browser, e.os, e.device, e.country, e.screenWidth, e.visitorId, e.sessionId, e.engagementMs, propsJson,
+        );
       }
     });
     this.selectCount = db.prepare('SELECT COUNT(*) AS n FROM events WHERE site = ?').pluck();
@@ -109,8 +120,26 @@ class SqliteStore implements EventStore {
     }
   }
 
+  /**
+   * Resolves once every commit so far is on disk. The fsync runs on libuv's thread pool, so the
+   * event loop keeps serving requests while the disk works and the next group commit forms
+   * meanwhile; inside the commit (synchronous = FULL) it blocked the loop for every batch.
+   */
+  private durable(): Promise<void> {
+    if (this.walFile === undefined) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      try {
+        this.walFd ??= openSync(this.walFile!, 'r');
+      } catch (error) {
+        reject(new StoreError('sqlite', 'fsync', error));
+        return;
+      }
+      fsync(this.walFd, (error) => (error ? reject(new StoreError('sqlite', 'fsync', error)) : resolve()));
+    });
+  }
+
   insertEvents(events: readonly StoredEvent[]): Promise<void> {
-    return this.run('insertEvents', () => this.insertBatch(events));
+    return this.run('insertEvents', () => this.insertBatch(events)).then(() => this.durable());
   }
 
   countEvents(site: string): Promise<number> {
@@ -118,7 +147,10 @@ class SqliteStore implements EventStore {
   }
 
   createSite(site: SiteRecord): Promise<SiteRecord | null> {
-    return this.run('createSite', () => (this.insertSite.run(site).changes === 1 ? site : null));
+    return this.run('createSite', () => (this.insertSite.run(site).changes === 1 ? site : null)).then(async (created) => {
+      await this.durable();
+      return created;
+    });
   }
 
   getSite(domain: string): Promise<SiteRecord | null> {
@@ -139,7 +171,10 @@ class SqliteStore implements EventStore {
         this.deleteOldSalts.run(day);
         return this.selectSalt.get(day) as Buffer;
       })(),
-    );
+    ).then(async (salt) => {
+      await this.durable();
+      return salt;
+    });
   }
 
   summary(request: SummaryRequest): Promise<SummaryResult> {
@@ -165,6 +200,8 @@ class SqliteStore implements EventStore {
 
   close(): Promise<void> {
     return this.run('close', () => {
+      if (this.walFd !== undefined) closeSync(this.walFd);
+      this.walFd = undefined;
       if (this.db.open) this.db.close();
     });
   }
