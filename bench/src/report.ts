@@ -28,7 +28,7 @@ export interface Report {
   ingest: IngestRow[];
   ratios: { sightlineVsExpress: number; sightlineVsBare: number };
   integrity: { accepted: number; sequentialWrites: number; stored: number; droppedAsBot: number };
-  reads: { historyEvents: number; bareSequential: LatencySummary; rows: ReadRow[]; loaded: IngestRow | null; storedAfterLoad: number; expectedAfterLoad: number } | null;
+  reads: { historyEvents: number; api: string; bareSequential: LatencySummary; rows: ReadRow[]; loaded: IngestRow | null; storedAfterLoad: number; expectedAfterLoad: number } | null;
   sequential: { writeAverageMs: number; readAverageMs: number; requests: number };
   checks: Check[];
 }
@@ -94,7 +94,7 @@ export function markdown(report: Report): string {
   if (report.reads !== null) {
     const { reads } = report;
     lines.push(
-      `### Stats over ${int(reads.historyEvents)} events (one client, sequential)`,
+      `### Stats over ${int(reads.historyEvents)} events (${reads.api}, one client, sequential)`,
       '',
       '| query | cold p50 ms | cold p99 ms | cached p50 ms | cached p99 ms |',
       '| --- | ---: | ---: | ---: | ---: |',

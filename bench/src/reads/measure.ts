@@ -18,7 +18,7 @@ interface Query {
   path: (site: string, from: string, to: string) => string;
 }
 
-const QUERIES: readonly Query[] = [
+const V1_QUERIES: readonly Query[] = [
   {
     name: 'aggregate',
     path: (site, from, to) => `/api/v1/stats/aggregate?site_id=${site}&period=custom&date=${from},${to}&metrics=visitors,pageviews`,
@@ -33,6 +33,21 @@ const QUERIES: readonly Query[] = [
       `/api/v1/stats/breakdown?site_id=${site}&period=custom&date=${from},${to}&property=event:page&metrics=visitors,pageviews&limit=10`,
   },
 ];
+
+/** Builds that predate the v1 Stats API answer GET /api/stats: totals and top pages in one query. */
+const SUMMARY_QUERIES: readonly Query[] = [
+  {
+    name: 'summary (totals + top pages)',
+    path: (site, from, to) => `/api/stats?site=${site}&from=${from}&to=${to}&limit=10`,
+  },
+];
+
+async function queriesServedBy(port: number, site: string): Promise<{ api: string; queries: readonly Query[] }> {
+  const probe = await request(port, 'GET', V1_QUERIES[0]!.path(site, day(0), day(0)));
+  return probe.status === 404 && probe.body.includes('no route')
+    ? { api: 'GET /api/stats', queries: SUMMARY_QUERIES }
+    : { api: 'GET /api/v1/stats', queries: V1_QUERIES };
+}
 
 const day = (offset: number) => new Date(HISTORY_START + offset * DAY_MS).toISOString().slice(0, 10);
 
@@ -79,8 +94,9 @@ export async function measureReads(input: ReadsInput): Promise<NonNullable<Repor
   const server = await startSightline(options, input.nodeArgs);
   try {
     console.error('bench: stats reads');
+    const { api, queries } = await queriesServedBy(server.port, options.site);
     const rows: ReadRow[] = [];
-    for (const query of QUERIES) rows.push(await measureQuery(server.port, options.site, query, profile));
+    for (const query of queries) rows.push(await measureQuery(server.port, options.site, query, profile));
     closeConnections();
     console.error('bench: ingest load with the history stored');
     const loaded = await input.loadTarget('sightline, history stored', server, profile);
@@ -89,6 +105,7 @@ export async function measureReads(input: ReadsInput): Promise<NonNullable<Repor
     const storedAfterLoad = await countStored(options.dataDir, options.site);
     return {
       historyEvents: profile.historyEvents,
+      api,
       bareSequential: input.bareSequential,
       rows,
       loaded,
