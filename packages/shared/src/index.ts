@@ -2,3 +2,4 @@ export * from './limits.js';
 export * from './site.js';
 export * from './event.js';
 export * from './stats.js';
+export * from './stats-query.js';

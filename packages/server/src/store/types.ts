@@ -34,6 +34,8 @@ export interface SiteRecord {
   domain: string;
   timezone: string;
   createdAt: number;
+  /** Stats readable without a key. Absent means false. */
+  public?: boolean;
 }
 
 export interface TimeRange {
@@ -64,6 +66,151 @@ export interface AllTimeResult {
   pageviews: number;
   visitors: number;
   pages: PageTotals[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stats queries. The route layer has already turned periods into UTC instants and buckets in the
+// site's time zone (DST included), validated every name, and will round and sort the answers, so
+// adapters only filter, group and count. Definitions (docs/stats-api.md has the long form):
+//
+// - Counted events: pageviews and custom events. `engagement` events are never counted as
+//   events, never make a visitor or a visit by themselves, and only feed bounces and duration.
+// - A visit is a session (sessionId) restricted to the range: its events with from <= ts < to.
+//   Its visit attributes (source, referrer, utm_*, country, browser, os, device) are those of its
+//   first event in the range; entry_page / exit_page are the paths of its first / last pageview
+//   in the range (null without one). Events of one session never share a ts in the fixtures;
+//   ties may be broken any way.
+// - Filters on visit properties keep whole visits; filters on event properties keep events.
+//   A visit is counted when it passes the visit filters and has at least one counted event that
+//   passes the event filters. Event measures (visitors, pageviews, events) count the passing
+//   counted events of counted visits; visit measures (visits, bounces, visitPageviews,
+//   engagementMs) are over the whole of each counted visit in the range.
+// ---------------------------------------------------------------------------------------------
+
+export type EventField = 'page' | 'name' | 'hostname';
+export type VisitField =
+  | 'entry_page'
+  | 'exit_page'
+  | 'source'
+  | 'referrer'
+  | 'utm_source'
+  | 'utm_medium'
+  | 'utm_campaign'
+  | 'utm_term'
+  | 'utm_content'
+  | 'country'
+  | 'browser'
+  | 'os'
+  | 'device';
+
+/**
+ * What can be filtered on or grouped by. `page` is StoredEvent.path, `source` is referrerSource,
+ * `utm_source` is utmSource and so on; a prop is StoredEvent.props[key] (missing = null).
+ */
+export type Property =
+  | { scope: 'event'; field: EventField }
+  | { scope: 'prop'; key: string }
+  | { scope: 'visit'; field: VisitField };
+
+/**
+ * Holds when the property's value matches any of `values` (or, `negated`, none of them).
+ * `exact`: equal; `wildcard`: `*` stands for any run of characters (possibly empty), everything
+ * else is literal and the whole value must match; `contains`: substring. All case-sensitive.
+ * A missing value (null, absent prop) matches nothing, so a negated filter keeps it.
+ */
+export interface Filter {
+  property: Property;
+  match: 'exact' | 'wildcard' | 'contains';
+  values: string[];
+  negated: boolean;
+}
+
+/** Counts from which every API metric is derived (outside the store, by stats/metrics.ts). */
+export interface Measures {
+  /** Distinct visitorId over the passing counted events. */
+  visitors: number;
+  /** Counted visits. */
+  visits: number;
+  /** Passing pageviews. */
+  pageviews: number;
+  /** Passing custom events (name is neither pageview nor engagement). */
+  events: number;
+  /**
+   * Counted visits with exactly one pageview, no custom event and under BOUNCE_ENGAGED_MS of
+   * engagement in total (visits the tracker saw looked at for 10 s or more are engaged).
+   */
+  bounces: number;
+  /** All pageviews of the counted visits, passing the event filters or not. */
+  visitPageviews: number;
+  /** Sum of engagementMs over all engagement events of the counted visits. */
+  engagementMs: number;
+}
+
+export const BOUNCE_ENGAGED_MS = 10_000;
+
+export interface StatsQuery {
+  site: string;
+  range: TimeRange;
+  /** All must hold (AND). */
+  filters: Filter[];
+}
+
+export interface TimeseriesQuery {
+  site: string;
+  /**
+   * Consecutive half-open buckets in ascending order: buckets[i].to === buckets[i + 1].from.
+   * An event belongs to the bucket its ts falls in; a visit to the bucket of its first event
+   * in the whole range, so a visit is counted once even when it spans buckets.
+   */
+  buckets: TimeRange[];
+  filters: Filter[];
+}
+
+export interface BreakdownQuery extends StatsQuery {
+  property: Property;
+}
+
+/**
+ * One group of a breakdown. For an event property or a prop, a visit belongs to every group of
+ * its passing counted events; for a visit property, to the group of its attribute.
+ */
+export interface BreakdownRow {
+  value: string | null;
+  measures: Measures;
+}
+
+export interface StatsQueries {
+  aggregate(query: StatsQuery): Promise<Measures>;
+  /** One entry per bucket, same order; empty buckets are all zeros. */
+  timeseries(query: TimeseriesQuery): Promise<Measures[]>;
+  /** Every non-empty group (visits > 0), in any order: sorting and paging happen above the store. */
+  breakdown(query: BreakdownQuery): Promise<BreakdownRow[]>;
+}
+
+// Sites' API keys. The secret is shown once at creation; only its SHA-256 is stored.
+export type KeyScope = 'stats:read' | 'sites:admin';
+
+export interface ApiKeyRecord {
+  /** Public identifier (not secret), shown in listings. */
+  id: string;
+  site: string;
+  scopes: KeyScope[];
+  /** Hex SHA-256 of the secret token; unique. */
+  hash: string;
+  createdAt: number;
+}
+
+export interface SitePatch {
+  public?: boolean;
+}
+
+export interface SiteAdmin {
+  /** The site after the change, or null when it does not exist. */
+  updateSite(domain: string, patch: SitePatch): Promise<SiteRecord | null>;
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  findApiKey(hash: string): Promise<ApiKeyRecord | null>;
+  /** Oldest first. */
+  listApiKeys(site: string): Promise<ApiKeyRecord[]>;
 }
 
 /** The read side: pure functions of stored data, which is what makes them safe to cache. */
