@@ -29,9 +29,9 @@ export const dashboardBuild = {
   sourcemap: false,
 };
 
-/** Builds to `outdir` (relative to the package) and writes index.html next to the assets folder. */
+/** Builds to `outdir` (relative to the package, or absolute) and writes index.html next to the assets folder. */
 export async function buildDashboard(outdir = 'dist') {
-  const result = await esbuild.build({ ...dashboardBuild, outdir: path.join(outdir, 'assets') });
+  const result = await esbuild.build({ ...dashboardBuild, outdir: path.resolve(packageDir, outdir, 'assets') });
   const outputs = Object.keys(result.metafile?.outputs ?? {}).map((file) => path.basename(file));
   const script = outputs.find((file) => file.endsWith('.js'));
   const style = outputs.find((file) => file.endsWith('.css'));
@@ -39,7 +39,7 @@ export async function buildDashboard(outdir = 'dist') {
   const html = readFileSync(path.join(packageDir, 'src/index.html'), 'utf8')
     .replace('{{script}}', ASSET_PREFIX + script)
     .replace('{{style}}', ASSET_PREFIX + style);
-  writeFileSync(path.join(packageDir, outdir, 'index.html'), html);
+  writeFileSync(path.resolve(packageDir, outdir, 'index.html'), html);
   return { result, script, style };
 }
 

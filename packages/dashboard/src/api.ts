@@ -58,7 +58,7 @@ export class StatsApi {
 
   breakdown(state: ViewState, tab: Tab, page: number, limit: number, signal?: AbortSignal): Promise<BreakdownRow[]> {
     const params = {
-      ...queryParams(this.site, state),
+      ...queryParams(this.site, { ...state, filters: [...state.filters, ...(tab.filters ?? [])] }),
       property: tab.property,
       metrics: tab.metrics.join(','),
       limit: String(limit),

@@ -1,5 +1,6 @@
 /** What each breakdown panel shows: which properties, under which names, with which metrics. */
 import type { Metric } from './api.js';
+import type { Filter } from './filters.js';
 
 export interface Tab {
   label: string;
@@ -7,6 +8,8 @@ export interface Tab {
   /** Column heading for the property's values. */
   column: string;
   metrics: Metric[];
+  /** Added to the view's filters for this tab only. */
+  filters?: Filter[];
 }
 
 export interface PanelSpec {
@@ -14,6 +17,8 @@ export interface PanelSpec {
   title: string;
   tabs: Tab[];
 }
+
+const NOT_AUTOMATIC: Filter = { property: 'event:name', operator: '!=', values: ['pageview', 'engagement'] };
 
 const tab = (label: string, property: string, column: string, metrics: Metric[] = ['visitors']): Tab => ({ label, property, column, metrics });
 
@@ -57,7 +62,8 @@ export const PANELS: PanelSpec[] = [
   {
     id: 'events',
     title: 'Custom events',
-    tabs: [tab('Events', 'event:name', 'Event', ['visitors', 'events'])],
+    // Pageviews and engagement pings are the tracker's own events, not the site's custom ones.
+    tabs: [{ ...tab('Events', 'event:name', 'Event', ['visitors', 'events']), filters: [NOT_AUTOMATIC] }],
   },
 ];
 
@@ -65,7 +71,7 @@ export const PROP_PREFIX = 'event:props:';
 
 /** The props panel's tab for one prop key, chosen by the person reading. */
 export function propTab(key: string): Tab {
-  return tab(`Prop: ${key}`, PROP_PREFIX + key, key, ['visitors', 'events']);
+  return { ...tab(`Prop: ${key}`, PROP_PREFIX + key, key, ['visitors', 'events']), filters: [NOT_AUTOMATIC] };
 }
 
 /** The API names a breakdown's value after the property's last segment: `page`, `utm_source`, the prop key. */

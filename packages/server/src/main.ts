@@ -49,6 +49,7 @@ function announce(config: Config, cacheKind: string, logger: Logger): void {
   if (!config.demo) return;
   console.log(`\n  Sightline is running on ${config.publicUrl}`);
   console.log(`  Demo page:  ${config.publicUrl}/   (click around, then:)`);
+  console.log(`  Dashboard:  ${config.publicUrl}/dashboard/${DEMO_SITE}`);
   console.log(`  Stats:      curl '${config.publicUrl}/api/stats?site=${DEMO_SITE}'`);
   console.log(`  Snippet:    ${snippet(config.publicUrl, 'your-site.com')}\n`);
 }

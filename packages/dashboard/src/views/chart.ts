@@ -69,7 +69,7 @@ export class TrafficChart {
         scales: { y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
         axes: [axis, { ...axis, size: 50, values: (_u, ticks) => ticks.map((tick) => (Number.isInteger(tick) ? formatMetric('visitors', tick) : '')) }],
         series: [
-          { value: LEGEND_DATE[this.interval] },
+          { label: this.interval === 'hour' || this.interval === 'minute' ? 'Time' : 'Date', value: LEGEND_DATE[this.interval] },
           { label: 'Visitors', stroke: cssVar('--chart-visitors'), fill: cssVar('--chart-visitors-fill'), width: 2, value: count },
           { label: 'Pageviews', stroke: cssVar('--chart-pageviews'), width: 2, dash: [6, 4], value: count },
         ],
