@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SCRIPT_FILE } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { DEFAULT_DASHBOARD_DIR } from '../../src/web/dashboard-route.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const COMPOSE_FILE = path.join(ROOT, 'docker/docker-compose.yml');
@@ -153,8 +154,15 @@ describe('docker/Dockerfile', () => {
     expect(runtime).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
   });
 
-  it('matches the path the server resolves the tracker script from', () => {
-    const fromServerCode = path.relative(path.join(ROOT, 'packages/server/src'), DEFAULT_SCRIPT_FILE);
-    expect(path.posix.resolve('/app/server/dist', fromServerCode)).toBe('/app/tracker/dist/s.js');
+  it('matches the paths the server resolves the tracker script and the dashboard from', () => {
+    const serverSource = path.join(ROOT, 'packages/server/src');
+    expect(path.posix.resolve('/app/server/dist', path.relative(serverSource, DEFAULT_SCRIPT_FILE))).toBe('/app/tracker/dist/s.js');
+    const dashboardFromWeb = path.relative(path.join(serverSource, 'web'), DEFAULT_DASHBOARD_DIR);
+    expect(path.posix.resolve('/app/server/dist/web', dashboardFromWeb)).toBe('/app/dashboard/dist');
+  });
+
+  it('fails the build when the tracker or the dashboard was not built', () => {
+    expect(stages[0]).toMatch(/test -f packages\/tracker\/dist\/s\.js/);
+    expect(stages[0]).toMatch(/test -f packages\/dashboard\/dist\/index\.html/);
   });
 });
