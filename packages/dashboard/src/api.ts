@@ -2,15 +2,15 @@
  * The public stats API (v1), as the dashboard calls it: the same endpoints and key a curl user
  * has, no private back door. Every failure becomes an ApiError carrying the API's own message.
  */
+import type { AggregateResponse, BreakdownResponse, Interval, Metric, Period, TimeseriesResponse } from '@sightline/shared';
 import type { Tab } from './properties.js';
 import { queryParams, type ViewState } from './view-state.js';
 
-export type Metric = 'visitors' | 'visits' | 'pageviews' | 'views_per_visit' | 'bounce_rate' | 'visit_duration' | 'events';
-export type Period = 'day' | '7d' | '30d' | 'month' | '6mo' | '12mo' | 'custom' | '30m';
-export type Interval = 'minute' | 'hour' | 'day' | 'week' | 'month';
-export type AggregateResults = Partial<Record<Metric, { value: number; change?: number | null }>>;
+export type { Interval, Metric, Period };
+export type AggregateResults = AggregateResponse['results'];
+/** The schema's catch-all row, narrowed to the metrics asked for (its index type also covers `date`). */
 export type TimeseriesRow = { date: string } & Partial<Record<Metric, number>>;
-export type BreakdownRow = Record<string, string | number | null>;
+export type BreakdownRow = BreakdownResponse['results'][number];
 
 export class ApiError extends Error {
   constructor(
@@ -48,12 +48,12 @@ export class StatsApi {
 
   aggregate(state: ViewState, metrics: Metric[], signal?: AbortSignal): Promise<AggregateResults> {
     const params = { ...queryParams(this.site, state), metrics: metrics.join(','), compare: 'previous_period' };
-    return this.get<{ results: AggregateResults }>('aggregate', params, signal).then((body) => body.results);
+    return this.get<AggregateResponse>('aggregate', params, signal).then((body) => body.results);
   }
 
   timeseries(state: ViewState, metrics: Metric[], interval: Interval, signal?: AbortSignal): Promise<TimeseriesRow[]> {
     const params = { ...queryParams(this.site, state), metrics: metrics.join(','), interval };
-    return this.get<{ results: TimeseriesRow[] }>('timeseries', params, signal).then((body) => body.results);
+    return this.get<TimeseriesResponse>('timeseries', params, signal).then((body): TimeseriesRow[] => body.results);
   }
 
   breakdown(state: ViewState, tab: Tab, page: number, limit: number, signal?: AbortSignal): Promise<BreakdownRow[]> {
@@ -64,7 +64,7 @@ export class StatsApi {
       limit: String(limit),
       page: String(page),
     };
-    return this.get<{ results: BreakdownRow[] }>('breakdown', params, signal).then((body) => body.results);
+    return this.get<BreakdownResponse>('breakdown', params, signal).then((body) => body.results);
   }
 
   realtimeVisitors(signal?: AbortSignal): Promise<number> {

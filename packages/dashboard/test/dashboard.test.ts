@@ -1,0 +1,267 @@
+/**
+ * The dashboard as a person uses it: a real server with known events, Chromium opening
+ * /dashboard/<site>, and every number on the page checked against the public stats API.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildDashboard } from '../scripts/build.mjs';
+import { panelRows, parseCsv, parseShown, settled, topStats } from './support/dashboard-page.js';
+import { launchChromium, SCREENSHOT_DIR, SightlineServer, USER_AGENTS, type Visitor } from './support/sightline.js';
+
+type Aggregate = { results: Record<string, { value: number; change?: number | null }> };
+type Breakdown = { results: Array<Record<string, string | number | null>> };
+
+const SITE = 'localhost';
+const TOP = 'visitors,visits,pageviews,views_per_visit,bounce_rate,visit_duration';
+const url = (pathname: string) => `http://${SITE}${pathname}`;
+
+const visitors = {
+  fromSearch: { ip: '8.8.8.8', userAgent: USER_AGENTS.chromeLinux },
+  fromNewsletter: { ip: '1.1.1.1', userAgent: USER_AGENTS.firefoxWindows },
+  onPhone: { ip: '81.2.69.142', userAgent: USER_AGENTS.safariIphone },
+  twoPages: { ip: '9.9.9.9', userAgent: USER_AGENTS.chromeMac },
+} satisfies Record<string, Visitor>;
+
+/** What was sent, so the API's answers can be checked against it and not only the page against the API. */
+const SEEDED = { visitors: 4, pageviews: 6, pricingVisitors: 2, signups: 1 };
+
+let server: SightlineServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let problems: string[];
+
+beforeAll(async () => {
+  // The server serves packages/dashboard/dist: build it from the current source first.
+  await buildDashboard();
+  server = await SightlineServer.start();
+  const { fromSearch, fromNewsletter, onPhone, twoPages } = visitors;
+  await server.send(fromSearch, { site: SITE, url: url('/'), referrer: 'https://www.google.com/search?q=sightline', screen_width: 1440 });
+  await server.send(fromSearch, { site: SITE, url: url('/pricing'), referrer: url('/'), screen_width: 1440 });
+  await server.send(fromSearch, { site: SITE, name: 'Signup', url: url('/pricing'), props: { plan: 'pro' }, screen_width: 1440 });
+  await server.send(fromNewsletter, { site: SITE, url: url('/?utm_source=newsletter&utm_medium=email&utm_campaign=launch'), screen_width: 1920 });
+  await server.send(onPhone, { site: SITE, url: url('/blog/hello-world'), referrer: 'https://news.ycombinator.com/', screen_width: 390 });
+  await server.send(twoPages, { site: SITE, url: url('/pricing'), screen_width: 1280 });
+  await server.send(twoPages, { site: SITE, url: url('/about'), referrer: url('/pricing'), screen_width: 1280 });
+  browser = await launchChromium();
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+beforeEach(async () => {
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+  problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  // A CSP or Trusted Types violation shows up as a console error.
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+});
+
+afterEach(async () => {
+  await context.close();
+  expect(problems).toEqual([]);
+});
+
+async function open(query = ''): Promise<void> {
+  await page.goto(`${server.base}/dashboard/${SITE}${query}`);
+  await settled(page);
+}
+
+/** The top-line cards equal the API's values for the same query. */
+async function expectTopStatsMatch(params: Record<string, string>): Promise<Aggregate['results']> {
+  const api = await server.stats<Aggregate>('aggregate', { site_id: SITE, metrics: TOP, compare: 'previous_period', ...params });
+  const shown = await topStats(page);
+  expect(shown).toEqual(Object.fromEntries(TOP.split(',').map((metric) => [metric, api.results[metric]?.value ?? null])));
+  return api.results;
+}
+
+describe('the dashboard of a public site', () => {
+  it('shows the numbers the API gives, which are the events sent', async () => {
+    await open('?period=day');
+    const results = await expectTopStatsMatch({ period: 'day' });
+    expect(results.visitors?.value).toBe(SEEDED.visitors);
+    expect(results.pageviews?.value).toBe(SEEDED.pageviews);
+
+    const pages = await server.stats<Breakdown>('breakdown', { site_id: SITE, period: 'day', property: 'event:page', metrics: 'visitors,pageviews', limit: '10' });
+    expect(await panelRows(page, 'pages')).toEqual(
+      pages.results.map((row) => ({ value: String(row.page), metrics: { visitors: row.visitors, pageviews: row.pageviews } })),
+    );
+    expect(pages.results.find((row) => row.page === '/pricing')?.visitors).toBe(SEEDED.pricingVisitors);
+
+    const events = await panelRows(page, 'events');
+    expect(events).toEqual([{ value: 'Signup', metrics: { visitors: 1, events: SEEDED.signups } }]);
+
+    const live = await server.stats<number>('realtime/visitors', { site_id: SITE });
+    await page.waitForFunction((count) => document.querySelector('.live-count')?.textContent === String(count), live);
+    expect(live).toBe(SEEDED.visitors);
+
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'desktop.png'), fullPage: true });
+  });
+
+  it('filters the whole dashboard by a clicked row, shows a chip, and keeps the filter in the URL', async () => {
+    await open('?period=day');
+    await page.click('[data-panel="pages"] a[data-value="/pricing"]');
+    await page.waitForURL(/filters=/);
+    expect(new URL(page.url()).searchParams.get('filters')).toBe('event:page==/pricing');
+    await settled(page);
+    expect(await page.textContent('.chips')).toContain('Page is /pricing');
+    const filtered = await expectTopStatsMatch({ period: 'day', filters: 'event:page==/pricing' });
+    expect(filtered.visitors?.value).toBe(SEEDED.pricingVisitors);
+
+    // Another panel narrowed by the same filter.
+    const browsers = await server.stats<Breakdown>('breakdown', { site_id: SITE, period: 'day', property: 'visit:browser', metrics: 'visitors', limit: '10', filters: 'event:page==/pricing' });
+    expect((await panelRows(page, 'devices')).map((row) => row.metrics.visitors)).toEqual(browsers.results.map((row) => row.visitors));
+
+    // The URL alone brings the same view back.
+    await page.reload();
+    await settled(page);
+    expect((await topStats(page)).visitors).toBe(SEEDED.pricingVisitors);
+
+    await page.click('.chip button');
+    await settled(page);
+    expect(new URL(page.url()).searchParams.has('filters')).toBe(false);
+    expect((await topStats(page)).visitors).toBe(SEEDED.visitors);
+
+    await page.goBack();
+    await settled(page);
+    expect((await topStats(page)).visitors).toBe(SEEDED.pricingVisitors);
+  });
+
+  it('switches the period with the picker, the keyboard and a custom range', async () => {
+    await open();
+    expect(await page.inputValue('#period')).toBe('30d');
+    await expectTopStatsMatch({ period: '30d' });
+
+    await page.selectOption('#period', '7d');
+    await page.waitForURL(/period=7d/);
+    await settled(page);
+    await expectTopStatsMatch({ period: '7d' });
+
+    await page.keyboard.press('d');
+    await page.waitForURL(/period=day/);
+    await settled(page);
+    await expectTopStatsMatch({ period: 'day' });
+
+    // Yesterday alone has no events: the empty state, not a blank chart.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await page.selectOption('#period', 'custom');
+    await page.fill('#range-from', yesterday);
+    await page.fill('#range-to', yesterday);
+    await page.click('.custom-range button[type="submit"]');
+    await page.waitForURL(/period=custom/);
+    await settled(page);
+    expect(new URL(page.url()).searchParams.get('date')).toBe(`${yesterday},${yesterday}`);
+    await expectTopStatsMatch({ period: 'custom', date: `${yesterday},${yesterday}` });
+    expect(await page.textContent('.chart-body')).toContain('No visitors in this period yet.');
+    expect(await page.textContent('[data-panel="pages"]')).toContain('Nothing recorded for this period.');
+  });
+
+  it('exports the current view as CSV with the numbers shown', async () => {
+    await open('?period=day&prop=plan');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    expect(download.suggestedFilename()).toBe(`sightline-${SITE}-day.csv`);
+    const rows = parseCsv(readFileSync((await download.path())!, 'utf8'));
+    const [header, ...body] = rows;
+    expect(header).toEqual(['section', 'property', 'value', 'visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration', 'events']);
+    const column = (name: string) => header!.indexOf(name);
+
+    const api = await server.stats<Aggregate>('aggregate', { site_id: SITE, period: 'day', metrics: TOP });
+    const summary = body.find((row) => row[0] === 'summary')!;
+    for (const metric of TOP.split(',')) expect(Number(summary[column(metric)])).toBe(api.results[metric]?.value);
+
+    const pages = body.filter((row) => row[0] === 'Pages: Top pages');
+    expect(pages.map((row) => [row[2], Number(row[column('visitors')]), Number(row[column('pageviews')])])).toEqual(
+      (await panelRows(page, 'pages')).map((row) => [row.value, row.metrics.visitors, row.metrics.pageviews]),
+    );
+    const plan = body.filter((row) => row[0] === 'Event props: Prop: plan');
+    expect(plan.map((row) => [row[2], row[column('events')]])).toEqual([['pro', '1']]);
+    const hours = body.filter((row) => row[0] === 'timeseries');
+    expect(hours.reduce((sum, row) => sum + Number(row[column('pageviews')]), 0)).toBe(SEEDED.pageviews);
+  });
+
+  it('refreshes the current visitors by itself', async () => {
+    await page.clock.install();
+    await open('?period=day');
+    const before = parseShown((await page.textContent('.live-count')) ?? '');
+    await server.send({ ip: '203.0.113.9', userAgent: USER_AGENTS.chromeLinux }, { site: SITE, url: url('/about') });
+    await page.clock.runFor(16_000);
+    await page.waitForFunction((count) => document.querySelector('.live-count')?.textContent === String(count), (before ?? 0) + 1);
+  });
+
+  it('shows an API error as a message in every section', async () => {
+    await page.goto(`${server.base}/dashboard/no-such-site.example`);
+    await settled(page);
+    const alerts = await page.$$eval('[role="alert"]', (elements) => elements.map((element) => element.textContent ?? ''));
+    expect(alerts.length).toBeGreaterThanOrEqual(7);
+    const api = await fetch(`${server.base}/api/v1/stats/aggregate?site_id=no-such-site.example`);
+    expect(api.status).toBe(404);
+    const { error } = (await api.json()) as { error: string };
+    for (const alert of alerts) expect(alert).toContain(error);
+    // The browser logs the failed requests themselves; nothing else may fail.
+    problems = problems.filter((problem) => !/status of 404/.test(problem));
+  });
+
+  it('works at phone width and with the system dark mode', async () => {
+    await context.close();
+    context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' });
+    page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await open('?period=day');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe('rgb(17, 19, 24)');
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'phone-dark.png'), fullPage: true });
+  });
+
+  it('can be used with the keyboard alone: Tab reaches a row, Enter filters by it', async () => {
+    await open('?period=day');
+    await page.focus('[data-panel="pages"] a[data-value="/about"]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/filters=/);
+    expect(new URL(page.url()).searchParams.get('filters')).toBe('event:page==/about');
+    await settled(page);
+    await page.focus('.chip button');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !location.search.includes('filters'));
+  });
+});
+
+describe('serving the dashboard', () => {
+  it('sends a strict CSP with no inline script, and caches hashed assets for a year', async () => {
+    const response = await fetch(`${server.base}/dashboard/${SITE}`);
+    expect(response.status).toBe(200);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("require-trusted-types-for 'script'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    const script = /src="([^"]+\.js)"/.exec(await response.text())![1]!;
+    const asset = await fetch(`${server.base}${script}`, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/);
+  });
+
+  it('sends a bare /dashboard to the demo site, and answers a bad site or asset with a JSON 404', async () => {
+    const bare = await fetch(`${server.base}/dashboard`, { redirect: 'manual' });
+    expect(bare.status).toBe(302);
+    expect(bare.headers.get('location')).toBe(`/dashboard/${SITE}`);
+    for (const bad of ['/dashboard/not a site', '/dashboard/_assets/dashboard-NOPE.js', '/dashboard/_assets/..%2Fpackage.json']) {
+      const response = await fetch(`${server.base}${bad}`);
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { error: string }).error).toBeTruthy();
+    }
+  });
+
+  it('is linked from the start-up banner of the demo', () => {
+    expect(server.output.join('')).toContain(`${server.base}/dashboard/${SITE}`);
+  });
+});
