@@ -51,8 +51,9 @@ export class StatsApi {
     return this.get<AggregateResponse>('aggregate', params, signal).then((body) => body.results);
   }
 
-  timeseries(state: ViewState, metrics: Metric[], interval: Interval, signal?: AbortSignal): Promise<TimeseriesRow[]> {
-    const params = { ...queryParams(this.site, state), metrics: metrics.join(','), interval };
+  /** `shift` asks for another period than the view's, with the view's filters: the comparison line. */
+  timeseries(state: ViewState, metrics: Metric[], interval: Interval, signal?: AbortSignal, shift?: { period: Period; date: string }): Promise<TimeseriesRow[]> {
+    const params = { ...queryParams(this.site, state), ...shift, metrics: metrics.join(','), interval };
     return this.get<TimeseriesResponse>('timeseries', params, signal).then((body): TimeseriesRow[] => body.results);
   }
 

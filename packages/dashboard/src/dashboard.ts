@@ -8,7 +8,7 @@ import type { ViewSnapshot } from './csv.js';
 import { fill, h } from './dom.js';
 import { periodShortcuts } from './keyboard.js';
 import { forgetKey, readKey, saveKey } from './key-store.js';
-import { intervalFor, PERIOD_OPTIONS } from './periods.js';
+import { intervalFor, PERIOD_OPTIONS, previousPeriod } from './periods.js';
 import { PANELS, propTab, type PanelSpec } from './properties.js';
 import { readViewState, writeViewState, type ViewState } from './view-state.js';
 import { BreakdownPanel } from './views/breakdown-panel.js';
@@ -31,7 +31,7 @@ export class Dashboard {
   private readonly live: LiveVisitors;
   private readonly chips = h('ul', { class: 'chips', 'aria-label': 'Active filters' });
   private readonly notice = h('div', { class: 'notice' });
-  private readonly topStats = h('dl', { class: 'top-stats', 'aria-busy': 'true' });
+  private readonly topStats = h('section', { class: 'top-stats', 'aria-label': 'Totals', 'aria-busy': 'true' });
   private readonly chartBody = h('div', { class: 'chart-body', 'aria-busy': 'true' });
   private readonly chartCanvas = h('div', { class: 'chart-canvas', role: 'img' });
   private readonly chart: TrafficChart;
@@ -132,7 +132,18 @@ export class Dashboard {
         this.chartCanvas.setAttribute('aria-label', `Chart of visitors and pageviews by ${interval}, ${rows.length} points; the CSV export has every value.`);
         this.chart.show(rows, interval);
         fill(this.chartBody);
-        return visitors > 0 || rows.some((row) => (row.pageviews ?? 0) > 0);
+        const first = rows[0];
+        if (first) {
+          const shift = previousPeriod(state.period, first.date, state.range);
+          this.api.timeseries(state, ['visitors'], interval, signal, shift).then(
+            (previous) => signal.aborted || this.chart.compare(previous),
+            // The comparison line is extra: without it the chart is still right.
+            () => undefined,
+          );
+        }
+        const hasData = visitors > 0 || rows.some((row) => (row.pageviews ?? 0) > 0);
+        this.chartCanvas.hidden = !hasData;
+        return hasData;
       },
       'No visitors in this period yet.',
       onUnauthorized,

@@ -40,3 +40,19 @@ export function intervalFor(period: PickablePeriod, range?: readonly [string, st
 export function isDay(text: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
 }
+
+const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * The period of the same kind just before the one shown, as API parameters. It is found from the
+ * first bucket the API returned, which is already in the site's time zone: the previous period
+ * ends the day before it (a month before for `month`, 6 or 12 months before for those).
+ */
+export function previousPeriod(period: PickablePeriod, firstBucket: string, range?: readonly [string, string]): { period: PickablePeriod; date: string } {
+  const dayBefore = shiftDay(firstBucket.slice(0, 10), -1);
+  if (period === 'custom' && range) {
+    const days = Math.round((Date.parse(range[1]) - Date.parse(range[0])) / DAY_MS) + 1;
+    return { period, date: `${shiftDay(range[0], -days)},${shiftDay(range[0], -1)}` };
+  }
+  return { period, date: dayBefore };
+}

@@ -1,5 +1,5 @@
 import { formatFilters, parseFilters, withFilter, withoutFilter, type Filter } from './filters.js';
-import { intervalFor } from './periods.js';
+import { intervalFor, previousPeriod } from './periods.js';
 import { queryParams, readViewState, writeViewState, type ViewState } from './view-state.js';
 
 describe('filters in the API syntax', () => {
@@ -67,5 +67,17 @@ describe('chart buckets', () => {
     ['custom', ['2025-01-01', '2026-03-31'], 'month'],
   ] as const)('%s %j is drawn by %s', (period, range, interval) => {
     expect(intervalFor(period, range)).toBe(interval);
+  });
+});
+
+describe('the comparison line', () => {
+  it.each([
+    ['day', '2026-11-28 00:00:00', undefined, { period: 'day', date: '2026-11-27' }],
+    ['7d', '2026-11-22', undefined, { period: '7d', date: '2026-11-21' }],
+    ['month', '2026-03-01', undefined, { period: 'month', date: '2026-02-28' }],
+    ['12mo', '2025-12-01', undefined, { period: '12mo', date: '2025-11-30' }],
+    ['custom', '2026-11-10', ['2026-11-10', '2026-11-16'], { period: 'custom', date: '2026-11-03,2026-11-09' }],
+  ] as const)('for %s starting %s is the period just before', (period, first, range, expected) => {
+    expect(previousPeriod(period, first, range)).toEqual(expected);
   });
 });

@@ -26,6 +26,7 @@ const LEGEND_DATE: Record<Interval, string> = {
 export class TrafficChart {
   private plot: uPlot | undefined;
   private rows: TimeseriesRow[] = [];
+  private previous: TimeseriesRow[] | undefined;
   private interval: Interval = 'day';
 
   constructor(private readonly container: HTMLElement) {
@@ -36,7 +37,14 @@ export class TrafficChart {
 
   show(rows: TimeseriesRow[], interval: Interval): void {
     this.rows = rows;
+    this.previous = undefined;
     this.interval = interval;
+    this.draw();
+  }
+
+  /** Adds the previous period's visitors, bucket by bucket (months of unequal length leave gaps). */
+  compare(previous: TimeseriesRow[]): void {
+    this.previous = previous;
     this.draw();
   }
 
@@ -57,6 +65,7 @@ export class TrafficChart {
       this.rows.map((row) => seconds(row.date)),
       this.rows.map((row) => row.visitors ?? 0),
       this.rows.map((row) => row.pageviews ?? 0),
+      this.rows.map((_, i) => this.previous?.[i]?.visitors ?? null),
     ];
     const axis = { stroke: cssVar('--muted'), grid: { stroke: cssVar('--grid'), width: 1 }, ticks: { stroke: cssVar('--grid'), width: 1 } };
     const count = (_: uPlot, value: number | null) => formatMetric('visitors', value);
@@ -72,6 +81,7 @@ export class TrafficChart {
           { label: this.interval === 'hour' || this.interval === 'minute' ? 'Time' : 'Date', value: LEGEND_DATE[this.interval] },
           { label: 'Visitors', stroke: cssVar('--chart-visitors'), fill: cssVar('--chart-visitors-fill'), width: 2, value: count },
           { label: 'Pageviews', stroke: cssVar('--chart-pageviews'), width: 2, dash: [6, 4], value: count },
+          { label: 'Visitors, previous period', stroke: cssVar('--chart-previous'), width: 1.5, show: this.previous !== undefined, value: count },
         ],
       },
       data,

@@ -5,7 +5,9 @@ import { formatChange, formatMetric, METRIC_LABELS } from '../format.js';
 
 export const TOP_METRICS: Metric[] = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'];
 
-export function renderTopStats(list: HTMLElement, results: AggregateResults): boolean {
+export function renderTopStats(section: HTMLElement, results: AggregateResults): boolean {
+  const list = h('dl', { class: 'stats-grid' });
+  fill(section, list);
   fill(
     list,
     ...TOP_METRICS.map((metric) => {
