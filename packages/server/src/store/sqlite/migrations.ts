@@ -44,6 +44,19 @@ const MIGRATIONS: readonly string[] = [
     salt BLOB NOT NULL
   ) STRICT;
   `,
+  `
+  ALTER TABLE sites ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
+
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    site TEXT NOT NULL REFERENCES sites (domain),
+    scopes TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE INDEX api_keys_site ON api_keys (site, created_at);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

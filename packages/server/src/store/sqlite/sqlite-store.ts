@@ -9,6 +9,15 @@ import { PAGEVIEW } from '@sightline/shared';
 import {
   StoreError,
   type AllTimeResult,
+  type ApiKeyRecord,
+  type BreakdownQuery,
+  type BreakdownRow,
+  type Measures,
+  type SiteAdmin,
+  type SitePatch,
+  type StatsQueries,
+  type StatsQuery,
+  type TimeseriesQuery,
   type EventStore,
   type PageTotals,
   type SiteRecord,
@@ -17,6 +26,8 @@ import {
   type SummaryResult,
 } from '../types.js';
 import { migrate } from './migrations.js';
+import { SqliteSiteAdmin } from './site-admin.js';
+import { SqliteStatsQueries } from './stats-queries.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for a throwaway database. */
@@ -32,11 +43,17 @@ interface SiteRow {
   domain: string;
   timezone: string;
   created_at: number;
+  public: number;
 }
 
-const toSite = (row: SiteRow): SiteRecord => ({ domain: row.domain, timezone: row.timezone, createdAt: row.created_at });
+const toSite = (row: SiteRow): SiteRecord => ({
+  domain: row.domain,
+  timezone: row.timezone,
+  createdAt: row.created_at,
+  public: row.public === 1,
+});
 
-export function openSqliteStore(options: SqliteStoreOptions): EventStore {
+export function openSqliteStore(options: SqliteStoreOptions): EventStore & StatsQueries & SiteAdmin {
   if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true });
   const db = new Database(options.file);
   db.pragma('journal_mode = WAL');
@@ -49,7 +66,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   return new SqliteStore(db, syncWal ? `${options.file}-wal` : undefined);
 }
 
-class SqliteStore implements EventStore {
+class SqliteStore implements EventStore, StatsQueries, SiteAdmin {
   private readonly insertEvent;
   private readonly insertBatch;
   private readonly selectCount;
@@ -63,6 +80,9 @@ class SqliteStore implements EventStore {
   private readonly selectTopPages;
   private readonly selectAllTimeTotals;
   private readonly selectAllTimePages;
+
+  private readonly stats;
+  private readonly admin;
 
   private walFd: number | undefined;
 
@@ -88,11 +108,13 @@ class SqliteStore implements EventStore {
       }
     });
     this.selectCount = db.prepare('SELECT COUNT(*) AS n FROM events WHERE site = ?').pluck();
-    this.selectSite = db.prepare<[string], SiteRow>('SELECT domain, timezone, created_at FROM sites WHERE domain = ?');
-    this.selectSites = db.prepare<[], SiteRow>('SELECT domain, timezone, created_at FROM sites ORDER BY domain');
+    this.selectSite = db.prepare<[string], SiteRow>('SELECT domain, timezone, created_at, public FROM sites WHERE domain = ?');
+    this.selectSites = db.prepare<[], SiteRow>('SELECT domain, timezone, created_at, public FROM sites ORDER BY domain');
     this.insertSite = db.prepare(
-      'INSERT INTO sites (domain, timezone, created_at) VALUES (@domain, @timezone, @createdAt) ON CONFLICT DO NOTHING',
+      'INSERT INTO sites (domain, timezone, created_at, public) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
+    this.stats = new SqliteStatsQueries(db);
+    this.admin = new SqliteSiteAdmin(db);
     this.insertSalt = db.prepare('INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT DO NOTHING');
     this.selectSalt = db.prepare<[string], Buffer>('SELECT salt FROM salts WHERE day = ?').pluck();
     this.deleteOldSalts = db.prepare('DELETE FROM salts WHERE day < ?');
@@ -147,7 +169,7 @@ class SqliteStore implements EventStore {
   }
 
   createSite(site: SiteRecord): Promise<SiteRecord | null> {
-    return this.run('createSite', () => (this.insertSite.run(site).changes === 1 ? site : null)).then(async (created) => {
+    return this.run('createSite', () => (this.insertSite.run(site.domain, site.timezone, site.createdAt, site.public ? 1 : 0).changes === 1 ? site : null)).then(async (created) => {
       await this.durable();
       return created;
     });
@@ -190,6 +212,38 @@ class SqliteStore implements EventStore {
       const totals = this.selectAllTimeTotals.get(site)!;
       return { pageviews: totals.pageviews, visitors: totals.visitors, pages: this.selectAllTimePages.all(site) };
     });
+  }
+
+  aggregate(query: StatsQuery): Promise<Measures> {
+    return this.run('aggregate', () => this.stats.aggregate(query));
+  }
+
+  timeseries(query: TimeseriesQuery): Promise<Measures[]> {
+    return this.run('timeseries', () => this.stats.timeseries(query));
+  }
+
+  breakdown(query: BreakdownQuery): Promise<BreakdownRow[]> {
+    return this.run('breakdown', () => this.stats.breakdown(query));
+  }
+
+  updateSite(domain: string, patch: SitePatch): Promise<SiteRecord | null> {
+    return this.run('updateSite', () => (this.admin.updateSite(domain, patch) ? this.selectSite.get(domain) : undefined))
+      .then(async (row) => {
+        await this.durable();
+        return row ? toSite(row) : null;
+      });
+  }
+
+  createApiKey(key: ApiKeyRecord): Promise<void> {
+    return this.run('createApiKey', () => this.admin.createApiKey(key)).then(() => this.durable());
+  }
+
+  findApiKey(hash: string): Promise<ApiKeyRecord | null> {
+    return this.run('findApiKey', () => this.admin.findApiKey(hash));
+  }
+
+  listApiKeys(site: string): Promise<ApiKeyRecord[]> {
+    return this.run('listApiKeys', () => this.admin.listApiKeys(site));
   }
 
   ping(): Promise<void> {

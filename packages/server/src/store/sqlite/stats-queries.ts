@@ -1,0 +1,249 @@
+/**
+ * The stats queries of the SQLite store: aggregate, timeseries and breakdown share one shape.
+ *
+ *   b   the buckets (one for aggregate and breakdown), from a JSON parameter
+ *   e   the range's events with their bucket and `m`, "a counted event passing the event filters";
+ *       buckets drive an index range scan on (site, ts) each, so no per-row bucket lookup
+ *   s   one row per visit (session_id): first bucket, pageviews, custom events, engagement
+ *   ks  the counted visits: a passing event, and the visit filters on their attributes
+ *
+ * Event measures come from e joined to ks, visit measures from ks. Only the visit attributes a
+ * query filters or groups on are computed. User input only ever reaches SQL as bound parameters.
+ */
+import type Database from 'better-sqlite3';
+import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
+import {
+  BOUNCE_ENGAGED_MS,
+  type BreakdownQuery,
+  type BreakdownRow,
+  type EventField,
+  type Filter,
+  type Measures,
+  type Property,
+  type StatsQuery,
+  type TimeRange,
+  type TimeseriesQuery,
+  type VisitField,
+} from '../types.js';
+
+const EVENT_COLUMNS: Record<EventField, string> = { page: 'path', name: 'name', hostname: 'hostname' };
+
+/** Visit attributes taken from the visit's first event. */
+const FIRST_EVENT_COLUMNS: Record<Exclude<VisitField, 'entry_page' | 'exit_page'>, string> = {
+  source: 'referrer_source',
+  referrer: 'referrer',
+  utm_source: 'utm_source',
+  utm_medium: 'utm_medium',
+  utm_campaign: 'utm_campaign',
+  utm_term: 'utm_term',
+  utm_content: 'utm_content',
+  country: 'country',
+  browser: 'browser',
+  os: 'os',
+  device: 'device',
+};
+
+const isFirstEventField = (field: VisitField): field is keyof typeof FIRST_EVENT_COLUMNS => field in FIRST_EVENT_COLUMNS;
+
+/** Collects bound parameters in the order their placeholders appear in the SQL text. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return '?';
+  }
+}
+
+/** GLOB treats `?` and `[` as wildcards too; ours has only `*`. */
+const globPattern = (pattern: string) => pattern.replace(/[[?]/g, (char) => `[${char}]`);
+
+function matchSql(column: string, filter: Filter, params: Params): string {
+  let any: string;
+  switch (filter.match) {
+    case 'exact':
+      any = `${column} IN (${filter.values.map((value) => params.add(value)).join(', ')})`;
+      break;
+    case 'wildcard':
+      any = filter.values.map((value) => `${column} GLOB ${params.add(globPattern(value))}`).join(' OR ');
+      break;
+    case 'contains':
+      any = filter.values.map((value) => `instr(${column}, ${params.add(value)}) > 0`).join(' OR ');
+      break;
+  }
+  // A missing value makes the comparison NULL: it matches nothing, so a negated filter keeps it.
+  const matched = `COALESCE((${any}), 0)`;
+  return filter.negated ? `NOT ${matched}` : matched;
+}
+
+/** The visit attributes a query needs, each becoming a column of ks named v_<field>. */
+function visitFieldsOf(filters: readonly Filter[], group: Property | undefined): Set<VisitField> {
+  const fields = new Set<VisitField>();
+  for (const filter of filters) if (filter.property.scope === 'visit') fields.add(filter.property.field);
+  if (group?.scope === 'visit') fields.add(group.field);
+  return fields;
+}
+
+interface Shape {
+  sql: string;
+  params: Params;
+  /** True when ks may drop visits that have a passing event, so e must be joined to ks. */
+  visitFiltered: boolean;
+}
+
+/** Builds the WITH clause; a breakdown by an event property or a prop has its value as e.k. */
+function withClause(site: string, buckets: readonly TimeRange[], filters: readonly Filter[], group: Property | undefined): Shape {
+  const params = new Params();
+  const visitFields = visitFieldsOf(filters, group);
+  const firstColumns = [...visitFields].filter(isFirstEventField).map((field) => FIRST_EVENT_COLUMNS[field]);
+  const needsPages = visitFields.has('entry_page') || visitFields.has('exit_page');
+
+  const bucketJson = params.add(JSON.stringify(buckets.map((bucket) => [bucket.from, bucket.to])));
+
+  const eventColumns = ['ev.session_id AS sid', 'ev.visitor_id AS vid', 'ev.ts', 'ev.name', 'ev.engagement_ms AS ems'];
+  if (needsPages) eventColumns.push('ev.path');
+  for (const column of firstColumns) eventColumns.push(`ev.${column}`);
+  if (group?.scope === 'event') eventColumns.push(`ev.${EVENT_COLUMNS[group.field]} AS k`);
+  if (group?.scope === 'prop') {
+    eventColumns.push(`(SELECT p.value FROM json_each(ev.props) p WHERE p.key = ${params.add(group.key)}) AS k`);
+  }
+
+  const eventFilters = filters.filter((filter) => filter.property.scope !== 'visit');
+  const passing = [`ev.name <> '${ENGAGEMENT}'`];
+  for (const filter of eventFilters) {
+    const property = filter.property;
+    const column =
+      property.scope === 'event'
+        ? `ev.${EVENT_COLUMNS[property.field]}`
+        : property.scope === 'prop'
+          ? `(SELECT p.value FROM json_each(ev.props) p WHERE p.key = ${params.add(property.key)})`
+          : '';
+    passing.push(matchSql(column, filter, params));
+  }
+  eventColumns.push(`(${passing.join(' AND ')}) AS m`);
+  // Placeholders bind in the order they appear: the site comes after the selected columns.
+  const siteParam = params.add(site);
+
+  const ctes = [
+    `b(i, lo, hi) AS (SELECT CAST(key AS INTEGER), value ->> 0, value ->> 1 FROM json_each(${bucketJson}))`,
+    // CROSS JOIN keeps the buckets outside, so each one is an index range scan on (site, ts).
+    `e AS MATERIALIZED (SELECT b.i AS bucket, ${eventColumns.join(', ')}
+       FROM b CROSS JOIN events ev ON ev.site = ${siteParam} AND ev.ts >= b.lo AND ev.ts < b.hi)`,
+    `s AS MATERIALIZED (SELECT sid, MIN(bucket) AS bucket, MAX(m) AS matched,
+       SUM(name = '${PAGEVIEW}') AS pv, SUM(name NOT IN ('${PAGEVIEW}', '${ENGAGEMENT}')) AS ce,
+       COALESCE(SUM(ems), 0) AS ems
+       FROM e GROUP BY sid)`,
+  ];
+  const joins: string[] = [];
+  const attributes: string[] = [];
+  if (firstColumns.length > 0) {
+    // With a single min() aggregate SQLite takes the bare columns from the row holding the minimum.
+    ctes.push(`f AS (SELECT sid, MIN(ts) AS t0, ${firstColumns.join(', ')} FROM e GROUP BY sid)`);
+    joins.push('LEFT JOIN f ON f.sid = s.sid');
+    for (const field of visitFields) if (isFirstEventField(field)) attributes.push(`f.${FIRST_EVENT_COLUMNS[field]} AS v_${field}`);
+  }
+  if (visitFields.has('entry_page')) {
+    ctes.push(`en AS (SELECT sid, MIN(ts) AS t0, path FROM e WHERE name = '${PAGEVIEW}' GROUP BY sid)`);
+    joins.push('LEFT JOIN en ON en.sid = s.sid');
+    attributes.push('en.path AS v_entry_page');
+  }
+  if (visitFields.has('exit_page')) {
+    ctes.push(`ex AS (SELECT sid, MAX(ts) AS t1, path FROM e WHERE name = '${PAGEVIEW}' GROUP BY sid)`);
+    joins.push('LEFT JOIN ex ON ex.sid = s.sid');
+    attributes.push('ex.path AS v_exit_page');
+  }
+  const visitFilters = filters.filter((filter) => filter.property.scope === 'visit');
+  const keep = ['s.matched = 1'];
+  for (const filter of visitFilters) {
+    if (filter.property.scope === 'visit') keep.push(matchSql(`v_${filter.property.field}`, filter, params));
+  }
+  ctes.push(
+    `ks AS MATERIALIZED (SELECT * FROM (SELECT s.*${attributes.map((a) => `, ${a}`).join('')} FROM s ${joins.join(' ')})
+       AS s WHERE ${keep.join(' AND ')})`,
+  );
+  return { sql: `WITH ${ctes.join(',\n')}`, params, visitFiltered: visitFilters.length > 0 };
+}
+
+const EVENT_MEASURES = `COUNT(DISTINCT e.vid) AS visitors, SUM(e.name = '${PAGEVIEW}') AS pageviews,
+  SUM(e.name <> '${PAGEVIEW}') AS events`;
+const VISIT_MEASURES = `COUNT(*) AS visits, SUM(ks.pv = 1 AND ks.ce = 0 AND ks.ems < ${BOUNCE_ENGAGED_MS}) AS bounces,
+  SUM(ks.pv) AS visit_pageviews, SUM(ks.ems) AS engagement_ms`;
+
+interface MeasureRow {
+  visitors: number | null;
+  pageviews: number | null;
+  events: number | null;
+  visits: number | null;
+  bounces: number | null;
+  visit_pageviews: number | null;
+  engagement_ms: number | null;
+}
+
+const toMeasures = (row: Partial<MeasureRow> | undefined): Measures => ({
+  visitors: row?.visitors ?? 0,
+  visits: row?.visits ?? 0,
+  pageviews: row?.pageviews ?? 0,
+  events: row?.events ?? 0,
+  bounces: row?.bounces ?? 0,
+  visitPageviews: row?.visit_pageviews ?? 0,
+  engagementMs: row?.engagement_ms ?? 0,
+});
+
+/** Passing events of counted visits; without visit filters every passing event is in one. */
+const passingEvents = (shape: Shape) =>
+  shape.visitFiltered ? 'e JOIN ks ON ks.sid = e.sid WHERE e.m' : 'e WHERE e.m';
+
+export class SqliteStatsQueries {
+  /** Statements keyed by SQL text: a dashboard asks the same few shapes over and over. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  private all<T>(shape: Shape, select: string): T[] {
+    const sql = `${shape.sql}\n${select}`;
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      if (this.statements.size >= 200) this.statements.clear();
+      this.statements.set(sql, statement);
+    }
+    return statement.all(...shape.params.values) as T[];
+  }
+
+  aggregate(query: StatsQuery): Measures {
+    return this.timeseries({ site: query.site, buckets: [query.range], filters: query.filters })[0]!;
+  }
+
+  timeseries(query: TimeseriesQuery): Measures[] {
+    const shape = withClause(query.site, query.buckets, query.filters, undefined);
+    const rows = this.all<MeasureRow & { bucket: number }>(
+      shape,
+      `SELECT b.i AS bucket, em.visitors, em.pageviews, em.events, vm.visits, vm.bounces, vm.visit_pageviews, vm.engagement_ms
+       FROM b
+       LEFT JOIN (SELECT e.bucket, ${EVENT_MEASURES} FROM ${passingEvents(shape)} GROUP BY e.bucket) em ON em.bucket = b.i
+       LEFT JOIN (SELECT ks.bucket, ${VISIT_MEASURES} FROM ks GROUP BY ks.bucket) vm ON vm.bucket = b.i
+       ORDER BY b.i`,
+    );
+    return rows.map(toMeasures);
+  }
+
+  breakdown(query: BreakdownQuery): BreakdownRow[] {
+    const shape = withClause(query.site, [query.range], query.filters, query.property);
+    let select: string;
+    if (query.property.scope === 'visit') {
+      const key = `ks.v_${query.property.field}`;
+      select = `SELECT vm.k, em.visitors, em.pageviews, em.events, vm.visits, vm.bounces, vm.visit_pageviews, vm.engagement_ms
+        FROM (SELECT ${key} AS k, ${VISIT_MEASURES} FROM ks GROUP BY ${key}) vm
+        LEFT JOIN (SELECT ${key} AS k, ${EVENT_MEASURES} FROM e JOIN ks ON ks.sid = e.sid WHERE e.m GROUP BY ${key}) em
+          ON em.k IS vm.k`;
+    } else {
+      select = `, g AS MATERIALIZED (SELECT e.k, e.sid, e.vid, e.name FROM ${passingEvents(shape)})
+        SELECT em.k, em.visitors, em.pageviews, em.events, vm.visits, vm.bounces, vm.visit_pageviews, vm.engagement_ms
+        FROM (SELECT g.k, COUNT(DISTINCT g.vid) AS visitors, SUM(g.name = '${PAGEVIEW}') AS pageviews,
+                SUM(g.name <> '${PAGEVIEW}') AS events FROM g GROUP BY g.k) em
+        JOIN (SELECT gs.k, ${VISIT_MEASURES} FROM (SELECT DISTINCT k, sid FROM g) gs JOIN ks ON ks.sid = gs.sid GROUP BY gs.k) vm
+          ON vm.k IS em.k`;
+    }
+    const rows = this.all<MeasureRow & { k: string | null }>(shape, select);
+    return rows.map((row) => ({ value: row.k, measures: toMeasures(row) }));
+  }
+}
