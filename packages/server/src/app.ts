@@ -13,6 +13,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
+import { limitByClient, RateLimits } from './http/rate-limit.js';
 import { eventRoute, type IngestDeps } from './ingest/event-route.js';
 import { trackRoute } from './ingest/track-route.js';
 import { VisitorIds } from './ingest/visitor-id.js';
@@ -42,6 +43,8 @@ export interface AppDeps {
   /** The group-commit buffer; the caller owns it when it must drain it on shutdown. */
   writer?: WriteBuffer<StoredEvent>;
   scriptFile?: string;
+  /** Shared through Redis by main.ts; in-process by default. */
+  limits?: RateLimits;
 }
 
 export function createWriter(store: EventStore, config: Config): WriteBuffer<StoredEvent> {
@@ -53,7 +56,10 @@ export function createApp(deps: AppDeps): Express {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? silentLogger;
   const sites = new SiteDirectory(store, clock);
+  const limits = deps.limits ?? RateLimits.memory(config.rateLimits);
   const ingest: IngestDeps = {
+    limits,
+    allowSubdomains: config.allowSubdomains,
     cache,
     clock,
     sites,
@@ -81,6 +87,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(dashboardRoute({ defaultSite: config.defaultSite, https }));
   app.use(eventRoute(ingest));
   app.use(trackRoute(ingest, config.defaultSite));
+  app.use(['/api/stats', '/stats', '/api/v1/stats'], limitByClient(limits.stats));
   app.use(summaryRoute(stats));
   app.use(seedStatsRoute(stats, config.defaultSite));
   app.use(express.json({ limit: '16kb' }), siteRoutes({ store, sites, clock, config }));

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { SiteIdSchema } from '@sightline/shared';
+import type { RateLimitConfig } from './http/rate-limit.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -48,6 +49,12 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.url({ message: 'must be an absolute URL such as https://stats.example.com' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GROUP_COMMIT_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000).default(1000),
+  // Per minute; 0 turns a limit off. docs/security.md explains the defaults.
+  RATE_LIMIT_INGEST_PER_IP: z.coerce.number().int().min(0).default(1200),
+  RATE_LIMIT_INGEST_PER_SITE: z.coerce.number().int().min(0).default(300_000),
+  RATE_LIMIT_STATS_PER_CLIENT: z.coerce.number().int().min(0).default(600),
+  ALLOW_SUBDOMAINS: booleanFlag.default(true),
+  RETENTION_PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
 });
 
 export type StoreConfig =
@@ -72,6 +79,10 @@ export interface Config {
   publicUrl: string;
   logLevel: string;
   groupCommitMaxEvents: number;
+  rateLimits: RateLimitConfig;
+  /** Events from `blog.example.com` count for the site `example.com`. */
+  allowSubdomains: boolean;
+  retentionPurgeIntervalMs: number;
 }
 
 export const DEMO_SITE = 'localhost';
@@ -109,5 +120,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
     groupCommitMaxEvents: e.GROUP_COMMIT_MAX_EVENTS,
+    rateLimits: {
+      ingestPerIp: e.RATE_LIMIT_INGEST_PER_IP,
+      ingestPerSite: e.RATE_LIMIT_INGEST_PER_SITE,
+      statsPerClient: e.RATE_LIMIT_STATS_PER_CLIENT,
+      windowSeconds: 60,
+    },
+    allowSubdomains: e.ALLOW_SUBDOMAINS,
+    retentionPurgeIntervalMs: e.RETENTION_PURGE_INTERVAL_MINUTES * 60_000,
   };
 }

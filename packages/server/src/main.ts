@@ -10,6 +10,7 @@ import type { Cache } from './cache/types.js';
 import { systemClock } from './clock.js';
 import { ConfigError, DEMO_SITE, loadConfig, type Config } from './config.js';
 import type { WriteBuffer } from './ingest/write-buffer.js';
+import { RateLimits } from './http/rate-limit.js';
 import { createLogger } from './logger.js';
 import { registerSite, snippet } from './sites/register-site.js';
 import { createStore } from './store/index.js';
@@ -54,7 +55,14 @@ function announce(config: Config, cacheKind: string, logger: Logger): void {
   console.log(`  Snippet:    ${snippet(config.publicUrl, 'your-site.com')}\n`);
 }
 
-function onShutdown(server: Server, writer: WriteBuffer<StoredEvent>, store: EventStore, cache: Cache, logger: Logger) {
+function onShutdown(
+  server: Server,
+  writer: WriteBuffer<StoredEvent>,
+  store: EventStore,
+  cache: Cache,
+  limits: RateLimits,
+  logger: Logger,
+) {
   let stopping = false;
   return async (signal: string) => {
     if (stopping) return;
@@ -67,6 +75,7 @@ function onShutdown(server: Server, writer: WriteBuffer<StoredEvent>, store: Eve
     await writer.drain();
     await store.close();
     await cache.close();
+    await limits.close();
     logger.info('stopped');
     process.exit(0);
   };
@@ -80,7 +89,11 @@ async function main(): Promise<void> {
   if (config.demo) await ensureDemoSite(store);
 
   const writer = createWriter(store, config);
-  const app = createApp({ config, store, cache, writer, logger });
+  const limits =
+    config.redisUrl === undefined
+      ? RateLimits.memory(config.rateLimits)
+      : RateLimits.redis(config.rateLimits, config.redisUrl, config.redisPrefix, logger);
+  const app = createApp({ config, store, cache, writer, logger, limits });
   const server = app.listen(config.port, config.host, () => announce(config, cache.kind, logger));
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = REQUEST_TIMEOUT_MS;
@@ -89,7 +102,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  const shutdown = onShutdown(server, writer, store, cache, logger);
+  const shutdown = onShutdown(server, writer, store, cache, limits, logger);
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

@@ -5,12 +5,14 @@ import cors from 'cors';
 import { HttpError } from '../http/errors.js';
 import { issuesOf } from '../http/parse.js';
 import { jsonBody } from '../http/json-body.js';
+import { limitByIp, type RateLimits } from '../http/rate-limit.js';
 import type { SiteDirectory } from '../sites/site-directory.js';
 import { recordEvent, type RecordDeps } from './record-event.js';
 import { storeUnavailable } from './store-unavailable.js';
 
 export interface IngestDeps extends RecordDeps {
   sites: SiteDirectory;
+  limits: RateLimits;
 }
 
 /** Any page on any origin may send events; it never needs to read the (empty) answer or send credentials. */
@@ -19,21 +21,22 @@ export const ingestCors = cors({ origin: '*', methods: ['POST'], maxAge: 86_400 
 export function eventRoute(deps: IngestDeps): Router {
   const router = Router();
   router.options('/api/event', ingestCors);
-  router.post('/api/event', ingestCors, ...jsonBody(LIMITS.maxBodyBytes), async (req, res) => {
+  router.post('/api/event', ingestCors, limitByIp(deps.limits.ingestIp), ...jsonBody(LIMITS.maxBodyBytes), async (req, res) => {
     const parsed = parseEventPayload(req.body);
     if (!parsed.success) throw new HttpError(400, 'invalid event', issuesOf(parsed.error));
     const payload = parsed.data;
     if ((await deps.sites.get(payload.site)) === null) {
       throw new HttpError(404, `unknown site ${payload.site}: register it first (POST /api/sites or pnpm sightline site add)`);
     }
+    await deps.limits.ingestSite.take(payload.site);
     const outcome = await recordEvent(deps, payload, {
       ip: req.ip ?? '',
       userAgent: req.get('user-agent') ?? '',
     }).catch((error: unknown) => {
       throw storeUnavailable(error);
     });
-    // Bots are answered like everyone else so they learn nothing; the header says why nothing was kept.
-    if (outcome === 'bot') res.set('X-Sightline-Dropped', 'bot');
+    // Dropped events are answered like everyone else so senders learn nothing; the header says why nothing was kept.
+    if (outcome !== 'stored') res.set('X-Sightline-Dropped', outcome);
     res.status(202).end();
   });
   return router;

@@ -7,7 +7,9 @@ import type { Cache } from '../cache/types.js';
 import type { Clock } from '../clock.js';
 import type { StoredEvent } from '../store/types.js';
 import { normalizeEvent } from './normalize.js';
+import { isReferrerSpam } from './referrer-spam.js';
 import { assignSession } from './sessions.js';
+import { pageBelongsToSite } from './site-host.js';
 import { describeClient } from './user-agent.js';
 import type { VisitorIds } from './visitor-id.js';
 import type { WriteBuffer } from './write-buffer.js';
@@ -17,6 +19,8 @@ export interface RecordDeps {
   clock: Clock;
   visitors: VisitorIds;
   writer: WriteBuffer<StoredEvent>;
+  /** Pages on subdomains of a site count for it. */
+  allowSubdomains: boolean;
 }
 
 export interface RequestContext {
@@ -26,11 +30,14 @@ export interface RequestContext {
   trusted?: boolean;
 }
 
-export type RecordOutcome = 'stored' | 'bot';
+/** Why an event was answered but not kept, or that it was stored. */
+export type RecordOutcome = 'stored' | 'bot' | 'hostname' | 'referrer-spam';
 
 export async function recordEvent(deps: RecordDeps, payload: EventPayload, context: RequestContext): Promise<RecordOutcome> {
   const client = describeClient(context.userAgent, payload.screen_width);
   if (client.bot && !context.trusted) return 'bot';
+  if (!pageBelongsToSite(new URL(payload.url).hostname, payload.site, deps.allowSubdomains)) return 'hostname';
+  if (isReferrerSpam(payload.referrer)) return 'referrer-spam';
   const normalized = normalizeEvent(payload, client, deps.clock.now());
   const visitorId =
     payload.user_id !== undefined

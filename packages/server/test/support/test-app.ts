@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import { createApp, createWriter } from '../../src/app.js';
 import { MemoryCache } from '../../src/cache/memory-cache.js';
 import type { Cache } from '../../src/cache/types.js';
+import type { RateLimits } from '../../src/http/rate-limit.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { registerSite } from '../../src/sites/register-site.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -31,6 +32,7 @@ export interface TestAppOptions {
   cache?: (clock: ManualClock) => Cache;
   sites?: string[];
   now?: string;
+  limits?: (config: Config) => RateLimits;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -43,7 +45,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     await registerSite(store, { domain, timezone: 'UTC' }, clock.now());
   }
   const writer = createWriter(store, config);
-  const app = createApp({ config, store, cache, clock, writer });
+  const limits = options.limits?.(config);
+  const app = createApp({ config, store, cache, clock, writer, ...(limits === undefined ? {} : { limits }) });
   return {
     app,
     store,
@@ -55,6 +58,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await writer.drain();
       await store.close();
       await cache.close();
+      await limits?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

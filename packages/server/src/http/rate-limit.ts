@@ -1,0 +1,139 @@
+/**
+ * Rate limits with rate-limiter-flexible: per client IP and per site on ingest, per API key (or
+ * per IP without one) on the stats API. Counters live in Redis when REDIS_URL is set, so every
+ * instance shares them; each Redis limiter is insured by an in-process one, so a Redis outage
+ * or a slow Redis never blocks ingest, it only makes the limits per instance for a while.
+ */
+import { createHash } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { createClient } from 'redis';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  RLWrapperTimeouts,
+  type RateLimiterAbstract,
+  type RateLimiterInsuredAbstract,
+} from 'rate-limiter-flexible';
+import { bearerToken } from './admin-auth.js';
+import { HttpError } from './errors.js';
+
+/** Requests allowed per window; 0 turns that limit off. */
+export interface RateLimitConfig {
+  ingestPerIp: number;
+  ingestPerSite: number;
+  statsPerClient: number;
+  windowSeconds: number;
+}
+
+/** Same budget as the cache: a healthy Redis answers in well under a millisecond. */
+const REDIS_TIMEOUT_MS = 250;
+
+type Limiter = RateLimiterAbstract | RateLimiterInsuredAbstract;
+type Backend = (name: string, points: number, duration: number) => Limiter;
+
+/** Limiter keys never hold a raw IP or API key, not even in Redis for a minute. */
+const keyOf = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
+
+function tooMany(what: string, rejection: RateLimiterRes): HttpError {
+  const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+  return new HttpError(429, `too many requests ${what}; retry in ${seconds} s`, undefined, { 'Retry-After': String(seconds) });
+}
+
+class Limit {
+  constructor(
+    private readonly limiter: Limiter | undefined,
+    private readonly what: string,
+  ) {}
+
+  /** Resolves when `key` may go on, rejects with a 429 when it has used its window. */
+  async take(key: string): Promise<void> {
+    if (this.limiter === undefined) return;
+    try {
+      await this.limiter.consume(keyOf(key));
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) throw tooMany(this.what, rejection);
+      // Both the Redis limiter and its insurance failed: counting is not worth refusing traffic for.
+    }
+  }
+}
+
+export class RateLimits {
+  readonly ingestIp: Limit;
+  readonly ingestSite: Limit;
+  readonly stats: Limit;
+
+  private constructor(
+    config: RateLimitConfig,
+    backend: Backend,
+    private readonly onClose: () => Promise<void> = async () => undefined,
+    /** True while the counters are shared with other instances (Redis connected). */
+    readonly shared: () => boolean = () => false,
+  ) {
+    const make = (name: string, points: number, what: string) =>
+      new Limit(points > 0 ? backend(name, points, config.windowSeconds) : undefined, what);
+    this.ingestIp = make('ingest-ip', config.ingestPerIp, 'from this address');
+    this.ingestSite = make('ingest-site', config.ingestPerSite, 'for this site');
+    this.stats = make('stats', config.statsPerClient, 'for this key or address');
+  }
+
+  static memory(config: RateLimitConfig): RateLimits {
+    return new RateLimits(config, (name, points, duration) => new RateLimiterMemory({ keyPrefix: name, points, duration }));
+  }
+
+  /** Connects in the background; until Redis answers, the in-process insurance counts. */
+  static redis(config: RateLimitConfig, url: string, prefix: string, logger: Logger): RateLimits {
+    const client = createClient({
+      url,
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) },
+    });
+    client.on('error', (error: Error) => logger.debug({ reason: error.message }, 'rate-limit redis client error'));
+    client.connect().catch(() => undefined);
+    const backend: Backend = (name, points, duration) => {
+      const insurance = new RateLimiterMemory({ keyPrefix: name, points, duration });
+      const shared = new RateLimiterRedis({
+        storeClient: client,
+        useRedisPackage: true,
+        rejectIfRedisNotReady: true,
+        keyPrefix: `${prefix}rl:${name}`,
+        points,
+        duration,
+      });
+      return new RLWrapperTimeouts({ limiter: shared, timeoutMs: REDIS_TIMEOUT_MS, insuranceLimiter: insurance });
+    };
+    const close = async () => {
+      if (client.isReady) await client.close();
+      else if (client.isOpen) client.destroy();
+    };
+    return new RateLimits(config, backend, close, () => client.isReady);
+  }
+
+  close(): Promise<void> {
+    return this.onClose();
+  }
+}
+
+/** Ingest is limited by the client's address (req.ip honours TRUST_PROXY). */
+export function limitByIp(limit: Limit): RequestHandler {
+  return (req, _res, next) => {
+    limit.take(req.ip ?? '').then(() => next(), next);
+  };
+}
+
+/**
+ * The stats API is limited per address and, with a key, per key too: a key shared by many
+ * machines cannot exceed its budget, and sending made-up keys from one address buys no more.
+ */
+export function limitByClient(limit: Limit): RequestHandler {
+  return (req, _res, next) => {
+    const token = bearerToken(req.get('authorization'));
+    limit
+      .take(`ip:${req.ip ?? ''}`)
+      .then(() => (token === undefined ? undefined : limit.take(`key:${token}`)))
+      .then(() => next(), next);
+  };
+}
+
+export type { Limit };

@@ -1,0 +1,202 @@
+/** Rate limits, events for pages off the site, and referrer spam: answered, and nothing kept. */
+import request from 'supertest';
+import { RateLimits } from '../src/http/rate-limit.js';
+import { silentLogger } from '../src/logger.js';
+import { PrivateRedis } from './support/redis-server.js';
+import { REDIS_URL, redisAvailable } from './support/redis-url.js';
+import { ADMIN_TOKEN, BROWSER_UA, createTestApp, pageview, type TestApp } from './support/test-app.js';
+
+const apps: TestApp[] = [];
+
+async function app(options: Parameters<typeof createTestApp>[0] = {}): Promise<TestApp> {
+  const t = await createTestApp(options);
+  apps.push(t);
+  return t;
+}
+
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((t) => t.close()));
+});
+
+function send(t: TestApp, body: Record<string, unknown>, ip = '198.51.100.7') {
+  return request(t.app)
+    .post('/api/event')
+    .set('Content-Type', 'text/plain')
+    .set('User-Agent', BROWSER_UA)
+    .set('X-Forwarded-For', ip)
+    .send(JSON.stringify(body));
+}
+
+const LIMITED = { TRUST_PROXY: 'true', RATE_LIMIT_INGEST_PER_IP: '3', RATE_LIMIT_STATS_PER_CLIENT: '2' };
+
+describe('rate limits', () => {
+  it('answers 429 with Retry-After and a JSON error once an address has used its minute, and stores nothing more', async () => {
+    const t = await app({ env: LIMITED });
+    for (let i = 0; i < 3; i++) expect((await send(t, pageview({ url: `https://example.com/${i}` }))).status).toBe(202);
+    const refused = await send(t, pageview({ url: 'https://example.com/over' }));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(refused.body.error).toMatch(/too many requests from this address/);
+    expect(await t.store.countEvents('example.com')).toBe(3);
+    // Another address (TRUST_PROXY honours X-Forwarded-For) has its own budget.
+    expect((await send(t, pageview(), '198.51.100.8')).status).toBe(202);
+  });
+
+  it('limits POST /track per address too', async () => {
+    const t = await app({ env: LIMITED });
+    const track = () => request(t.app).post('/track').set('X-Forwarded-For', '198.51.100.9').send({ page_id: 'home' });
+    for (let i = 0; i < 3; i++) expect((await track()).status).toBe(202);
+    expect((await track()).status).toBe(429);
+    expect(await t.store.countEvents('example.com')).toBe(3);
+  });
+
+  it('limits a site across all addresses', async () => {
+    const t = await app({ env: { TRUST_PROXY: 'true', RATE_LIMIT_INGEST_PER_SITE: '4' }, sites: ['example.com', 'other.org'] });
+    for (let i = 0; i < 4; i++) expect((await send(t, pageview(), `198.51.100.${i}`)).status).toBe(202);
+    const refused = await send(t, pageview(), '198.51.100.99');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toMatch(/for this site/);
+    expect((await send(t, pageview({ site: 'other.org', url: 'https://other.org/' }), '198.51.100.99')).status).toBe(202);
+    expect(await t.store.countEvents('example.com')).toBe(4);
+  });
+
+  it('limits stats reads per address, and per key when one is sent', async () => {
+    const t = await app({ env: LIMITED });
+    const read = (ip: string, key?: string) => {
+      const r = request(t.app).get('/api/stats?site=example.com').set('X-Forwarded-For', ip);
+      return key === undefined ? r : r.set('Authorization', `Bearer ${key}`);
+    };
+    expect((await read('198.51.100.1')).status).toBe(200);
+    expect((await read('198.51.100.1')).status).toBe(200);
+    const refused = await read('198.51.100.1');
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBeDefined();
+    // One key used from many addresses shares one budget.
+    expect((await read('198.51.100.2', 'key-a')).status).toBe(200);
+    expect((await read('198.51.100.3', 'key-a')).status).toBe(200);
+    expect((await read('198.51.100.4', 'key-a')).status).toBe(429);
+    expect((await request(t.app).get('/stats').set('X-Forwarded-For', '198.51.100.1')).status).toBe(429);
+  });
+
+  it('turns a limit off with 0', async () => {
+    const t = await app({ env: { TRUST_PROXY: 'true', RATE_LIMIT_INGEST_PER_IP: '0', RATE_LIMIT_INGEST_PER_SITE: '0' } });
+    const statuses = await Promise.all(Array.from({ length: 30 }, () => send(t, pageview()).then((r) => r.status)));
+    expect(statuses.every((status) => status === 202)).toBe(true);
+  });
+
+  it('ships defaults a busy site behind a proxy does not reach', async () => {
+    const t = await app({ env: { TRUST_PROXY: 'true' } });
+    expect(t.config.rateLimits).toEqual({ ingestPerIp: 1200, ingestPerSite: 300_000, statsPerClient: 600, windowSeconds: 60 });
+  });
+});
+
+describe('rate limits shared through Redis', () => {
+  let available = false;
+  beforeAll(async () => {
+    available = await redisAvailable();
+  });
+
+  async function connected(...limits: RateLimits[]): Promise<void> {
+    for (let attempt = 0; attempt < 200 && !limits.every((l) => l.shared()); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(limits.every((l) => l.shared())).toBe(true);
+  }
+
+  it('counts one budget across two instances', async () => {
+    if (!available) return;
+    const prefix = `sightline-test:${process.pid}:${Date.now()}:`;
+    const one = RateLimits.redis({ ingestPerIp: 3, ingestPerSite: 0, statsPerClient: 0, windowSeconds: 60 }, REDIS_URL, prefix, silentLogger);
+    const two = RateLimits.redis({ ingestPerIp: 3, ingestPerSite: 0, statsPerClient: 0, windowSeconds: 60 }, REDIS_URL, prefix, silentLogger);
+    const a = await app({ env: LIMITED, limits: () => one });
+    const b = await app({ env: LIMITED, limits: () => two });
+    await connected(one, two);
+    expect((await send(a, pageview())).status).toBe(202);
+    expect((await send(b, pageview())).status).toBe(202);
+    expect((await send(a, pageview())).status).toBe(202);
+    expect((await send(b, pageview())).status).toBe(429);
+    expect((await send(a, pageview())).status).toBe(429);
+  });
+
+  it('keeps ingest answering, still limited in-process, while Redis is down, and shares again when it returns', async () => {
+    const redis = await PrivateRedis.start();
+    try {
+      const limits = RateLimits.redis({ ingestPerIp: 3, ingestPerSite: 0, statsPerClient: 0, windowSeconds: 60 }, redis.url, 'rl-outage:', silentLogger);
+      const t = await app({ env: LIMITED, limits: () => limits });
+      await connected(limits);
+      await redis.stop();
+      const during = [];
+      for (let i = 0; i < 4; i++) during.push((await send(t, pageview({ url: `https://example.com/${i}` }), '198.51.100.50')).status);
+      expect(during).toEqual([202, 202, 202, 429]);
+      await redis.resume();
+      await connected(limits);
+      const after = [];
+      for (let i = 0; i < 4; i++) after.push((await send(t, pageview(), '198.51.100.51')).status);
+      expect(after).toEqual([202, 202, 202, 429]);
+      expect(await t.store.countEvents('example.com')).toBe(6);
+    } finally {
+      await redis.stop();
+    }
+  });
+});
+
+describe('events for pages off the site', () => {
+  const dropped = async (t: TestApp, body: Record<string, unknown>) => {
+    const before = await t.store.countEvents(String(body.site));
+    const response = await send(t, body);
+    expect(response.status).toBe(202);
+    expect(await t.store.countEvents(String(body.site))).toBe(before);
+    return response.headers['x-sightline-dropped'];
+  };
+
+  it('drops (202, X-Sightline-Dropped: hostname) an event whose page is on another host', async () => {
+    const t = await app();
+    expect(await dropped(t, pageview({ url: 'https://evil.example.net/' }))).toBe('hostname');
+    expect(await dropped(t, pageview({ url: 'https://notexample.com/' }))).toBe('hostname');
+    expect(await dropped(t, pageview({ url: 'https://example.com.evil.net/' }))).toBe('hostname');
+  });
+
+  it('counts www. and, by default, subdomains for the site', async () => {
+    const t = await app();
+    for (const url of ['https://www.example.com/', 'https://blog.example.com/a', 'https://EXAMPLE.com./']) {
+      const response = await send(t, pageview({ url }));
+      expect(response.status).toBe(202);
+      expect(response.headers['x-sightline-dropped']).toBeUndefined();
+    }
+    expect(await t.store.countEvents('example.com')).toBe(3);
+  });
+
+  it('drops subdomains when ALLOW_SUBDOMAINS=false, keeping www.', async () => {
+    const t = await app({ env: { ALLOW_SUBDOMAINS: 'false' } });
+    expect(await dropped(t, pageview({ url: 'https://blog.example.com/' }))).toBe('hostname');
+    expect((await send(t, pageview({ url: 'https://www.example.com/' }))).headers['x-sightline-dropped']).toBeUndefined();
+    expect(await t.store.countEvents('example.com')).toBe(1);
+  });
+
+  it('accepts the demo site from any loopback name', async () => {
+    const t = await app({ sites: ['localhost'] });
+    for (const url of ['http://localhost:8000/', 'http://127.0.0.1:8000/', 'http://[::1]:8000/']) {
+      expect((await send(t, { site: 'localhost', url })).headers['x-sightline-dropped']).toBeUndefined();
+    }
+    expect(await t.store.countEvents('localhost')).toBe(3);
+  });
+
+  it('drops referrer spam, subdomains of spam domains included', async () => {
+    const t = await app();
+    expect(await dropped(t, pageview({ referrer: 'https://semalt.com/' }))).toBe('referrer-spam');
+    expect(await dropped(t, pageview({ referrer: 'http://www.buttons-for-website.com/x?y' }))).toBe('referrer-spam');
+    const ok = await send(t, pageview({ referrer: 'https://notsemalt.com/' }));
+    expect(ok.headers['x-sightline-dropped']).toBeUndefined();
+    expect(await t.store.countEvents('example.com')).toBe(1);
+  });
+});
+
+describe('admin and keyed reads stay closed', () => {
+  it('refuses the admin API without the token or with a wrong one', async () => {
+    const t = await app();
+    expect((await request(t.app).get('/api/sites')).status).toBe(401);
+    expect((await request(t.app).get('/api/sites').set('Authorization', 'Bearer wrong-token-wrong-token')).status).toBe(401);
+    expect((await request(t.app).get('/api/sites').set('Authorization', `Bearer ${ADMIN_TOKEN}`)).status).toBe(200);
+  });
+});
