@@ -5,17 +5,54 @@
  */
 import type { PipelineStage } from 'mongoose';
 import { allTimeQuery } from '../../src/store/mongo/pipelines/all-time.js';
+import { breakdownQuery } from '../../src/store/mongo/pipelines/breakdown.js';
 import { PIPELINE_OPERATORS, type OperatorKind } from '../../src/store/mongo/pipelines/operators.js';
 import { summaryQuery } from '../../src/store/mongo/pipelines/summary.js';
+import { aggregateQuery, timeseriesQuery } from '../../src/store/mongo/pipelines/timeseries.js';
+import type { EventField, Filter, Property, VisitField } from '../../src/store/types.js';
 import { emptyUse, mingoContext, operatorsUsed } from '../support/mingo-engine.js';
 
 const KINDS = Object.keys(PIPELINE_OPERATORS) as OperatorKind[];
 
-/** One pipeline per query shape the store can build. */
+const EVENT_FIELDS: EventField[] = ['page', 'name', 'hostname'];
+const VISIT_FIELDS: VisitField[] = [
+  'entry_page',
+  'exit_page',
+  'source',
+  'referrer',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'country',
+  'browser',
+  'os',
+  'device',
+];
+const PROPERTIES: Property[] = [
+  ...EVENT_FIELDS.map((field): Property => ({ scope: 'event', field })),
+  { scope: 'prop', key: 'plan' },
+  ...VISIT_FIELDS.map((field): Property => ({ scope: 'visit', field })),
+];
+const FILTERS: Filter[] = PROPERTIES.flatMap((property) =>
+  (['exact', 'wildcard', 'contains'] as const).flatMap((match) =>
+    [false, true].map((negated) => ({ property, match, negated, values: ['$where', 'a*b', '.+'] })),
+  ),
+);
+const RANGE = { from: 0, to: 86_400_000 };
+const HOURS = Array.from({ length: 24 }, (_, hour) => ({ from: hour * 3_600_000, to: (hour + 1) * 3_600_000 }));
+
+/** Every query shape the store builds: each kind of query, each property, each filter. */
 function everyPipeline(): PipelineStage[][] {
   return [
-    summaryQuery({ site: 'example.com', from: 0, to: 86_400_000, limit: 10 }).pipeline,
+    summaryQuery({ site: 'example.com', ...RANGE, limit: 10 }).pipeline,
     allTimeQuery('example.com').pipeline,
+    aggregateQuery({ site: 'example.com', range: RANGE, filters: [] }).pipeline,
+    aggregateQuery({ site: 'example.com', range: RANGE, filters: FILTERS }).pipeline,
+    timeseriesQuery({ site: 'example.com', buckets: HOURS, filters: FILTERS }).pipeline,
+    ...FILTERS.map((filter) => aggregateQuery({ site: 'example.com', range: RANGE, filters: [filter] }).pipeline),
+    ...PROPERTIES.map((property) => breakdownQuery({ site: 'example.com', range: RANGE, filters: FILTERS, property }).pipeline),
   ];
 }
 
@@ -26,6 +63,10 @@ describe('operators in the MongoDB pipelines', () => {
   it.each(KINDS)('uses only allowlisted %s operators', (kind) => {
     const allowed = new Set<string>(PIPELINE_OPERATORS[kind]);
     expect([...use[kind]].filter((name) => !allowed.has(name))).toEqual([]);
+  });
+
+  it.each(KINDS)('lists no %s operator the pipelines do not use, so the list says what is relied on', (kind) => {
+    expect(PIPELINE_OPERATORS[kind].filter((name) => !use[kind].has(name))).toEqual([]);
   });
 
   it('prints what the pipelines use', () => {

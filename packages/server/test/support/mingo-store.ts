@@ -1,21 +1,32 @@
 /**
  * An EventStore whose read side is the MongoDB store's own pipeline builders and readers, run
  * on mingo over the documents the MongoDB store would write. It tests the pipelines, not
- * MongoDB: sites and salts are kept in plain maps, and nothing here talks to a server.
+ * MongoDB: sites, keys and salts are kept in plain maps, and nothing here talks to a server.
  */
 import { toEventDocument, type EventDocument } from '../../src/store/mongo/documents.js';
 import type { PipelineQuery } from '../../src/store/mongo/pipelines/pipeline-query.js';
 import { pipelineStatsReader } from '../../src/store/mongo/pipelines/stats-reader.js';
-import { StoreError, type EventStore, type SiteRecord, type StatsReader, type StoredEvent } from '../../src/store/types.js';
+import {
+  StoreError,
+  type ApiKeyRecord,
+  type EventStore,
+  type SiteAdmin,
+  type SitePatch,
+  type SiteRecord,
+  type StatsQueries,
+  type StatsReader,
+  type StoredEvent,
+} from '../../src/store/types.js';
 import { runOnMingo } from './mingo-engine.js';
 
-export class MingoPipelineStore implements EventStore {
+export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
   readonly documents: EventDocument[] = [];
   /** Every pipeline run, so a test can list the operators actually used. */
   readonly pipelinesRun: unknown[][] = [];
   private readonly sites = new Map<string, SiteRecord>();
   private readonly salts = new Map<string, Buffer>();
-  private readonly reader: StatsReader;
+  private readonly keys: ApiKeyRecord[] = [];
+  private readonly reader: StatsReader & StatsQueries;
 
   constructor() {
     this.reader = pipelineStatsReader(async <T>(method: string, query: PipelineQuery<T>) => {
@@ -31,6 +42,30 @@ export class MingoPipelineStore implements EventStore {
 
   summary: StatsReader['summary'] = (request) => this.reader.summary(request);
   allTime: StatsReader['allTime'] = (site) => this.reader.allTime(site);
+  aggregate: StatsQueries['aggregate'] = (query) => this.reader.aggregate(query);
+  timeseries: StatsQueries['timeseries'] = (query) => this.reader.timeseries(query);
+  breakdown: StatsQueries['breakdown'] = (query) => this.reader.breakdown(query);
+
+  async updateSite(domain: string, patch: SitePatch): Promise<SiteRecord | null> {
+    const site = this.sites.get(domain);
+    if (site === undefined) return null;
+    if (patch.public !== undefined) site.public = patch.public;
+    return { ...site };
+  }
+
+  async createApiKey(key: ApiKeyRecord): Promise<void> {
+    this.keys.push({ ...key, scopes: [...key.scopes] });
+  }
+
+  async findApiKey(hash: string): Promise<ApiKeyRecord | null> {
+    return this.keys.find((key) => key.hash === hash) ?? null;
+  }
+
+  async listApiKeys(site: string): Promise<ApiKeyRecord[]> {
+    return this.keys
+      .filter((key) => key.site === site)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
 
   async insertEvents(events: readonly StoredEvent[]): Promise<void> {
     this.documents.push(...events.map(toEventDocument));
@@ -42,16 +77,17 @@ export class MingoPipelineStore implements EventStore {
 
   async createSite(site: SiteRecord): Promise<SiteRecord | null> {
     if (this.sites.has(site.domain)) return null;
-    this.sites.set(site.domain, { ...site });
+    this.sites.set(site.domain, { ...site, public: site.public === true });
     return site;
   }
 
   async getSite(domain: string): Promise<SiteRecord | null> {
-    return this.sites.get(domain) ?? null;
+    const site = this.sites.get(domain);
+    return site === undefined ? null : { ...site };
   }
 
   async listSites(): Promise<SiteRecord[]> {
-    return [...this.sites.values()].sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+    return [...this.sites.values()].map((site) => ({ ...site })).sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
   }
 
   async daySalt(day: string, candidate: Buffer): Promise<Buffer> {

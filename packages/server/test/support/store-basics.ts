@@ -48,7 +48,7 @@ export function runStoreBasics(name: string, create: () => Promise<EventStore>):
       const site = { domain: 'example.com', timezone: 'Europe/Berlin', createdAt: Date.parse('2026-11-01T00:00:00Z') };
       expect(await store.createSite(site)).toEqual(site);
       expect(await store.createSite({ ...site, timezone: 'UTC' })).toBeNull();
-      expect(await store.getSite('example.com')).toEqual(site);
+      expect(await store.getSite('example.com')).toEqual({ ...site, public: false });
       expect(await store.getSite('other.example')).toBeNull();
     });
 

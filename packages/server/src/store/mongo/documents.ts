@@ -2,7 +2,7 @@
  * How domain records look inside MongoDB, and the pure conversions both ways. Nothing
  * outside store/mongo sees these shapes.
  */
-import type { SiteRecord, StoredEvent } from '../types.js';
+import type { ApiKeyRecord, KeyScope, SiteRecord, StoredEvent } from '../types.js';
 
 /**
  * The bucket key of the time-series collection. It holds only low-cardinality fields that
@@ -73,14 +73,45 @@ export interface SiteDocument {
   _id: string;
   timezone: string;
   createdAt: Date;
+  public: boolean;
 }
 
 export function toSiteDocument(site: SiteRecord): SiteDocument {
-  return { _id: site.domain, timezone: site.timezone, createdAt: new Date(site.createdAt) };
+  return { _id: site.domain, timezone: site.timezone, createdAt: new Date(site.createdAt), public: site.public === true };
 }
 
 export function toSiteRecord(document: SiteDocument): SiteRecord {
-  return { domain: document._id, timezone: document.timezone, createdAt: document.createdAt.getTime() };
+  return {
+    domain: document._id,
+    timezone: document.timezone,
+    createdAt: document.createdAt.getTime(),
+    // Sites stored before the flag existed have no field: not public.
+    public: document.public === true,
+  };
+}
+
+export interface ApiKeyDocument {
+  /** The key's public id. */
+  _id: string;
+  site: string;
+  scopes: KeyScope[];
+  /** Hex SHA-256 of the secret; unique index. */
+  hash: string;
+  createdAt: Date;
+}
+
+export function toApiKeyDocument(key: ApiKeyRecord): ApiKeyDocument {
+  return { _id: key.id, site: key.site, scopes: [...key.scopes], hash: key.hash, createdAt: new Date(key.createdAt) };
+}
+
+export function toApiKeyRecord(document: ApiKeyDocument): ApiKeyRecord {
+  return {
+    id: document._id,
+    site: document.site,
+    scopes: [...document.scopes],
+    hash: document.hash,
+    createdAt: document.createdAt.getTime(),
+  };
 }
 
 export interface SaltDocument {

@@ -1,10 +1,10 @@
 /**
- * The collections, declared once with mongoose: events in a time-series collection, sites and
- * day salts in ordinary ones. `ensureCollections` creates them and their indexes at start-up
+ * The collections, declared once with mongoose: events in a time-series collection, sites, API
+ * keys and day salts in ordinary ones. `ensureCollections` creates them and their indexes at start-up
  * and is safe to run again (an existing collection or identical index is left as it is).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { EventDocument, SaltDocument, SiteDocument } from './documents.js';
+import type { ApiKeyDocument, EventDocument, SaltDocument, SiteDocument } from './documents.js';
 
 const nullableString = { type: String, default: null };
 const nullableNumber = { type: Number, default: null };
@@ -48,9 +48,24 @@ const siteSchema = new Schema<SiteDocument>(
     _id: { type: String, required: true },
     timezone: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    public: { type: Boolean, default: false },
   },
   { collection: 'sites', versionKey: false },
 );
+
+const apiKeySchema = new Schema<ApiKeyDocument>(
+  {
+    _id: { type: String, required: true },
+    site: { type: String, required: true },
+    scopes: { type: [String], required: true },
+    hash: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'api_keys', versionKey: false },
+);
+// Every authenticated request looks its key up by hash; listings are per site, oldest first.
+apiKeySchema.index({ hash: 1 }, { unique: true });
+apiKeySchema.index({ site: 1, createdAt: 1, _id: 1 });
 
 const saltSchema = new Schema<SaltDocument>(
   { _id: { type: String, required: true }, salt: { type: Buffer, required: true } },
@@ -60,6 +75,7 @@ const saltSchema = new Schema<SaltDocument>(
 export interface Models {
   events: Model<EventDocument>;
   sites: Model<SiteDocument>;
+  apiKeys: Model<ApiKeyDocument>;
   salts: Model<SaltDocument>;
 }
 
@@ -67,12 +83,13 @@ export function defineModels(connection: Connection): Models {
   return {
     events: connection.model<EventDocument>('Event', eventSchema),
     sites: connection.model<SiteDocument>('Site', siteSchema),
+    apiKeys: connection.model<ApiKeyDocument>('ApiKey', apiKeySchema),
     salts: connection.model<SaltDocument>('Salt', saltSchema),
   };
 }
 
 export async function ensureCollections(models: Models): Promise<void> {
-  for (const model of [models.events, models.sites, models.salts] as Model<unknown>[]) {
+  for (const model of [models.events, models.sites, models.apiKeys, models.salts] as Model<unknown>[]) {
     await model.createCollection();
     await model.createIndexes();
   }

@@ -4,8 +4,18 @@
  * the pure functions in pipelines/, so the same code can be checked without a server.
  */
 import mongoose, { type Connection } from 'mongoose';
-import { StoreError, type EventStore, type SiteRecord, type StatsReader, type StoredEvent } from '../types.js';
-import { toEventDocument, toSiteDocument, toSiteRecord } from './documents.js';
+import {
+  StoreError,
+  type ApiKeyRecord,
+  type EventStore,
+  type SiteAdmin,
+  type SitePatch,
+  type SiteRecord,
+  type StatsQueries,
+  type StatsReader,
+  type StoredEvent,
+} from '../types.js';
+import { toApiKeyDocument, toApiKeyRecord, toEventDocument, toSiteDocument, toSiteRecord } from './documents.js';
 import { defineModels, ensureCollections, type Models } from './models.js';
 import type { PipelineQuery } from './pipelines/pipeline-query.js';
 import { pipelineStatsReader } from './pipelines/stats-reader.js';
@@ -41,7 +51,9 @@ export function connectMongo(options: MongoStoreOptions): Connection {
 }
 
 /** Connects, creates collections and indexes if they are missing, and returns the store. */
-export async function openMongoStore(options: MongoStoreOptions): Promise<EventStore> {
+export type MongoEventStore = EventStore & StatsQueries & SiteAdmin;
+
+export async function openMongoStore(options: MongoStoreOptions): Promise<MongoEventStore> {
   const connection = connectMongo(options);
   try {
     await connection.asPromise();
@@ -61,9 +73,9 @@ function toBuffer(value: unknown): Buffer {
   return Buffer.from(binary.buffer.subarray(0, binary.position));
 }
 
-export class MongoStore implements EventStore {
+export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
   readonly models: Models;
-  private readonly reader: StatsReader;
+  private readonly reader: StatsReader & StatsQueries;
 
   constructor(private readonly connection: Connection) {
     this.models = defineModels(connection);
@@ -141,6 +153,41 @@ export class MongoStore implements EventStore {
 
   summary: StatsReader['summary'] = (request) => this.reader.summary(request);
   allTime: StatsReader['allTime'] = (site) => this.reader.allTime(site);
+  aggregate: StatsQueries['aggregate'] = (query) => this.reader.aggregate(query);
+  timeseries: StatsQueries['timeseries'] = (query) => this.reader.timeseries(query);
+  breakdown: StatsQueries['breakdown'] = (query) => this.reader.breakdown(query);
+
+  updateSite(domain: string, patch: SitePatch): Promise<SiteRecord | null> {
+    if (patch.public === undefined) return this.getSite(domain);
+    const changes = { public: patch.public };
+    return this.run('updateSite', async () => {
+      const document = await this.models.sites
+        .findOneAndUpdate({ _id: { $eq: domain } }, { $set: changes }, { returnDocument: 'after' })
+        .lean()
+        .exec();
+      return document === null ? null : toSiteRecord(document);
+    });
+  }
+
+  createApiKey(key: ApiKeyRecord): Promise<void> {
+    return this.run('createApiKey', async () => {
+      await this.models.apiKeys.insertMany([toApiKeyDocument(key)], { lean: true });
+    });
+  }
+
+  findApiKey(hash: string): Promise<ApiKeyRecord | null> {
+    return this.run('findApiKey', async () => {
+      const document = await this.models.apiKeys.findOne({ hash: { $eq: hash } }).lean().exec();
+      return document === null ? null : toApiKeyRecord(document);
+    });
+  }
+
+  listApiKeys(site: string): Promise<ApiKeyRecord[]> {
+    return this.run('listApiKeys', async () => {
+      const documents = await this.models.apiKeys.find({ site: { $eq: site } }).sort({ createdAt: 1, _id: 1 }).lean().exec();
+      return documents.map(toApiKeyRecord);
+    });
+  }
 
   ping(): Promise<void> {
     return this.run('ping', async () => {

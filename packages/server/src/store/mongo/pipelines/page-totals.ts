@@ -2,7 +2,8 @@
 import type { PipelineStage } from 'mongoose';
 import { PAGEVIEW } from '@sightline/shared';
 import type { PageTotals } from '../../types.js';
-import { asNumber, literal } from './pipeline-query.js';
+import { literal } from './expressions.js';
+import { asNumber } from './pipeline-query.js';
 
 type FacetStage = PipelineStage.FacetPipelineStage;
 

@@ -2,7 +2,8 @@
  * A stats query for MongoDB: one aggregation pipeline over the events collection, and the
  * pure function that turns its output documents into the port's answer. Builders never
  * concatenate strings into operators: user values only ever sit in value positions, and
- * inside expressions they are wrapped in `$literal` so a value starting with `$` stays text.
+ * inside expressions they are wrapped in `$literal` so a value starting with `$` stays text
+ * (expressions.ts).
  */
 import type { PipelineStage } from 'mongoose';
 
@@ -13,8 +14,6 @@ export interface PipelineQuery<T> {
 
 /** Runs a query's pipeline on some engine (MongoDB through mongoose, or mingo in tests). */
 export type RunPipeline = <T>(method: string, query: PipelineQuery<T>) => Promise<T>;
-
-export const literal = (value: string | number) => ({ $literal: value });
 
 /** The first output document of a pipeline that ends in `$facet` (it always yields exactly one). */
 export function facetOutput(rows: readonly unknown[]): Record<string, unknown[]> {

@@ -1,0 +1,21 @@
+/**
+ * The storage contract against a real MongoDB (MONGODB_URI), in a throwaway database. Without
+ * MONGODB_URI it prints that it skipped; with it set and MongoDB unreachable, it fails.
+ */
+import { openMongoStore } from '../../src/store/mongo/mongo-store.js';
+import { dropDatabase, MONGODB_URI, mongoLaneAvailable, throwawayDbName } from '../support/mongo-lane.js';
+import { runStatsContract } from './stats-contract.js';
+
+const available = await mongoLaneAvailable('the storage contract suite');
+const dbName = throwawayDbName();
+
+(available ? describe : describe.skip)('MongoDB on a real server', () => {
+  afterAll(async () => {
+    await dropDatabase(dbName);
+  });
+
+  runStatsContract({
+    name: 'MongoDB',
+    create: () => openMongoStore({ uri: MONGODB_URI!, writeConcern: 'majority', dbName }),
+  });
+});
