@@ -15,6 +15,7 @@ import { errorHandler, notFound } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
 import { limitByClient, RateLimits } from './http/rate-limit.js';
 import { eventRoute, type IngestDeps } from './ingest/event-route.js';
+import { openCountryLookup, type CountryLookup } from './ingest/geo.js';
 import { trackRoute } from './ingest/track-route.js';
 import { VisitorIds } from './ingest/visitor-id.js';
 import { WriteBuffer } from './ingest/write-buffer.js';
@@ -45,6 +46,8 @@ export interface AppDeps {
   scriptFile?: string;
   /** Shared through Redis by main.ts; in-process by default. */
   limits?: RateLimits;
+  /** The bundled country database by default. */
+  countries?: CountryLookup;
 }
 
 export function createWriter(store: EventStore, config: Config): WriteBuffer<StoredEvent> {
@@ -65,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
     sites,
     visitors: new VisitorIds(store, clock),
     writer: deps.writer ?? createWriter(store, config),
+    countries: deps.countries ?? openCountryLookup(),
   };
   const stats = { reader: store, sites, cached: new ReadThrough(cache), clock };
 

@@ -13,6 +13,8 @@ const DEFAULT_MAX_ENTRIES = 100_000;
 export class MemoryCache implements Cache {
   readonly kind = 'memory';
   private readonly entries = new Map<string, Entry>();
+  /** Sliding windows of sightings: key → member → when last seen. */
+  private readonly windows = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly clock: Clock,
@@ -55,12 +57,35 @@ export class MemoryCache implements Cache {
     return Promise.resolve(id);
   }
 
+  markSeen(key: string, member: string, at: number, windowMs: number): Promise<void> {
+    let window = this.windows.get(key);
+    if (window === undefined) {
+      window = new Map();
+      this.windows.set(key, window);
+    }
+    window.delete(member);
+    window.set(member, at);
+    // Oldest sightings first (re-set members move to the end), so trimming stops at the first fresh one.
+    for (const [seen, seenAt] of window) {
+      if (seenAt >= at - windowMs) break;
+      window.delete(seen);
+    }
+    return Promise.resolve();
+  }
+
+  countSeen(key: string, since: number): Promise<number> {
+    let count = 0;
+    for (const seenAt of this.windows.get(key)?.values() ?? []) if (seenAt >= since) count++;
+    return Promise.resolve(count);
+  }
+
   ping(): Promise<void> {
     return Promise.resolve();
   }
 
   close(): Promise<void> {
     this.entries.clear();
+    this.windows.clear();
     return Promise.resolve();
   }
 }

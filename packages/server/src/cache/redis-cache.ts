@@ -78,6 +78,26 @@ export class RedisCache implements Cache {
     return previous === null || previous === undefined ? candidate : Number(previous);
   }
 
+  async markSeen(key: string, member: string, at: number, windowMs: number): Promise<void> {
+    this.ready();
+    const fullKey = this.prefix + key;
+    // A sorted set scored by time: ZADD refreshes the member, the trim keeps the set to the window.
+    await withTimeout(
+      this.client
+        .multi()
+        .zAdd(fullKey, { score: at, value: member })
+        .zRemRangeByScore(fullKey, '-inf', `(${at - windowMs}`)
+        .pExpire(fullKey, windowMs)
+        .exec(),
+      'markSeen',
+    );
+  }
+
+  async countSeen(key: string, since: number): Promise<number> {
+    this.ready();
+    return withTimeout(this.client.zCount(this.prefix + key, since, '+inf'), 'ZCOUNT');
+  }
+
   async ping(): Promise<void> {
     this.ready();
     await withTimeout(this.client.ping(), 'PING');

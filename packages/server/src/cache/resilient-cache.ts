@@ -56,6 +56,14 @@ export class ResilientCache implements Cache {
     return this.attempt((cache) => cache.touchSession(key, candidate, ttlMs));
   }
 
+  markSeen(key: string, member: string, at: number, windowMs: number) {
+    return this.attempt((cache) => cache.markSeen(key, member, at, windowMs));
+  }
+
+  countSeen(key: string, since: number) {
+    return this.attempt((cache) => cache.countSeen(key, since));
+  }
+
   /** Reports the primary's health, not the fallback's: readiness checks want the truth. */
   ping() {
     return this.primary.ping();

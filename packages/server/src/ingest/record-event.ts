@@ -6,6 +6,8 @@ import type { EventPayload } from '@sightline/shared';
 import type { Cache } from '../cache/types.js';
 import type { Clock } from '../clock.js';
 import type { StoredEvent } from '../store/types.js';
+import { markActive } from './active-visitors.js';
+import type { CountryLookup } from './geo.js';
 import { normalizeEvent } from './normalize.js';
 import { isReferrerSpam } from './referrer-spam.js';
 import { assignSession } from './sessions.js';
@@ -21,6 +23,7 @@ export interface RecordDeps {
   writer: WriteBuffer<StoredEvent>;
   /** Pages on subdomains of a site count for it. */
   allowSubdomains: boolean;
+  countries: CountryLookup;
 }
 
 export interface RequestContext {
@@ -38,12 +41,16 @@ export async function recordEvent(deps: RecordDeps, payload: EventPayload, conte
   if (client.bot && !context.trusted) return 'bot';
   if (!pageBelongsToSite(new URL(payload.url).hostname, payload.site, deps.allowSubdomains)) return 'hostname';
   if (isReferrerSpam(payload.referrer)) return 'referrer-spam';
-  const normalized = normalizeEvent(payload, client, deps.clock.now());
+  const now = deps.clock.now();
+  const normalized = { ...normalizeEvent(payload, client, now), country: deps.countries(context.ip) };
   const visitorId =
     payload.user_id !== undefined
       ? deps.visitors.identified(payload.site, payload.user_id)
       : await deps.visitors.anonymous(payload.site, context.ip, context.userAgent);
   const sessionId = await assignSession(deps.cache, payload.site, visitorId);
-  await deps.writer.append({ ...normalized, visitorId, sessionId });
+  await Promise.all([
+    deps.writer.append({ ...normalized, visitorId, sessionId }),
+    markActive(deps.cache, payload.site, visitorId, now),
+  ]);
   return 'stored';
 }

@@ -1,0 +1,59 @@
+/** The five-minute window behind /api/v1/stats/realtime/visitors, on both cache adapters. */
+import { randomUUID } from 'node:crypto';
+import { MemoryCache } from '../src/cache/memory-cache.js';
+import { RedisCache } from '../src/cache/redis-cache.js';
+import type { Cache } from '../src/cache/types.js';
+import { ACTIVE_WINDOW_MS, countActive, markActive } from '../src/ingest/active-visitors.js';
+import { ManualClock } from './support/manual-clock.js';
+import { redisAvailable, REDIS_URL } from './support/redis-url.js';
+
+const withRedis = await redisAvailable();
+
+async function connectedRedis(): Promise<RedisCache> {
+  const cache = RedisCache.connect(REDIS_URL, `sightline-test:${randomUUID()}:`, () => undefined);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      await cache.ping();
+      return cache;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  throw new Error('Redis did not become ready');
+}
+
+const adapters: Array<[string, () => Promise<Cache>]> = [['memory', async () => new MemoryCache(new ManualClock('2026-11-28T12:00:00Z'))]];
+if (withRedis) adapters.push(['redis', connectedRedis]);
+
+describe.each(adapters)('active visitors on the %s cache', (_name, create) => {
+  let cache: Cache;
+  const t0 = Date.parse('2026-11-28T12:00:00Z');
+
+  beforeEach(async () => {
+    cache = await create();
+  });
+
+  afterEach(async () => {
+    await cache.close();
+  });
+
+  it('counts each visitor once, within the last five minutes only', async () => {
+    await markActive(cache, 'a.example', 1, t0);
+    await markActive(cache, 'a.example', 2, t0 + 60_000);
+    await markActive(cache, 'a.example', 1, t0 + 120_000);
+    await markActive(cache, 'b.example', 3, t0 + 120_000);
+    expect(await countActive(cache, 'a.example', t0 + 120_000)).toBe(2);
+    // Visitor 2 was last seen at t0 + 1 min: gone 5 min later; visitor 1 was seen again at t0 + 2 min.
+    expect(await countActive(cache, 'a.example', t0 + 60_000 + ACTIVE_WINDOW_MS + 1)).toBe(1);
+    expect(await countActive(cache, 'a.example', t0 + 120_000 + ACTIVE_WINDOW_MS + 1)).toBe(0);
+    expect(await countActive(cache, 'b.example', t0 + 120_000)).toBe(1);
+    expect(await countActive(cache, 'c.example', t0)).toBe(0);
+  });
+
+  it('forgets old sightings as new ones arrive', async () => {
+    await markActive(cache, 'a.example', 1, t0);
+    await markActive(cache, 'a.example', 2, t0 + ACTIVE_WINDOW_MS + 1);
+    // Counting from long before: only what the window kept is left.
+    expect(await cache.countSeen('active:a.example', 0)).toBe(1);
+  });
+});
