@@ -65,7 +65,7 @@ function eventsOf(visit: Visit, session: number): StoredEvent[] {
       visitorId: visit.visitor,
       sessionId: session,
       engagementMs: step.name === ENGAGEMENT ? step.engagementMs : null,
-      props: step.plan === null || step.name === PAGEVIEW ? {} : { plan: step.plan },
+      props: step.plan === null || step.name === PAGEVIEW ? ({} as Record<string, string>) : { plan: step.plan },
     };
   });
 }
