@@ -8,8 +8,7 @@ import { queryParams, type ViewState } from './view-state.js';
 
 export type { Interval, Metric, Period };
 export type AggregateResults = AggregateResponse['results'];
-/** The schema's catch-all row, narrowed to the metrics asked for (its index type also covers `date`). */
-export type TimeseriesRow = { date: string } & Partial<Record<Metric, number>>;
+export type TimeseriesRow = TimeseriesResponse['results'][number];
 export type BreakdownRow = BreakdownResponse['results'][number];
 
 export class ApiError extends Error {
@@ -54,7 +53,7 @@ export class StatsApi {
   /** `shift` asks for another period than the view's, with the view's filters: the comparison line. */
   timeseries(state: ViewState, metrics: Metric[], interval: Interval, signal?: AbortSignal, shift?: { period: Period; date: string }): Promise<TimeseriesRow[]> {
     const params = { ...queryParams(this.site, state), ...shift, metrics: metrics.join(','), interval };
-    return this.get<TimeseriesResponse>('timeseries', params, signal).then((body): TimeseriesRow[] => body.results);
+    return this.get<TimeseriesResponse>('timeseries', params, signal).then((body) => body.results);
   }
 
   breakdown(state: ViewState, tab: Tab, page: number, limit: number, signal?: AbortSignal): Promise<BreakdownRow[]> {

@@ -10,14 +10,14 @@ describe('CSV export', () => {
   it('has one row per total, bucket and breakdown row, with a column per metric', () => {
     const pages = PANELS[0]!.tabs[0]!;
     const rows = snapshotRows({
-      aggregate: { visitors: { value: 3, change: 50 }, pageviews: { value: 5, change: null } },
+      aggregate: { visitors: { value: 3, change: 50 }, pageviews: { value: 5, change: 100 } },
       timeseries: [{ date: '2026-11-28', visitors: 3, pageviews: 5 }],
       breakdowns: [{ title: 'Pages', tab: pages, rows: [{ page: '/', visitors: 2, pageviews: 3 }, { page: null, visitors: 1, pageviews: 2 }] }],
     });
     expect(rows).toEqual([
       ['section', 'property', 'value', 'visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration', 'events'],
       ['summary', '', '', 3, undefined, 5, undefined, undefined, undefined, undefined],
-      ['change vs previous period', '', '', 50, undefined, null, undefined, undefined, undefined, undefined],
+      ['change vs previous period', '', '', 50, undefined, 100, undefined, undefined, undefined, undefined],
       ['timeseries', 'date', '2026-11-28', 3, undefined, 5, undefined, undefined, undefined, undefined],
       ['Pages: Top pages', 'event:page', '/', 2, undefined, 3, undefined, undefined, undefined, undefined],
       ['Pages: Top pages', 'event:page', '(none)', 1, undefined, 2, undefined, undefined, undefined, undefined],
@@ -45,7 +45,7 @@ describe('numbers as shown', () => {
   it('counts a falling bounce rate as good and states its change in points', () => {
     expect(formatChange('bounce_rate', -5)).toEqual({ text: '↓ 5 pt', label: 'down 5 pt from the previous period', tone: 'good' });
     expect(formatChange('visitors', -5)?.tone).toBe('bad');
-    expect(formatChange('visitors', null)?.text).toBe('new');
+    expect(formatChange('visitors', 0)?.tone).toBe('flat');
     expect(formatChange('visitors', undefined)).toBeNull();
   });
 });

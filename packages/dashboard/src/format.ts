@@ -54,9 +54,8 @@ export interface Change {
 }
 
 /** Bounce rate's change is in points and falling is good; for every other metric rising is good. */
-export function formatChange(metric: Metric, change: number | null | undefined): Change | null {
+export function formatChange(metric: Metric, change: number | undefined): Change | null {
   if (change === undefined) return null;
-  if (change === null) return { text: 'new', label: 'nothing in the previous period to compare with', tone: 'flat' };
   const unit = metric === 'bounce_rate' ? ' pt' : '%';
   const size = `${integer.format(Math.abs(change))}${unit}`;
   if (change === 0) return { text: `0${unit}`, label: 'no change from the previous period', tone: 'flat' };

@@ -150,7 +150,8 @@ export class BreakdownPanel {
   private renderRow(state: ViewState, row: BreakdownRow, name: string, top: number): HTMLTableRowElement {
     const raw = row[name];
     const value = raw === null || raw === undefined ? null : String(raw);
-    const shown = value === null ? '(none)' : this.tab.property === 'visit:country' ? countryName(value) : value;
+    // A missing value cannot be filtered on, so it is shown but not linked.
+    const shown = value === null ? (this.tab.property === 'visit:source' ? 'Direct / None' : '(none)') : this.tab.property === 'visit:country' ? countryName(value) : value;
     const label = h('span', { class: 'label', title: value ?? 'not recorded' }, shown);
     let cell: HTMLElement = label;
     if (value !== null) {
