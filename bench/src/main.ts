@@ -115,6 +115,7 @@ async function main(): Promise<void> {
     writeFileSync(path.join(RESULTS_DIR, `latest-${mode}.md`), table);
     console.log(table);
   } finally {
+    await Service.stopAll();
     rmSync(runDir, { recursive: true, force: true });
   }
 }

@@ -38,6 +38,8 @@ function peakRssMb(pid: number | undefined): number {
 }
 
 export class Service {
+  /** Every service still running, so a failed run can stop them all instead of leaving them behind. */
+  private static readonly running = new Set<Service>();
   private output = '';
   private exited: Promise<number | null>;
 
@@ -52,6 +54,12 @@ export class Service {
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    Service.running.add(this);
+    void this.exited.then(() => Service.running.delete(this));
+  }
+
+  static async stopAll(): Promise<void> {
+    await Promise.all([...Service.running].map((service) => service.stop()));
   }
 
   static async start(name: string, args: string[], options: { port: number; env?: NodeJS.ProcessEnv; cwd?: string }) {
