@@ -219,7 +219,7 @@ export interface StatsReader {
   allTime(site: string): Promise<AllTimeResult>;
 }
 
-export interface EventStore extends StatsReader {
+export interface EventStore extends StatsReader, StatsQueries, SiteAdmin {
   /** Commits every event of the batch or none; resolves only once they are durable. */
   insertEvents(events: readonly StoredEvent[]): Promise<void>;
   countEvents(site: string): Promise<number>;
