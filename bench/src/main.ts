@@ -4,6 +4,7 @@
  * event was stored, measures stats reads over a generated history, prints a markdown table
  * and writes it with the JSON under bench/results/.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,11 +60,13 @@ async function main(): Promise<void> {
   const stamp = startedAt.replace(/[:.]/g, '-');
   const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS_DIR, `profiles-${stamp}`)}`] : [];
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const adminToken = randomBytes(24).toString('hex');
   const sightlineOptions = (name: string): SightlineOptions => ({
     dataDir: path.join(runDir, name),
     redisUrl,
     redisPrefix: `sightline-bench:${process.pid}:${name}:`,
     site: BENCH_SITE,
+    adminToken,
   });
 
   try {

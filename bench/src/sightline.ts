@@ -16,6 +16,8 @@ export interface SightlineOptions {
   /** Keeps this run's Redis keys apart from every other user of a shared Redis. */
   redisPrefix: string;
   site: string;
+  /** The operator's token, used by the bench only to issue itself a stats:read API key. */
+  adminToken: string;
   extraEnv?: NodeJS.ProcessEnv;
 }
 
@@ -30,6 +32,7 @@ function environment(options: SightlineOptions, port: number): NodeJS.ProcessEnv
     REDIS_PREFIX: options.redisPrefix,
     TRUST_PROXY: 'true',
     DEFAULT_SITE: options.site,
+    ADMIN_TOKEN: options.adminToken,
     // One bench client reads stats thousands of times a minute; the per-client stats limit would answer 429.
     RATE_LIMIT_STATS_PER_CLIENT: '0',
     ...options.extraEnv,

@@ -42,8 +42,8 @@ const SUMMARY_QUERIES: readonly Query[] = [
   },
 ];
 
-async function queriesServedBy(port: number, site: string): Promise<{ api: string; queries: readonly Query[] }> {
-  const probe = await request(port, 'GET', V1_QUERIES[0]!.path(site, day(0), day(0)));
+async function queriesServedBy(port: number, site: string, key: string): Promise<{ api: string; queries: readonly Query[] }> {
+  const probe = await request(port, 'GET', V1_QUERIES[0]!.path(site, day(0), day(0)), undefined, { authorization: `Bearer ${key}` });
   return probe.status === 404 && probe.body.includes('no route')
     ? { api: 'GET /api/stats', queries: SUMMARY_QUERIES }
     : { api: 'GET /api/v1/stats', queries: V1_QUERIES };
@@ -51,8 +51,20 @@ async function queriesServedBy(port: number, site: string): Promise<{ api: strin
 
 const day = (offset: number) => new Date(HISTORY_START + offset * DAY_MS).toISOString().slice(0, 10);
 
-async function timed(port: number, path: string, expectCache: 'hit' | 'miss'): Promise<number> {
-  const response = await request(port, 'GET', path);
+/** Reads as an API user does: with a stats:read key of the site, issued through the API. */
+async function readKey(port: number, options: SightlineOptions): Promise<string> {
+  const body = JSON.stringify({ scopes: ['stats:read'] });
+  const response = await request(port, 'POST', `/api/sites/${options.site}/keys`, body, {
+    authorization: `Bearer ${options.adminToken}`,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
+  if (response.status !== 201) throw new Error(`issuing an API key answered ${response.status}: ${response.body.slice(0, 300)}`);
+  return (JSON.parse(response.body) as { key: string }).key;
+}
+
+async function timed(port: number, path: string, expectCache: 'hit' | 'miss', key: string): Promise<number> {
+  const response = await request(port, 'GET', path, undefined, { authorization: `Bearer ${key}` });
   if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${response.body.slice(0, 300)}`);
   if (response.headers['x-cache'] !== expectCache) {
     throw new Error(`GET ${path} answered X-Cache: ${String(response.headers['x-cache'])}, expected ${expectCache}`);
@@ -60,14 +72,14 @@ async function timed(port: number, path: string, expectCache: 'hit' | 'miss'): P
   return response.ms;
 }
 
-async function measureQuery(port: number, site: string, query: Query, profile: Profile): Promise<ReadRow> {
+async function measureQuery(port: number, site: string, query: Query, profile: Profile, key: string): Promise<ReadRow> {
   const cold: number[] = [];
   for (let k = 0; k < profile.coldSamples; k++) {
-    cold.push(await timed(port, query.path(site, day(0), day(HISTORY_DAYS - 1 + k)), 'miss'));
+    cold.push(await timed(port, query.path(site, day(0), day(HISTORY_DAYS - 1 + k)), 'miss', key));
   }
   const cachedPath = query.path(site, day(0), day(HISTORY_DAYS - 1));
   const cached: number[] = [];
-  for (let k = 0; k < profile.readSamples; k++) cached.push(await timed(port, cachedPath, 'hit'));
+  for (let k = 0; k < profile.readSamples; k++) cached.push(await timed(port, cachedPath, 'hit', key));
   return { query: query.name, cold: summarize(cold), cached: summarize(cached) };
 }
 
@@ -94,9 +106,10 @@ export async function measureReads(input: ReadsInput): Promise<NonNullable<Repor
   const server = await startSightline(options, input.nodeArgs);
   try {
     console.error('bench: stats reads');
-    const { api, queries } = await queriesServedBy(server.port, options.site);
+    const key = await readKey(server.port, options);
+    const { api, queries } = await queriesServedBy(server.port, options.site, key);
     const rows: ReadRow[] = [];
-    for (const query of queries) rows.push(await measureQuery(server.port, options.site, query, profile));
+    for (const query of queries) rows.push(await measureQuery(server.port, options.site, query, profile, key));
     closeConnections();
     console.error('bench: ingest load with the history stored');
     const loaded = await input.loadTarget('sightline, history stored', server, profile);
