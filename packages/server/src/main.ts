@@ -13,6 +13,7 @@ import type { WriteBuffer } from './ingest/write-buffer.js';
 import { RateLimits } from './http/rate-limit.js';
 import { createLogger } from './logger.js';
 import { registerSite, snippet } from './sites/register-site.js';
+import { schedulePurge } from './sites/retention.js';
 import { createStore } from './store/index.js';
 import type { EventStore, StoredEvent } from './store/types.js';
 
@@ -101,6 +102,8 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'cannot listen');
     process.exit(1);
   });
+
+  schedulePurge(store, systemClock, config.retentionPurgeIntervalMs, logger);
 
   const shutdown = onShutdown(server, writer, store, cache, limits, logger);
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

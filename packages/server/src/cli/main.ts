@@ -2,17 +2,20 @@
  * The operator's command line, run next to the data directory:
  *   sightline site add example.com [--timezone Europe/Paris]
  *   sightline site list
+ *   sightline site retention | purge | delete  (see data-commands.ts)
  */
 import { parseArgs } from 'node:util';
 import { CreateSiteRequestSchema } from '@sightline/shared';
 import { ConfigError, loadConfig } from '../config.js';
+import { DATA_COMMANDS, DATA_USAGE, runDataCommand, type DataCommand } from './data-commands.js';
 import { registerSite, snippet } from '../sites/register-site.js';
 import { createStore } from '../store/index.js';
 import type { EventStore } from '../store/types.js';
 
 const USAGE = `usage:
   sightline site add <domain> [--timezone <IANA zone>]
-  sightline site list`;
+  sightline site list
+${DATA_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -41,12 +44,18 @@ async function listSites(store: EventStore): Promise<void> {
 
 async function run(argv: string[]): Promise<void> {
   const [group, command, ...rest] = argv;
-  if (group !== 'site' || (command !== 'add' && command !== 'list')) throw new UsageError(USAGE);
+  const isDataCommand = (DATA_COMMANDS as readonly string[]).includes(command ?? '');
+  if (group !== 'site' || (command !== 'add' && command !== 'list' && !isDataCommand)) throw new UsageError(USAGE);
   const config = loadConfig();
   const store = await createStore(config.store);
   try {
     if (command === 'add') await addSite(store, rest, config.publicUrl);
-    else await listSites(store);
+    else if (command === 'list') await listSites(store);
+    else {
+      await runDataCommand(store, command as DataCommand, rest, (message) => {
+        throw new UsageError(message);
+      });
+    }
   } finally {
     await store.close();
   }

@@ -219,7 +219,19 @@ export interface StatsReader {
   allTime(site: string): Promise<AllTimeResult>;
 }
 
-export interface EventStore extends StatsReader, StatsQueries, SiteAdmin {
+/** Retention and erasure: what docs/privacy.md promises site owners and their visitors. */
+export interface DataRetention {
+  /** Keeps `days` days of the site's events (null: keep everything); false when there is no such site. */
+  setRetention(domain: string, days: number | null): Promise<boolean>;
+  /** Every site that has a retention setting. */
+  retentionSettings(): Promise<Array<{ site: string; days: number }>>;
+  /** Deletes the site's events with ts < before; resolves to how many were deleted. */
+  purgeEvents(site: string, before: number): Promise<number>;
+  /** Deletes the site with all its events and API keys; false when there is no such site. */
+  deleteSite(domain: string): Promise<boolean>;
+}
+
+export interface EventStore extends StatsReader, StatsQueries, SiteAdmin, DataRetention {
   /** Commits every event of the batch or none; resolves only once they are durable. */
   insertEvents(events: readonly StoredEvent[]): Promise<void>;
   countEvents(site: string): Promise<number>;

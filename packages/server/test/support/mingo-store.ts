@@ -96,6 +96,33 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
     return this.salts.get(day)!;
   }
 
+  private readonly retention = new Map<string, number>();
+
+  async setRetention(domain: string, days: number | null): Promise<boolean> {
+    if (!this.sites.has(domain)) return false;
+    if (days === null) this.retention.delete(domain);
+    else this.retention.set(domain, days);
+    return true;
+  }
+
+  async retentionSettings(): Promise<Array<{ site: string; days: number }>> {
+    return [...this.retention].map(([site, days]) => ({ site, days })).sort((a, b) => (a.site < b.site ? -1 : 1));
+  }
+
+  async purgeEvents(site: string, before: number): Promise<number> {
+    const kept = this.documents.filter((document) => document.meta.site !== site || document.ts.getTime() >= before);
+    const deleted = this.documents.length - kept.length;
+    this.documents.splice(0, this.documents.length, ...kept);
+    return deleted;
+  }
+
+  async deleteSite(domain: string): Promise<boolean> {
+    await this.purgeEvents(domain, Number.POSITIVE_INFINITY);
+    this.keys.splice(0, this.keys.length, ...this.keys.filter((key) => key.site !== domain));
+    this.retention.delete(domain);
+    return this.sites.delete(domain);
+  }
+
   async ping(): Promise<void> {}
   async close(): Promise<void> {}
 }

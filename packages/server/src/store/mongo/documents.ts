@@ -74,6 +74,8 @@ export interface SiteDocument {
   timezone: string;
   createdAt: Date;
   public: boolean;
+  /** Days of events kept; null or absent: all. */
+  retentionDays?: number | null;
 }
 
 export function toSiteDocument(site: SiteRecord): SiteDocument {

@@ -49,6 +49,7 @@ const siteSchema = new Schema<SiteDocument>(
     timezone: { type: String, required: true },
     createdAt: { type: Date, required: true },
     public: { type: Boolean, default: false },
+    retentionDays: { type: Number, default: null },
   },
   { collection: 'sites', versionKey: false },
 );

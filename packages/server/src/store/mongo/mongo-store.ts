@@ -189,6 +189,38 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
     });
   }
 
+  setRetention(domain: string, days: number | null): Promise<boolean> {
+    return this.run('setRetention', async () => {
+      const result = await this.models.sites.updateOne({ _id: { $eq: domain } }, { $set: { retentionDays: days } }).exec();
+      return result.matchedCount === 1;
+    });
+  }
+
+  retentionSettings(): Promise<Array<{ site: string; days: number }>> {
+    return this.run('retentionSettings', async () => {
+      const documents = await this.models.sites.find({ retentionDays: { $gte: 1 } }).sort({ _id: 1 }).lean().exec();
+      return documents.map((document) => ({ site: document._id, days: document.retentionDays! }));
+    });
+  }
+
+  /** MongoDB 7 deletes from a time-series collection by any filter; the (meta.site, ts) index serves this one. */
+  purgeEvents(site: string, before: number): Promise<number> {
+    return this.run('purgeEvents', async () => {
+      const result = await this.models.events.deleteMany({ 'meta.site': { $eq: site }, ts: { $lt: new Date(before) } }).exec();
+      return result.deletedCount;
+    });
+  }
+
+  /** Events and keys first: a crash half-way leaves the site listed, so the command can simply be run again. */
+  deleteSite(domain: string): Promise<boolean> {
+    return this.run('deleteSite', async () => {
+      await this.models.events.deleteMany({ 'meta.site': { $eq: domain } }).exec();
+      await this.models.apiKeys.deleteMany({ site: { $eq: domain } }).exec();
+      const result = await this.models.sites.deleteOne({ _id: { $eq: domain } }).exec();
+      return result.deletedCount === 1;
+    });
+  }
+
   ping(): Promise<void> {
     return this.run('ping', async () => {
       const db = this.connection.db;

@@ -57,6 +57,9 @@ const MIGRATIONS: readonly string[] = [
 
   CREATE INDEX api_keys_site ON api_keys (site, created_at);
   `,
+  `
+  ALTER TABLE sites ADD COLUMN retention_days INTEGER;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -13,9 +13,7 @@ import {
   type BreakdownQuery,
   type BreakdownRow,
   type Measures,
-  type SiteAdmin,
   type SitePatch,
-  type StatsQueries,
   type StatsQuery,
   type TimeseriesQuery,
   type EventStore,
@@ -26,6 +24,7 @@ import {
   type SummaryResult,
 } from '../types.js';
 import { migrate } from './migrations.js';
+import { SqliteRetention } from './retention.js';
 import { SqliteSiteAdmin } from './site-admin.js';
 import { SqliteStatsQueries } from './stats-queries.js';
 
@@ -53,7 +52,7 @@ const toSite = (row: SiteRow): SiteRecord => ({
   public: row.public === 1,
 });
 
-export function openSqliteStore(options: SqliteStoreOptions): EventStore & StatsQueries & SiteAdmin {
+export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true });
   const db = new Database(options.file);
   db.pragma('journal_mode = WAL');
@@ -61,12 +60,14 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore & Stats
   db.pragma('synchronous = NORMAL');
   // A second process (the CLI) may hold the write lock for a moment; wait rather than fail.
   db.pragma('busy_timeout = 5000');
+  // Deleted rows (yesterday's salt, purged or erased events) are overwritten, not left in free pages.
+  db.pragma('secure_delete = ON');
   migrate(db);
   const syncWal = options.synchronous === 'FULL' && options.file !== ':memory:';
   return new SqliteStore(db, syncWal ? `${options.file}-wal` : undefined);
 }
 
-class SqliteStore implements EventStore, StatsQueries, SiteAdmin {
+class SqliteStore implements EventStore {
   private readonly insertEvent;
   private readonly insertBatch;
   private readonly selectCount;
@@ -83,6 +84,7 @@ class SqliteStore implements EventStore, StatsQueries, SiteAdmin {
 
   private readonly stats;
   private readonly admin;
+  private readonly retention;
 
   private walFd: number | undefined;
 
@@ -115,6 +117,7 @@ class SqliteStore implements EventStore, StatsQueries, SiteAdmin {
     );
     this.stats = new SqliteStatsQueries(db);
     this.admin = new SqliteSiteAdmin(db);
+    this.retention = new SqliteRetention(db);
     this.insertSalt = db.prepare('INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT DO NOTHING');
     this.selectSalt = db.prepare<[string], Buffer>('SELECT salt FROM salts WHERE day = ?').pluck();
     this.deleteOldSalts = db.prepare('DELETE FROM salts WHERE day < ?');
@@ -190,11 +193,13 @@ class SqliteStore implements EventStore, StatsQueries, SiteAdmin {
     return this.run('daySalt', () =>
       this.db.transaction(() => {
         this.insertSalt.run(day, candidate);
-        this.deleteOldSalts.run(day);
-        return this.selectSalt.get(day) as Buffer;
+        const rotated = this.deleteOldSalts.run(day).changes > 0;
+        return { salt: this.selectSalt.get(day) as Buffer, rotated };
       })(),
-    ).then(async (salt) => {
+    ).then(async ({ salt, rotated }) => {
       await this.durable();
+      // Older copies of the salt's page live on in the WAL until it is checkpointed and emptied.
+      if (rotated) await this.run('daySalt', () => this.db.pragma('wal_checkpoint(TRUNCATE)'));
       return salt;
     });
   }
@@ -244,6 +249,31 @@ class SqliteStore implements EventStore, StatsQueries, SiteAdmin {
 
   listApiKeys(site: string): Promise<ApiKeyRecord[]> {
     return this.run('listApiKeys', () => this.admin.listApiKeys(site));
+  }
+
+  setRetention(domain: string, days: number | null): Promise<boolean> {
+    return this.run('setRetention', () => this.retention.setRetention(domain, days)).then(async (found) => {
+      await this.durable();
+      return found;
+    });
+  }
+
+  retentionSettings(): Promise<Array<{ site: string; days: number }>> {
+    return this.run('retentionSettings', () => this.retention.retentionSettings());
+  }
+
+  purgeEvents(site: string, before: number): Promise<number> {
+    return this.run('purgeEvents', () => this.retention.purgeEvents(site, before)).then(async (deleted) => {
+      await this.durable();
+      return deleted;
+    });
+  }
+
+  deleteSite(domain: string): Promise<boolean> {
+    return this.run('deleteSite', () => this.retention.deleteSite(domain)).then(async (found) => {
+      await this.durable();
+      return found;
+    });
   }
 
   ping(): Promise<void> {

@@ -1,0 +1,44 @@
+/** Retention settings, purges and whole-site erasure in the SQLite store. */
+import type Database from 'better-sqlite3';
+
+export class SqliteRetention {
+  private readonly setDays;
+  private readonly selectSettings;
+  private readonly deleteBefore;
+  private readonly deleteEvents;
+  private readonly deleteKeys;
+  private readonly deleteSiteRow;
+  private readonly deleteAll;
+
+  constructor(db: Database.Database) {
+    this.setDays = db.prepare('UPDATE sites SET retention_days = ? WHERE domain = ?');
+    this.selectSettings = db.prepare<[], { site: string; days: number }>(
+      'SELECT domain AS site, retention_days AS days FROM sites WHERE retention_days IS NOT NULL ORDER BY domain',
+    );
+    this.deleteBefore = db.prepare('DELETE FROM events WHERE site = ? AND ts < ?');
+    this.deleteEvents = db.prepare('DELETE FROM events WHERE site = ?');
+    this.deleteKeys = db.prepare('DELETE FROM api_keys WHERE site = ?');
+    this.deleteSiteRow = db.prepare('DELETE FROM sites WHERE domain = ?');
+    this.deleteAll = db.transaction((domain: string) => {
+      this.deleteEvents.run(domain);
+      this.deleteKeys.run(domain);
+      return this.deleteSiteRow.run(domain).changes === 1;
+    });
+  }
+
+  setRetention(domain: string, days: number | null): boolean {
+    return this.setDays.run(days, domain).changes === 1;
+  }
+
+  retentionSettings(): Array<{ site: string; days: number }> {
+    return this.selectSettings.all();
+  }
+
+  purgeEvents(site: string, before: number): number {
+    return this.deleteBefore.run(site, before).changes;
+  }
+
+  deleteSite(domain: string): boolean {
+    return this.deleteAll(domain);
+  }
+}
