@@ -21,8 +21,13 @@ import { VisitorIds } from './ingest/visitor-id.js';
 import { WriteBuffer } from './ingest/write-buffer.js';
 import { silentLogger } from './logger.js';
 import { SiteDirectory } from './sites/site-directory.js';
+import { SiteAccess } from './sites/site-access.js';
 import { siteRoutes } from './sites/site-routes.js';
+import { aggregateRoute } from './stats/aggregate-route.js';
+import { breakdownRoute } from './stats/breakdown-route.js';
+import { realtimeRoute } from './stats/realtime-route.js';
 import { seedStatsRoute } from './stats/seed-stats-route.js';
+import { timeseriesRoute } from './stats/timeseries-route.js';
 import { summaryRoute } from './stats/summary-route.js';
 import type { EventStore, StoredEvent } from './store/types.js';
 import { dashboardRoute } from './web/dashboard-route.js';
@@ -70,7 +75,10 @@ export function createApp(deps: AppDeps): Express {
     writer: deps.writer ?? createWriter(store, config),
     countries: deps.countries ?? openCountryLookup(),
   };
-  const stats = { reader: store, sites, cached: new ReadThrough(cache), clock };
+  const access = new SiteAccess(store, sites, config.adminToken);
+  const cached = new ReadThrough(cache);
+  const stats = { reader: store, sites, access, cached, clock };
+  const v1 = { queries: store, access, cached, cache, clock };
 
   const app = express();
   app.set('trust proxy', config.trustProxy);
@@ -94,7 +102,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(['/api/stats', '/stats', '/api/v1/stats'], limitByClient(limits.stats));
   app.use(summaryRoute(stats));
   app.use(seedStatsRoute(stats, config.defaultSite));
-  app.use(express.json({ limit: '16kb' }), siteRoutes({ store, sites, clock, config }));
+  app.use(aggregateRoute(v1), timeseriesRoute(v1), breakdownRoute(v1), realtimeRoute(v1));
+  app.use(express.json({ limit: '16kb' }), siteRoutes({ store, sites, access, clock, config }));
   if (config.demo) app.use(demoRoutes());
 
   app.use(notFound);

@@ -32,9 +32,11 @@ function readConfig(): Config {
   }
 }
 
+/** The demo site is public, so the README's curl examples answer without a key. */
 async function ensureDemoSite(store: EventStore): Promise<void> {
-  if ((await store.getSite(DEMO_SITE)) !== null) return;
-  await registerSite(store, { domain: DEMO_SITE, timezone: 'UTC' }, systemClock.now());
+  const existing = await store.getSite(DEMO_SITE);
+  if (existing === null) await registerSite(store, { domain: DEMO_SITE, timezone: 'UTC', public: true }, systemClock.now());
+  else if (existing.public !== true) await store.updateSite(DEMO_SITE, { public: true });
 }
 
 function announce(config: Config, cacheKind: string, logger: Logger): void {

@@ -168,7 +168,11 @@ const enumParam = <T extends readonly [string, ...string[]]>(name: string, value
   });
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isRealDay = (day: string) => DAY.test(day) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
+const isRealDay = (day: string) => {
+  if (!DAY.test(day)) return false;
+  const parsed = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(day);
+};
 
 /** `date=YYYY-MM-DD` (the day periods end on) or, with `period=custom`, `date=YYYY-MM-DD,YYYY-MM-DD`. */
 const DateParam = single('date')
@@ -194,6 +198,14 @@ const CommonShape = {
   filters: FiltersParam.optional(),
 };
 
+/** Names the parameters a query may have when it has one more. */
+const knownParameters = (shape: Record<string, unknown>) => ({
+  error: (issue: z.core.$ZodRawIssue) =>
+    issue.code === 'unrecognized_keys'
+      ? `unknown parameter ${(issue.keys as string[]).map((key) => `"${key}"`).join(', ')}; allowed: ${Object.keys(shape).join(', ')}`
+      : undefined,
+});
+
 function checkDates(query: { period: Period; date?: string | undefined }, ctx: z.core.$RefinementCtx): void {
   const parts = query.date?.split(',');
   if (query.period === 'custom') {
@@ -207,26 +219,24 @@ function checkDates(query: { period: Period; date?: string | undefined }, ctx: z
   }
 }
 
-export const AggregateQuerySchema = z
-  .strictObject({
-    ...CommonShape,
-    metrics: MetricsParam.default(['visitors']),
-    compare: enumParam('compare', ['previous_period'])
-      .optional()
-      .meta({ description: 'Adds each metric\'s change against the period of equal length just before.' }),
-  })
-  .superRefine(checkDates);
+const AggregateShape = {
+  ...CommonShape,
+  metrics: MetricsParam.default(['visitors']),
+  compare: enumParam('compare', ['previous_period'])
+    .optional()
+    .meta({ description: 'Adds each metric\'s change against the period of equal length just before.' }),
+};
+export const AggregateQuerySchema = z.strictObject(AggregateShape, knownParameters(AggregateShape)).superRefine(checkDates);
 export type AggregateQuery = z.infer<typeof AggregateQuerySchema>;
 
-export const TimeseriesQuerySchema = z
-  .strictObject({
-    ...CommonShape,
-    metrics: MetricsParam.default(['visitors']),
-    interval: enumParam('interval', INTERVALS)
-      .optional()
-      .meta({ description: 'Bucket size; by default minute for 30m, hour for day, month for 6mo and 12mo, otherwise day.' }),
-  })
-  .superRefine(checkDates);
+const TimeseriesShape = {
+  ...CommonShape,
+  metrics: MetricsParam.default(['visitors']),
+  interval: enumParam('interval', INTERVALS)
+    .optional()
+    .meta({ description: 'Bucket size; by default minute for 30m, hour for day, month for 6mo and 12mo, otherwise day.' }),
+};
+export const TimeseriesQuerySchema = z.strictObject(TimeseriesShape, knownParameters(TimeseriesShape)).superRefine(checkDates);
 export type TimeseriesQuery = z.infer<typeof TimeseriesQuerySchema>;
 
 const PropertyParam = single('property')
@@ -240,22 +250,22 @@ const positiveInt = (name: string, max: number) =>
     .transform(Number)
     .refine((n) => n >= 1 && n <= max, `${name} must be a whole number from 1 to ${max}`);
 
-export const BreakdownQuerySchema = z
-  .strictObject({
-    ...CommonShape,
-    property: PropertyParam,
-    metrics: MetricsParam.default(['visitors']),
-    limit: positiveInt('limit', MAX_BREAKDOWN_LIMIT)
-      .default(100)
-      .meta({ description: `Rows per page, 1 to ${MAX_BREAKDOWN_LIMIT}.`, type: 'integer' }),
-    page: positiveInt('page', 1_000_000)
-      .default(1)
-      .meta({ description: 'Which page of rows, from 1.', type: 'integer' }),
-  })
-  .superRefine(checkDates);
+const BreakdownShape = {
+  ...CommonShape,
+  property: PropertyParam,
+  metrics: MetricsParam.default(['visitors']),
+  limit: positiveInt('limit', MAX_BREAKDOWN_LIMIT)
+    .default(100)
+    .meta({ description: `Rows per page, 1 to ${MAX_BREAKDOWN_LIMIT}.` }),
+  page: positiveInt('page', 1_000_000)
+    .default(1)
+    .meta({ description: 'Which page of rows, from 1.' }),
+};
+export const BreakdownQuerySchema = z.strictObject(BreakdownShape, knownParameters(BreakdownShape)).superRefine(checkDates);
 export type BreakdownQuery = z.infer<typeof BreakdownQuerySchema>;
 
-export const RealtimeQuerySchema = z.strictObject({ site_id: CommonShape.site_id });
+const RealtimeShape = { site_id: CommonShape.site_id };
+export const RealtimeQuerySchema = z.strictObject(RealtimeShape, knownParameters(RealtimeShape));
 export type RealtimeQuery = z.infer<typeof RealtimeQuerySchema>;
 
 const MetricNumber = z.number().meta({
@@ -270,11 +280,10 @@ export const AggregateResponseSchema = z.object({
       value: MetricNumber,
       change: z
         .number()
-        .nullable()
         .optional()
         .meta({
           description:
-            'With compare=previous_period: percent change (whole number; null when the previous value was 0), for bounce_rate the difference in points.',
+            'With compare=previous_period: percent change as a whole number (100 when the previous value was 0), for bounce_rate the difference in points.',
         }),
     }),
   ),
@@ -283,14 +292,15 @@ export type AggregateResponse = z.infer<typeof AggregateResponseSchema>;
 
 export const TimeseriesResponseSchema = z.object({
   results: z.array(
-    z
-      .object({
+    z.intersection(
+      z.object({
         date: z.string().meta({
           description:
             'Start of the bucket in the site\'s time zone: YYYY-MM-DD for day, week and month, YYYY-MM-DD HH:mm:ss for hour and minute.',
         }),
-      })
-      .catchall(MetricNumber),
+      }),
+      z.partialRecord(z.enum(METRICS), MetricNumber),
+    ),
   ),
 });
 export type TimeseriesResponse = z.infer<typeof TimeseriesResponseSchema>;

@@ -1,5 +1,9 @@
-/** POST /api/sites and GET /api/sites: site administration, behind the admin token. */
-import { CreateSiteRequestSchema } from '@sightline/shared';
+/**
+ * Site administration. Creating and listing sites takes the operator's ADMIN_TOKEN; changing a
+ * site and managing its keys also accepts a key of that site with the sites:admin scope.
+ *   POST /api/sites, GET /api/sites, PATCH /api/sites/:id, POST|GET /api/sites/:id/keys
+ */
+import { CreateKeyRequestSchema, CreateSiteRequestSchema, UpdateSiteRequestSchema } from '@sightline/shared';
 import { Router } from 'express';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -7,21 +11,24 @@ import { requireAdmin } from '../http/admin-auth.js';
 import { HttpError } from '../http/errors.js';
 import { parseOr400 } from '../http/parse.js';
 import type { EventStore } from '../store/types.js';
+import { issueKey, keyJson } from './api-keys.js';
 import { registerSite, siteJson, snippet } from './register-site.js';
+import type { SiteAccess } from './site-access.js';
 import type { SiteDirectory } from './site-directory.js';
 
 interface Deps {
   store: EventStore;
   sites: SiteDirectory;
+  access: SiteAccess;
   clock: Clock;
   config: Config;
 }
 
-export function siteRoutes({ store, sites, clock, config }: Deps): Router {
+export function siteRoutes({ store, sites, access, clock, config }: Deps): Router {
   const router = Router();
-  router.use('/api/sites', requireAdmin(config.adminToken));
+  const admin = requireAdmin(config.adminToken);
 
-  router.post('/api/sites', async (req, res) => {
+  router.post('/api/sites', admin, async (req, res) => {
     const request = parseOr400(CreateSiteRequestSchema, req.body ?? {}, 'site');
     const site = await registerSite(store, request, clock.now());
     if (site === null) throw new HttpError(409, `site ${request.domain} already exists`);
@@ -29,8 +36,29 @@ export function siteRoutes({ store, sites, clock, config }: Deps): Router {
     res.status(201).json({ ...siteJson(site), snippet: snippet(config.publicUrl, site.domain) });
   });
 
-  router.get('/api/sites', async (_req, res) => {
+  router.get('/api/sites', admin, async (_req, res) => {
     res.json({ sites: (await store.listSites()).map(siteJson) });
+  });
+
+  router.patch('/api/sites/:id', async (req, res) => {
+    const site = await access.authorize(req, req.params.id.toLowerCase(), 'sites:admin');
+    const patch = parseOr400(UpdateSiteRequestSchema, req.body ?? {}, 'site');
+    const updated = await store.updateSite(site.domain, patch);
+    if (updated === null) throw new HttpError(404, `unknown site ${site.domain}`);
+    sites.forget(site.domain);
+    res.json(siteJson(updated));
+  });
+
+  router.post('/api/sites/:id/keys', async (req, res) => {
+    const site = await access.authorize(req, req.params.id.toLowerCase(), 'sites:admin');
+    const request = parseOr400(CreateKeyRequestSchema, req.body ?? {}, 'key');
+    const { record, secret } = await issueKey(store, site.domain, request.scopes, clock.now());
+    res.status(201).set('Cache-Control', 'no-store').json({ ...keyJson(record), key: secret });
+  });
+
+  router.get('/api/sites/:id/keys', async (req, res) => {
+    const site = await access.authorize(req, req.params.id.toLowerCase(), 'sites:admin');
+    res.json({ keys: (await store.listApiKeys(site.domain)).map(keyJson) });
   });
 
   return router;

@@ -3,26 +3,25 @@ import { SummaryQuerySchema, type SummaryResponse } from '@sightline/shared';
 import { Router } from 'express';
 import type { ReadThrough } from '../cache/cached.js';
 import type { Clock } from '../clock.js';
-import { HttpError } from '../http/errors.js';
 import { parseOr400 } from '../http/parse.js';
 import type { StatsReader } from '../store/types.js';
-import type { SiteDirectory } from '../sites/site-directory.js';
+import type { SiteAccess } from '../sites/site-access.js';
 import { sendCachedJson, ttlFor } from './cache-policy.js';
 import { dayRange } from './period.js';
 
 interface Deps {
   reader: StatsReader;
-  sites: SiteDirectory;
+  access: SiteAccess;
   cached: ReadThrough;
   clock: Clock;
 }
 
-export function summaryRoute({ reader, sites, cached, clock }: Deps): Router {
+/** Read like the v1 endpoints: public sites by anyone, others with a stats:read key. */
+export function summaryRoute({ reader, access, cached, clock }: Deps): Router {
   const router = Router();
   router.get('/api/stats', async (req, res) => {
     const query = parseOr400(SummaryQuerySchema, req.query, 'query');
-    const site = await sites.get(query.site);
-    if (site === null) throw new HttpError(404, `unknown site ${query.site}`);
+    const site = await access.authorize(req, query.site, 'stats:read');
     const now = clock.now();
     const range = dayRange(site.timezone, now, query.from, query.to);
     const key = `stats:summary:${site.domain}:${range.fromDay}:${range.toDay}:${query.limit}`;

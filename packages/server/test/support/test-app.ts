@@ -31,6 +31,8 @@ export interface TestAppOptions {
   env?: Record<string, string | undefined>;
   cache?: (clock: ManualClock) => Cache;
   sites?: string[];
+  /** Sites are registered public (stats readable without a key) unless this is false. */
+  publicSites?: boolean;
   now?: string;
   limits?: (config: Config) => RateLimits;
 }
@@ -42,7 +44,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const store = openSqliteStore({ file: path.join(dataDir, 'sightline.db'), synchronous: 'NORMAL' });
   const cache = options.cache?.(clock) ?? new MemoryCache(clock);
   for (const domain of options.sites ?? ['example.com']) {
-    await registerSite(store, { domain, timezone: 'UTC' }, clock.now());
+    await registerSite(store, { domain, timezone: 'UTC', public: options.publicSites ?? true }, clock.now());
   }
   const writer = createWriter(store, config);
   const limits = options.limits?.(config);

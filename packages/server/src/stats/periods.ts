@@ -1,0 +1,117 @@
+/**
+ * v1 periods and intervals in a site's IANA time zone, turned into the UTC instants and buckets
+ * the store filters on. Days are calendar days (23, 24 or 25 hours around daylight-saving
+ * changes); hours and minutes are elapsed time, so a doubled hour shows up as two buckets.
+ */
+import { MAX_BUCKETS, type Interval, type Period } from '@sightline/shared';
+import { DateTime } from 'luxon';
+import { HttpError } from '../http/errors.js';
+import type { TimeRange } from '../store/types.js';
+
+const REALTIME_MS = 30 * 60 * 1000;
+
+export interface PeriodQuery {
+  period: Period;
+  date?: string | undefined;
+}
+
+export interface ResolvedPeriod {
+  range: TimeRange;
+  /** The range of equal length just before, for compare=previous_period. */
+  previous: TimeRange;
+}
+
+function days(first: DateTime, count: number): ResolvedPeriod {
+  const from = first;
+  const to = first.plus({ days: count });
+  return {
+    range: { from: from.toMillis(), to: to.toMillis() },
+    previous: { from: from.minus({ days: count }).toMillis(), to: from.toMillis() },
+  };
+}
+
+function months(first: DateTime, count: number): ResolvedPeriod {
+  const to = first.plus({ months: count });
+  return {
+    range: { from: first.toMillis(), to: to.toMillis() },
+    previous: { from: first.minus({ months: count }).toMillis(), to: first.toMillis() },
+  };
+}
+
+const startOfDay = (day: string, zone: string) => DateTime.fromISO(day, { zone }).startOf('day');
+
+export function resolvePeriod(query: PeriodQuery, zone: string, now: number): ResolvedPeriod {
+  const today = DateTime.fromMillis(now, { zone }).startOf('day');
+  const [first, last] = query.date?.split(',') ?? [];
+  const reference = first !== undefined ? startOfDay(first, zone) : today;
+  switch (query.period) {
+    case '30m': {
+      // Up to and including the present millisecond.
+      const to = now + 1;
+      return { range: { from: to - REALTIME_MS, to }, previous: { from: to - 2 * REALTIME_MS, to: to - REALTIME_MS } };
+    }
+    case 'day':
+      return days(reference, 1);
+    case '7d':
+      return days(reference.minus({ days: 6 }), 7);
+    case '30d':
+      return days(reference.minus({ days: 29 }), 30);
+    case 'month':
+      return months(reference.startOf('month'), 1);
+    case '6mo':
+      return months(reference.startOf('month').minus({ months: 5 }), 6);
+    case '12mo':
+      return months(reference.startOf('month').minus({ months: 11 }), 12);
+    case 'custom': {
+      const from = startOfDay(first!, zone);
+      const count = Math.round(startOfDay(last!, zone).diff(from, 'days').days) + 1;
+      return days(from, count);
+    }
+  }
+}
+
+export function defaultInterval(period: Period): Interval {
+  switch (period) {
+    case '30m':
+      return 'minute';
+    case 'day':
+      return 'hour';
+    case '6mo':
+    case '12mo':
+      return 'month';
+    default:
+      return 'day';
+  }
+}
+
+export interface Bucket extends TimeRange {
+  /** Start of the bucket's minute, hour, day, ISO week or month in the site's time zone. */
+  label: string;
+}
+
+const LABEL_FORMAT: Record<Interval, string> = {
+  minute: 'yyyy-MM-dd HH:mm:ss',
+  hour: 'yyyy-MM-dd HH:mm:ss',
+  day: 'yyyy-MM-dd',
+  week: 'yyyy-MM-dd',
+  month: 'yyyy-MM-dd',
+};
+
+/** The buckets covering `range`; the first and last may be cut by the range's ends. */
+export function bucketsOf(range: TimeRange, interval: Interval, zone: string): Bucket[] {
+  const buckets: Bucket[] = [];
+  let start = DateTime.fromMillis(range.from, { zone }).startOf(interval);
+  while (start.toMillis() < range.to) {
+    if (buckets.length >= MAX_BUCKETS) {
+      throw new HttpError(400, `interval: ${interval} gives more than ${MAX_BUCKETS} buckets for this period; use a larger interval`);
+    }
+    const next = start.plus({ [`${interval}s`]: 1 });
+    buckets.push({
+      from: Math.max(start.toMillis(), range.from),
+      to: Math.min(next.toMillis(), range.to),
+      label: start.toFormat(LABEL_FORMAT[interval]),
+    });
+    start = next;
+  }
+  return buckets;
+}
