@@ -77,6 +77,9 @@ export class StatsApi {
     try {
       response = await fetch(`/api/v1/stats/${endpoint}?${new URLSearchParams(params)}`, {
         headers: key ? { Authorization: `Bearer ${key}` } : {},
+        // Revalidate every time (ETag, so unchanged answers cost a 304): the browser cache keys by
+        // URL alone, and would otherwise answer for a key that was just forgotten or replaced.
+        cache: 'no-cache',
         ...(signal ? { signal } : {}),
       });
     } catch (error) {

@@ -186,6 +186,7 @@ describe('the dashboard of a public site', () => {
     expect(hours.reduce((sum, row) => sum + Number(row[column('pageviews')]), 0)).toBe(SEEDED.pageviews);
   });
 
+  // Adds a visitor: it comes after the tests that count the seeded ones.
   it('refreshes the current visitors by itself', async () => {
     await page.clock.install();
     await open('?period=day');
@@ -231,6 +232,102 @@ describe('the dashboard of a public site', () => {
     await page.focus('.chip button');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => !location.search.includes('filters'));
+  });
+});
+
+describe('the dashboard of a private site', () => {
+  const PRIVATE = 'private.example';
+  let key: string;
+
+  beforeAll(async () => {
+    await server.admin('POST', '/api/sites', { domain: PRIVATE });
+    const reader = { ip: '8.8.4.4', userAgent: USER_AGENTS.firefoxWindows };
+    await server.send(reader, { site: PRIVATE, url: `https://${PRIVATE}/` });
+    await server.send(reader, { site: PRIVATE, url: `https://${PRIVATE}/docs` });
+    ({ key } = await server.admin<{ key: string }>('POST', `/api/sites/${PRIVATE}/keys`, { scopes: ['stats:read'] }));
+  });
+
+  /** The browser logs each refused request; those are the point here. */
+  const refusedRequestsOnly = () => {
+    problems = problems.filter((problem) => !/status of 40[13]/.test(problem));
+  };
+
+  it('asks for the API key once, keeps it in the tab and out of the URL, and forgets it on request', async () => {
+    await page.goto(`${server.base}/dashboard/${PRIVATE}`);
+    await settled(page);
+    expect(await page.isVisible('#api-key')).toBe(true);
+    expect(await page.textContent('.key-form')).toContain('stats:read');
+
+    await page.fill('#api-key', 'sl_not-a-real-key');
+    await page.click('.key-form button[type="submit"]');
+    await page.waitForSelector('#api-key');
+    await settled(page);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+
+    await page.fill('#api-key', key);
+    await page.click('.key-form button[type="submit"]');
+    await settled(page);
+    expect(await page.$('#api-key')).toBeNull();
+    const api = await server.stats<Aggregate>('aggregate', { site_id: PRIVATE, metrics: TOP }, key);
+    expect((await topStats(page)).pageviews).toBe(api.results.pageviews?.value);
+    expect(api.results.pageviews?.value).toBe(2);
+    expect(page.url()).not.toContain(key);
+
+    await page.reload();
+    await settled(page);
+    expect(await page.$('#api-key')).toBeNull();
+    expect((await topStats(page)).visitors).toBe(1);
+
+    await page.click('footer button.link');
+    await page.waitForSelector('#api-key');
+    await settled(page);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    refusedRequestsOnly();
+  });
+
+  it('says so when a key of another site is given', async () => {
+    const { key: otherSite } = await server.admin<{ key: string }>('POST', `/api/sites/${SITE}/keys`, { scopes: ['stats:read'] });
+    await page.goto(`${server.base}/dashboard/${PRIVATE}`);
+    await settled(page);
+    await page.fill('#api-key', otherSite);
+    await page.click('.key-form button[type="submit"]');
+    await page.waitForSelector('#api-key');
+    await settled(page);
+    const response = await fetch(`${server.base}/api/v1/stats/aggregate?site_id=${PRIVATE}`, { headers: { Authorization: `Bearer ${otherSite}` } });
+    expect(response.status).toBe(403);
+    const { error } = (await response.json()) as { error: string };
+    expect(await page.textContent('.key-form')).toContain(error);
+    refusedRequestsOnly();
+  });
+});
+
+describe('as a new user after the quickstart', () => {
+  it('opens the dashboard from the link printed at start-up and sees the demo page visit within seconds', async () => {
+    const before = await server.stats<Aggregate>('aggregate', { site_id: SITE, period: 'day', metrics: 'visitors,pageviews' });
+    const link = /Dashboard:\s+(\S+)/.exec(server.output.join(''))?.[1];
+    expect(link).toBe(`${server.base}/dashboard/${SITE}`);
+
+    await context.close();
+    // Headless Chromium names itself in its User-Agent, and ingest drops it as a bot.
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: USER_AGENTS.chromeLinux });
+    page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await page.goto(`${server.base}/`);
+    await page.click('a[href="/pricing"]');
+    await page.waitForURL(/\/pricing$/);
+
+    await page.goto(link!);
+    const deadline = Date.now() + 10_000;
+    let shown = await (settled(page).then(() => topStats(page)));
+    // Stats of a range that includes now are cached for a few seconds.
+    while (shown.visitors === before.results.visitors?.value && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await page.reload();
+      await settled(page);
+      shown = await topStats(page);
+    }
+    expect(shown.visitors).toBe((before.results.visitors?.value ?? 0) + 1);
+    expect(shown.pageviews).toBe((before.results.pageviews?.value ?? 0) + 2);
   });
 });
 
