@@ -32,6 +32,7 @@ import { summaryRoute } from './stats/summary-route.js';
 import type { EventStore, StoredEvent } from './store/types.js';
 import { dashboardRoute } from './web/dashboard-route.js';
 import { demoRoutes } from './web/demo-page.js';
+import { docsRoutes } from './web/docs-route.js';
 import { scriptRoute } from './web/script-route.js';
 
 /** The tracker package's build output, found the same way from src/ and from dist/. */
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(summaryRoute(stats));
   app.use(seedStatsRoute(stats, config.defaultSite));
   app.use(aggregateRoute(v1), timeseriesRoute(v1), breakdownRoute(v1), realtimeRoute(v1));
+  app.use(docsRoutes(config.publicUrl));
   app.use(express.json({ limit: '16kb' }), siteRoutes({ store, sites, access, clock, config }));
   if (config.demo) app.use(demoRoutes());
 
