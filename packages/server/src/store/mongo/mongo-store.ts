@@ -39,7 +39,7 @@ const isDuplicateKey = (error: unknown) =>
 
 /** Connects without waiting: the driver keeps reconnecting by itself, so a store made while MongoDB is down recovers once it is back. */
 export function connectMongo(options: MongoStoreOptions): Connection {
-  return mongoose.createConnection(options.uri, {
+  const connection = mongoose.createConnection(options.uri, {
     // Fail fast instead of queueing operations in memory while disconnected.
     bufferCommands: false,
     autoIndex: false,
@@ -48,6 +48,10 @@ export function connectMongo(options: MongoStoreOptions): Connection {
     writeConcern: { w: options.writeConcern },
     ...(options.dbName !== undefined ? { dbName: options.dbName } : {}),
   });
+  // A failed first connection would otherwise be an unhandled rejection; callers that need the
+  // connection await asPromise(), and every later operation reports its own failure.
+  connection.asPromise().catch(() => undefined);
+  return connection;
 }
 
 /** Connects, creates collections and indexes if they are missing, and returns the store. */
