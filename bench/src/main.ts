@@ -23,7 +23,7 @@ const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 
 const PROFILES = {
-  full: { seconds: 10, warmupSeconds: 2, connections: 16, historyEvents: 1_000_000, readSamples: 200, coldSamples: 20, sequential: 1000 },
+  full: { seconds: 10, warmupSeconds: 2, connections: 16, historyEvents: 1_000_000, readSamples: 200, coldSamples: 10, sequential: 1000 },
   quick: { seconds: 2, warmupSeconds: 0.5, connections: 8, historyEvents: 20_000, readSamples: 20, coldSamples: 5, sequential: 50 },
 };
 export type Profile = (typeof PROFILES)['full'];
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
   const mode = values.quick ? 'quick' : 'full';
   const profile = PROFILES[mode];
   const startedAt = new Date().toISOString();
+  const loadBefore = os.loadavg()[0]!;
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'sightline-bench-'));
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = startedAt.replace(/[:.]/g, '-');
@@ -103,7 +104,12 @@ async function main(): Promise<void> {
     const partial: Omit<Report, 'checks'> = {
       startedAt,
       mode,
-      machine: { cpus: os.availableParallelism(), node: process.versions.node, cache: `Redis at ${redisUrl}` },
+      machine: {
+        cpus: os.availableParallelism(),
+        node: process.versions.node,
+        cache: `Redis at ${redisUrl}`,
+        loadAverage: { before: loadBefore, after: os.loadavg()[0]! },
+      },
       ingest,
       ratios: { sightlineVsExpress: rate('sightline') / rate('Express no-op'), sightlineVsBare: rate('sightline') / rate('bare node:http') },
       integrity: { accepted: sightlineRow.load.accepted, sequentialWrites: profile.sequential, stored, droppedAsBot: sightlineRow.load.dropped },
