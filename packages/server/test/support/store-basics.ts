@@ -1,5 +1,6 @@
 /**
- * What every EventStore must do outside the stats queries (sites, day salts, writes, counts),
+ * What every EventStore must do outside the stats queries (sites, day salts, writes, counts,
+ * retention and erasure),
  * run on each adapter so the MongoDB store is held to the embedded store's behaviour.
  */
 import { PAGEVIEW } from '@sightline/shared';
@@ -115,6 +116,44 @@ export function runStoreBasics(name: string, create: () => Promise<EventStore>):
           { page: '/old', pageviews: 1, visitors: 1 },
         ],
       });
+    });
+
+    it('keeps retention settings per site and purges events before a time', async () => {
+      const at = (iso: string) => Date.parse(iso);
+      for (const domain of ['b.example', 'a.example']) await store.createSite({ domain, timezone: 'UTC', createdAt: 0 });
+      expect(await store.setRetention('b.example', 30)).toBe(true);
+      expect(await store.setRetention('a.example', 7)).toBe(true);
+      expect(await store.setRetention('missing.example', 7)).toBe(false);
+      expect(await store.retentionSettings()).toEqual([
+        { site: 'a.example', days: 7 },
+        { site: 'b.example', days: 30 },
+      ]);
+      expect(await store.setRetention('a.example', null)).toBe(true);
+      expect(await store.retentionSettings()).toEqual([{ site: 'b.example', days: 30 }]);
+
+      await store.insertEvents([
+        storedEvent({ site: 'a.example', ts: at('2026-11-01T00:00:00Z') }),
+        storedEvent({ site: 'a.example', ts: at('2026-11-20T00:00:00Z') }),
+        storedEvent({ site: 'b.example', ts: at('2026-11-01T00:00:00Z') }),
+      ]);
+      expect(await store.purgeEvents('a.example', at('2026-11-20T00:00:00Z'))).toBe(1);
+      expect(await store.countEvents('a.example')).toBe(1);
+      expect(await store.countEvents('b.example')).toBe(1);
+    });
+
+    it('deletes a site with its events and keys, and nothing of other sites', async () => {
+      for (const domain of ['gone.example', 'kept.example']) {
+        await store.createSite({ domain, timezone: 'UTC', createdAt: 0 });
+        await store.createApiKey({ id: `key-${domain}`, site: domain, scopes: ['stats:read'], hash: domain.padEnd(64, '0'), createdAt: 1 });
+      }
+      await store.insertEvents([storedEvent({ site: 'gone.example' }), storedEvent({ site: 'kept.example' })]);
+      expect(await store.deleteSite('gone.example')).toBe(true);
+      expect(await store.deleteSite('gone.example')).toBe(false);
+      expect(await store.getSite('gone.example')).toBeNull();
+      expect(await store.countEvents('gone.example')).toBe(0);
+      expect(await store.listApiKeys('gone.example')).toEqual([]);
+      expect(await store.countEvents('kept.example')).toBe(1);
+      expect(await store.listApiKeys('kept.example')).toHaveLength(1);
     });
 
     it('answers ping while open', async () => {
