@@ -29,7 +29,17 @@ export interface Report {
   ingest: IngestRow[];
   ratios: { sightlineVsExpress: number; sightlineVsBare: number };
   integrity: { accepted: number; sequentialWrites: number; stored: number; droppedAsBot: number };
-  reads: { historyEvents: number; api: string; bareSequential: LatencySummary; rows: ReadRow[]; loaded: IngestRow | null; storedAfterLoad: number; expectedAfterLoad: number } | null;
+  reads: {
+    historyEvents: number;
+    api: string;
+    bareSequential: LatencySummary;
+    rows: ReadRow[];
+    /** Peak memory of the server that answered the reads (a separate process from the loaded one). */
+    readsRssPeakMb: number;
+    loaded: IngestRow | null;
+    storedAfterLoad: number;
+    expectedAfterLoad: number;
+  } | null;
   sequential: { writeAverageMs: number; readAverageMs: number; requests: number };
   checks: Check[];
 }
@@ -102,6 +112,8 @@ export function markdown(report: Report): string {
       '| --- | ---: | ---: | ---: | ---: |',
       ...reads.rows.map((row) => `| ${row.query} | ${ms(row.cold.p50Ms)} | ${ms(row.cold.p99Ms)} | ${ms(row.cached.p50Ms)} | ${ms(row.cached.p99Ms)} |`),
       `| bare node:http (reference) | | | ${ms(reads.bareSequential.p50Ms)} | ${ms(reads.bareSequential.p99Ms)} |`,
+      '',
+      `Peak RSS of the server answering these reads: ${reads.readsRssPeakMb.toFixed(0)} MB.`,
       '',
     );
     if (reads.loaded !== null) lines.push('Ingest load with that history stored:', '', ...ingestTable([reads.loaded]), '');

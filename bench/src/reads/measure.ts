@@ -92,6 +92,16 @@ export interface ReadsInput {
   loadTarget: (name: string, service: Service, profile: Profile) => Promise<IngestRow>;
 }
 
+async function stopCleanly(server: Service): Promise<void> {
+  const code = await server.stop();
+  if (code !== 0) throw new Error(`sightline exited with ${code}:\n${server.log}`);
+}
+
+/**
+ * Writes the history, then runs two servers on it one after the other: the first takes the
+ * ingest load (its peak memory is the "under load with the history stored" figure), the second
+ * answers the reads (reported apart, since a cold query's working memory is a different cost).
+ */
 export async function measureReads(input: ReadsInput): Promise<NonNullable<Report['reads']>> {
   const { options, profile } = input;
   await registerSite(options);
@@ -103,29 +113,30 @@ export async function measureReads(input: ReadsInput): Promise<NonNullable<Repor
   } finally {
     await store.close();
   }
+
+  console.error('bench: ingest load with the history stored');
+  const loadedServer = await startSightline(options, input.nodeArgs);
+  const loaded = await input.loadTarget('sightline, history stored', loadedServer, profile);
+  await stopCleanly(loadedServer);
+  const storedAfterLoad = await countStored(options.dataDir, options.site);
+
+  console.error('bench: stats reads');
   const server = await startSightline(options, input.nodeArgs);
-  try {
-    console.error('bench: stats reads');
-    const key = await readKey(server.port, options);
-    const { api, queries } = await queriesServedBy(server.port, options.site, key);
-    const rows: ReadRow[] = [];
-    for (const query of queries) rows.push(await measureQuery(server.port, options.site, query, profile, key));
-    closeConnections();
-    console.error('bench: ingest load with the history stored');
-    const loaded = await input.loadTarget('sightline, history stored', server, profile);
-    const code = await server.stop();
-    if (code !== 0) throw new Error(`sightline exited with ${code}:\n${server.log}`);
-    const storedAfterLoad = await countStored(options.dataDir, options.site);
-    return {
-      historyEvents: profile.historyEvents,
-      api,
-      bareSequential: input.bareSequential,
-      rows,
-      loaded,
-      storedAfterLoad,
-      expectedAfterLoad: profile.historyEvents + loaded.load.accepted,
-    };
-  } finally {
-    await server.stop();
-  }
+  const key = await readKey(server.port, options);
+  const { api, queries } = await queriesServedBy(server.port, options.site, key);
+  const rows: ReadRow[] = [];
+  for (const query of queries) rows.push(await measureQuery(server.port, options.site, query, profile, key));
+  closeConnections();
+  const readsRssPeakMb = server.peakRssMb();
+  await stopCleanly(server);
+  return {
+    historyEvents: profile.historyEvents,
+    api,
+    bareSequential: input.bareSequential,
+    rows,
+    readsRssPeakMb,
+    loaded,
+    storedAfterLoad,
+    expectedAfterLoad: profile.historyEvents + loaded.load.accepted,
+  };
 }
