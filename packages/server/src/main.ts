@@ -72,8 +72,11 @@ function onShutdown(
     stopping = true;
     logger.info({ signal }, 'shutting down');
     const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+    // Connections busy now turn idle once answered; close them then, not after keepAliveTimeout (5 s).
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    clearInterval(sweep);
     clearTimeout(forced);
     await writer.drain();
     await store.close();

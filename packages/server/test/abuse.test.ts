@@ -138,7 +138,7 @@ describe('rate limits shared through Redis', () => {
     } finally {
       await redis.stop();
     }
-  });
+  }, 30_000);
 });
 
 describe('events for pages off the site', () => {

@@ -108,7 +108,7 @@ describe('SIGKILL mid-load', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 60_000);
 });
 
 describe('the store refusing writes', () => {

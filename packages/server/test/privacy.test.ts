@@ -174,7 +174,7 @@ describe('the data commands of the CLI', () => {
     expect(purged.status).toBe(0);
     expect(purged.stdout).toMatch(/^shop\.example\.org\t1 events deleted$/m);
     expect(await count()).toBe(1);
-  });
+  }, 30_000);
 
   it('deletes a site and all its data only with --yes', async () => {
     const unconfirmed = cli('site', 'delete', 'shop.example.org');
@@ -186,5 +186,5 @@ describe('the data commands of the CLI', () => {
     expect(deleted.stdout).toMatch(/Deleted shop\.example\.org, its 2 events/);
     expect(await count()).toBe(0);
     expect(cli('site', 'list').stdout).not.toMatch(/shop\.example\.org/);
-  });
+  }, 30_000);
 });
