@@ -31,6 +31,8 @@ export const dashboardBuild = {
 
 /** Builds to `outdir` (relative to the package, or absolute) and writes index.html next to the assets folder. */
 export async function buildDashboard(outdir = 'dist') {
+  // Hashed names change with every edit; old ones would pile up.
+  rmSync(path.resolve(packageDir, outdir, 'assets'), { recursive: true, force: true });
   const result = await esbuild.build({ ...dashboardBuild, outdir: path.resolve(packageDir, outdir, 'assets') });
   const outputs = Object.keys(result.metafile?.outputs ?? {}).map((file) => path.basename(file));
   const script = outputs.find((file) => file.endsWith('.js'));
@@ -44,7 +46,6 @@ export async function buildDashboard(outdir = 'dist') {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  rmSync(path.join(packageDir, 'dist'), { recursive: true, force: true });
   mkdirSync(path.join(packageDir, 'dist'), { recursive: true });
   const { script, style } = await buildDashboard();
   console.log(`dashboard: dist/index.html, dist/assets/${script}, dist/assets/${style}`);

@@ -9,7 +9,8 @@ import { fill, h } from './dom.js';
 import { periodShortcuts } from './keyboard.js';
 import { forgetKey, readKey, saveKey } from './key-store.js';
 import { intervalFor, PERIOD_OPTIONS, previousPeriod } from './periods.js';
-import { PANELS, propTab, type PanelSpec } from './properties.js';
+import { describeFilter } from './filters.js';
+import { PANELS, propertyLabel, propTab, type PanelSpec } from './properties.js';
 import { readViewState, writeViewState, type ViewState } from './view-state.js';
 import { BreakdownPanel } from './views/breakdown-panel.js';
 import { TrafficChart } from './views/chart.js';
@@ -31,6 +32,7 @@ export class Dashboard {
   private readonly live: LiveVisitors;
   private readonly chips = h('ul', { class: 'chips', 'aria-label': 'Active filters' });
   private readonly notice = h('div', { class: 'notice' });
+  private readonly announcer = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
   private readonly topStats = h('section', { class: 'top-stats', 'aria-label': 'Totals', 'aria-busy': 'true' });
   private readonly chartBody = h('div', { class: 'chart-body', 'aria-busy': 'true' });
   private readonly chartCanvas = h('div', { class: 'chart-canvas', role: 'img' });
@@ -73,6 +75,7 @@ export class Dashboard {
         h('div', { class: 'controls' }, this.picker.element, h('button', { type: 'button', id: 'export', onclick: () => this.exportCsv() }, 'Export CSV')),
       ),
       this.chips,
+      this.announcer,
       this.notice,
       h('main', {}, this.topStats, h('section', { class: 'chart', 'aria-label': 'Visitors and pageviews over time' }, this.chartCanvas, this.chartBody), h('div', { class: 'panels' }, ...this.panels.map((panel) => panel.element), this.propsPanel.element)),
       h(
@@ -94,9 +97,24 @@ export class Dashboard {
   }
 
   navigate(state: ViewState): void {
+    const filtersChanged = state.filters.length !== this.state.filters.length;
     this.state = state;
     history.pushState(null, '', location.pathname + writeViewState(state));
     this.refresh();
+    this.announce();
+    // The row or chip that was used goes away with a filter change: keep keyboard users close by,
+    // on the way to undo it.
+    if (filtersChanged) {
+      (this.chips.querySelector<HTMLElement>('li:last-child button') ?? this.picker.element.querySelector('select'))?.focus();
+    }
+  }
+
+  /** Tells screen readers what the page now shows; the change itself happens all over the page. */
+  private announce(): void {
+    const period = PERIOD_OPTIONS.find((option) => option.id === this.state.period)?.label ?? '';
+    const range = this.state.range ? ` ${this.state.range.join(' to ')}` : '';
+    const filters = this.state.filters.map((filter) => describeFilter(filter, propertyLabel)).join(', ');
+    this.announcer.textContent = `Showing ${period}${range}${filters ? `, where ${filters}` : ''}.`;
   }
 
   private refresh(): void {

@@ -224,14 +224,22 @@ describe('the dashboard of a public site', () => {
 
   it('can be used with the keyboard alone: Tab reaches a row, Enter filters by it', async () => {
     await open('?period=day');
-    await page.focus('[data-panel="pages"] a[data-value="/about"]');
+    let presses = 0;
+    while (presses < 60 && (await page.evaluate(() => document.activeElement?.getAttribute('data-value'))) !== '/about') {
+      await page.keyboard.press('Tab');
+      presses++;
+    }
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-value'))).toBe('/about');
     await page.keyboard.press('Enter');
     await page.waitForURL(/filters=/);
     expect(new URL(page.url()).searchParams.get('filters')).toBe('event:page==/about');
     await settled(page);
-    await page.focus('.chip button');
+    // Focus moves to the new filter's remove button, and the change is announced.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Remove filter: Page is /about');
+    expect(await page.textContent('[aria-live="polite"]')).toBe('Showing Today, where Page is /about.');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => !location.search.includes('filters'));
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('period');
   });
 });
 
