@@ -45,6 +45,10 @@ describe('POST /api/event', () => {
     expect(preflight.headers['access-control-allow-origin']).toBe('*');
     const response = await send(pageview()).set('Origin', 'https://blog.example.com');
     expect(response.headers['access-control-allow-origin']).toBe('*');
+    // Without it Chrome blocks the answer to a no-cors beacon from another origin.
+    expect(response.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    const rejected = await send('{', 'text/plain').set('Origin', 'https://blog.example.com');
+    expect(rejected.headers['cross-origin-resource-policy']).toBe('cross-origin');
   });
 
   it('answers bots like everyone else but keeps nothing', async () => {

@@ -1,6 +1,6 @@
 /** POST /api/event: the tracker's endpoint. Answers 202 with no body once the event is durable. */
 import { LIMITS, parseEventPayload } from '@sightline/shared';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import cors from 'cors';
 import { HttpError } from '../http/errors.js';
 import { issuesOf } from '../http/parse.js';
@@ -18,10 +18,19 @@ export interface IngestDeps extends RecordDeps {
 /** Any page on any origin may send events; it never needs to read the (empty) answer or send credentials. */
 export const ingestCors = cors({ origin: '*', methods: ['POST'], maxAge: 86_400 });
 
+/**
+ * A beacon is a no-cors request, so the resource policy decides whether the browser accepts the
+ * answer; helmet's same-origin default makes Chrome block it and log an error on the customer's page.
+ */
+const crossOriginAnswer: RequestHandler = (_req, res, next) => {
+  res.set('Cross-Origin-Resource-Policy', 'cross-origin');
+  next();
+};
+
 export function eventRoute(deps: IngestDeps): Router {
   const router = Router();
-  router.options('/api/event', ingestCors);
-  router.post('/api/event', ingestCors, limitByIp(deps.limits.ingestIp), ...jsonBody(LIMITS.maxBodyBytes), async (req, res) => {
+  router.options('/api/event', crossOriginAnswer, ingestCors);
+  router.post('/api/event', crossOriginAnswer, ingestCors, limitByIp(deps.limits.ingestIp), ...jsonBody(LIMITS.maxBodyBytes), async (req, res) => {
     const parsed = parseEventPayload(req.body);
     if (!parsed.success) throw new HttpError(400, 'invalid event', issuesOf(parsed.error));
     const payload = parsed.data;

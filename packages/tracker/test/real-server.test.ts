@@ -1,0 +1,236 @@
+/**
+ * The tracker against a real Sightline server: the built server process, the examples as a
+ * site owner and an app developer ship them, served from another origin, in Chromium. What
+ * was stored is read back through the stats API only.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { buildNpmModule, buildSpaExample, repoRoot } from './build.js';
+import { hidePage, launchChromium, sleep } from './harness.js';
+
+const SERVER_MAIN = join(repoRoot, 'packages/server/dist/main.js');
+const SERVER_CLI = join(repoRoot, 'packages/server/dist/cli/main.js');
+const SITE = 'example.com';
+/** Pages are served from http://example.com:<port>, which Chromium resolves to this machine. */
+const HOST_RULES = `MAP ${SITE} 127.0.0.1`;
+
+interface RunningServer {
+  origin: string;
+  process: ChildProcess;
+  dataDir: string;
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  const port = await listen(probe);
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function startSightline(): Promise<RunningServer> {
+  if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run the build first`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'sightline-e2e-'));
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO: 'false', LOG_LEVEL: 'warn', PUBLIC_URL: origin };
+  delete env.REDIS_URL;
+  delete env.MONGODB_URI;
+  const added = spawnSync(process.execPath, [SERVER_CLI, 'site', 'add', SITE, '--public'], { env, encoding: 'utf8' });
+  if (added.status !== 0) throw new Error(`site add failed: ${added.stderr}`);
+  const child = spawn(process.execPath, [SERVER_MAIN], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const up = await fetch(`${origin}/healthz`).then((r) => r.ok, () => false);
+    if (up) return { origin, process: child, dataDir };
+    await sleep(50);
+  }
+  child.kill('SIGKILL');
+  throw new Error('the Sightline server did not come up');
+}
+
+async function stopSightline(server: RunningServer | undefined): Promise<void> {
+  if (server === undefined) return;
+  const exited = new Promise((resolve) => server.process.once('exit', resolve));
+  server.process.kill('SIGTERM');
+  await exited;
+  rmSync(server.dataDir, { recursive: true, force: true });
+}
+
+/** A static site on another origin: `pages` by path, anything else falls back to `/*` (history routing). */
+async function startSite(pages: Record<string, { type: string; body: string }>): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    const page = pages[path] ?? pages['/*'];
+    if (page === undefined) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': page.type }).end(page.body);
+  });
+  const port = await listen(server);
+  return { url: `http://${SITE}:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function stats<T>(sightline: RunningServer, endpoint: string, query: Record<string, string>): Promise<T> {
+  const url = `${sightline.origin}/api/v1/stats/${endpoint}?${new URLSearchParams({ site_id: SITE, period: 'day', ...query })}`;
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { results: T }).results;
+}
+
+type Row = Record<string, string | number>;
+
+async function breakdown(sightline: RunningServer, property: string, metrics: string, filters?: string): Promise<Row[]> {
+  const rows = await stats<Row[]>(sightline, 'breakdown', { property, metrics, ...(filters ? { filters } : {}) });
+  return [...rows].sort((a, b) => String(a[property.split(':').pop()!]).localeCompare(String(b[property.split(':').pop()!])));
+}
+
+/** Waits until what the stats API says stops changing: beacons are asynchronous. */
+async function settled<T>(read: () => Promise<T>): Promise<T> {
+  let previous = JSON.stringify(await read());
+  for (let attempt = 0; attempt < 40; attempt++) {
+    await sleep(150);
+    const current = JSON.stringify(await read());
+    if (current === previous) return JSON.parse(current) as T;
+    previous = current;
+  }
+  throw new Error('stats kept changing');
+}
+
+/**
+ * Headless Chromium says "HeadlessChrome" in its User-Agent, which the server rightly drops as a
+ * bot; a visitor's Chrome says this.
+ */
+const DESKTOP_CHROME =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+
+let browser: Browser;
+let sightline: RunningServer | undefined;
+
+beforeAll(async () => {
+  browser = await launchChromium([`--host-resolver-rules=${HOST_RULES}`]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+beforeEach(async () => {
+  sightline = await startSightline();
+});
+
+afterEach(async () => {
+  await stopSightline(sightline);
+  sightline = undefined;
+});
+
+/** Outbound links lead off this machine; answer them locally so the navigation completes. */
+async function stubOutbound(page: Page): Promise<void> {
+  await page.route('https://example.org/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: 'elsewhere' }));
+}
+
+async function expectRecorded(server: RunningServer, pageviews: Row[]): Promise<void> {
+  const pages = await settled(() => breakdown(server, 'event:page', 'pageviews'));
+  expect(pages).toEqual(pageviews);
+  // The events metric counts custom events only, so the pageview row shows 0.
+  const events = await breakdown(server, 'event:name', 'events', 'event:name!=pageview');
+  expect(events).toEqual([
+    { name: 'Outbound Link: Click', events: 1 },
+    { name: 'Signup', events: 1 },
+  ]);
+  expect(await breakdown(server, 'event:props:plan', 'events', 'event:name==Signup')).toEqual([{ plan: 'pro', events: 1 }]);
+  expect(await breakdown(server, 'event:props:url', 'events', 'event:name==Outbound Link: Click')).toEqual([
+    { url: 'https://example.org/', events: 1 },
+  ]);
+  const aggregate = await stats<Record<string, { value: number }>>(server, 'aggregate', {
+    metrics: 'visitors,visits,pageviews,visit_duration',
+  });
+  const total = pageviews.reduce((sum, row) => sum + Number(row.pageviews), 0);
+  expect(aggregate.visitors!.value).toBe(1);
+  expect(aggregate.visits!.value).toBe(1);
+  expect(aggregate.pageviews!.value).toBe(total);
+  // The page was visible for at least the second the test waited before hiding it.
+  expect(aggregate.visit_duration!.value).toBeGreaterThanOrEqual(1);
+}
+
+it('examples/html: the pasted snippet records a pageview, a custom event, an outbound click and time on page', async () => {
+  const server = sightline!;
+  const html = readFileSync(join(repoRoot, 'examples/html/index.html'), 'utf8')
+    .replace('src="http://localhost:8000/s.js"', `data-allow-automation src="${server.origin}/s.js"`);
+  expect(html).toContain(`src="${server.origin}/s.js"`);
+  const site = await startSite({ '/': { type: 'text/html', body: html } });
+  const context = await browser.newContext({ userAgent: DESKTOP_CHROME });
+  const page = await context.newPage();
+  const errors: Error[] = [];
+  page.on('pageerror', (error) => errors.push(error));
+  try {
+    await stubOutbound(page);
+    await page.goto(`${site.url}/`);
+    await page.waitForFunction(() => typeof (window as { sightline?: unknown }).sightline === 'function');
+    await sleep(1100);
+    await page.click('button');
+    await hidePage(page);
+    await page.click('a[href="https://example.org/"]');
+    await page.waitForURL('https://example.org/');
+    await expectRecorded(server, [{ page: '/', pageviews: 1 }]);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+    await site.close();
+  }
+});
+
+it('examples/spa: the npm module records SPA routes, back navigation, a custom event, an outbound click and time on page', async () => {
+  const server = sightline!;
+  const npmModule = await buildNpmModule();
+  try {
+    const index = readFileSync(join(repoRoot, 'examples/spa/index.html'), 'utf8')
+      .replace("endpoint: 'http://localhost:8000/api/event'", `endpoint: '${server.origin}/api/event', allowAutomation: true`)
+      .replace("import { start } from './main.js'", "import { start } from '/main.js'");
+    expect(index).toContain(`${server.origin}/api/event`);
+    const site = await startSite({
+      '/main.js': { type: 'text/javascript', body: await buildSpaExample(npmModule.file) },
+      '/*': { type: 'text/html', body: index },
+    });
+    const context = await browser.newContext({ userAgent: DESKTOP_CHROME });
+    const page = await context.newPage();
+    const errors: Error[] = [];
+    page.on('pageerror', (error) => errors.push(error));
+    try {
+      await stubOutbound(page);
+      await page.goto(`${site.url}/`);
+      await page.waitForSelector('#view:has-text("Home")');
+      await page.click('nav a[href="/pricing"]');
+      await page.waitForSelector('#view:has-text("Pricing")');
+      await page.click('nav a[href="/docs"]');
+      await page.waitForSelector('#view:has-text("Docs")');
+      await page.goBack();
+      await page.waitForSelector('#view:has-text("Pricing")');
+      await sleep(1100);
+      await page.click('#signup');
+      await hidePage(page);
+      await page.click('a[href="https://example.org/"]');
+      await page.waitForURL('https://example.org/');
+      await expectRecorded(server, [
+        { page: '/', pageviews: 1 },
+        { page: '/docs', pageviews: 1 },
+        { page: '/pricing', pageviews: 2 },
+      ]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await site.close();
+    }
+  } finally {
+    npmModule.cleanup();
+  }
+});
