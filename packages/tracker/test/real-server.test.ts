@@ -42,7 +42,7 @@ async function startSightline(): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sightline-e2e-'));
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO: 'false', LOG_LEVEL: 'warn', PUBLIC_URL: origin };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO: 'false', LOG_LEVEL: 'warn', PUBLIC_URL: origin };
   delete env.REDIS_URL;
   delete env.MONGODB_URI;
   const added = spawnSync(process.execPath, [SERVER_CLI, 'site', 'add', SITE, '--public'], { env, encoding: 'utf8' });
