@@ -31,9 +31,9 @@ describe('pnpm bench --quick', () => {
 
   beforeAll(async () => {
     const [command, prefix] = pnpm();
-    ({ stdout } = await run(command, [...prefix, 'bench', '--quick'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, timeout: 110_000 }));
+    ({ stdout } = await run(command, [...prefix, 'bench', '--quick'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, timeout: 150_000 }));
     report = JSON.parse(readFileSync(path.join(BENCH_DIR, 'results/latest-quick.json'), 'utf8')) as Report;
-  }, 120_000);
+  }, 160_000);
 
   it('prints the markdown table it writes to bench/results', () => {
     const table = readFileSync(path.join(BENCH_DIR, 'results/latest-quick.md'), 'utf8');
