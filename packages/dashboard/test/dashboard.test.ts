@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildDashboard } from '../scripts/build.mjs';
-import { panelRows, parseCsv, parseShown, settled, topStats } from './support/dashboard-page.js';
+import { lowContrastText, panelRows, parseCsv, parseShown, settled, topStats } from './support/dashboard-page.js';
 import { launchChromium, SCREENSHOT_DIR, SightlineServer, USER_AGENTS, type Visitor } from './support/sightline.js';
 
 type Aggregate = { results: Record<string, { value: number; change?: number | null }> };
@@ -207,6 +207,13 @@ describe('the dashboard of a public site', () => {
     expect(api.status).toBe(404);
     const { error } = (await api.json()) as { error: string };
     for (const alert of alerts) expect(alert).toContain(error);
+  });
+
+  it.each(['light', 'dark'] as const)('keeps text readable (WCAG AA contrast) in the %s scheme', async (colorScheme) => {
+    await page.emulateMedia({ colorScheme });
+    await open('?period=day&filters=event:page%3D%3D/pricing');
+    const text = ['h1 .brand', '.live', '.stat dt', '.stat-value', '.change.good', '.chip span', '.tabs button[aria-pressed="false"]', 'th', 'td.name a .label', 'td.num', 'footer p', '.prop-form label'];
+    expect(await lowContrastText(page, text)).toEqual([]);
   });
 
   it('works at phone width and with the system dark mode', async () => {

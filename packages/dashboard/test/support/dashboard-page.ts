@@ -66,3 +66,36 @@ export function parseCsv(text: string): string[][] {
   }
   return rows;
 }
+
+/**
+ * Text whose colour is below WCAG AA contrast (4.5:1) against the background it is drawn on,
+ * as "selector: ratio". Backgrounds are found by walking up to the first opaque one.
+ */
+export async function lowContrastText(page: Page, selectors: string[]): Promise<string[]> {
+  return page.evaluate((list) => {
+    const rgb = (color: string) => (color.match(/[\d.]+/g) ?? []).map(Number);
+    const luminance = ([r = 0, g = 0, b = 0]: number[]) => {
+      const channel = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    };
+    const background = (element: Element | null): number[] => {
+      for (let node = element; node; node = node.parentElement) {
+        const parts = rgb(getComputedStyle(node).backgroundColor);
+        if (parts.length === 3 || (parts.length === 4 && parts[3] === 1)) return parts.slice(0, 3);
+      }
+      return rgb(getComputedStyle(document.documentElement).backgroundColor);
+    };
+    const problems: string[] = [];
+    for (const selector of list) {
+      const element = document.querySelector(selector);
+      if (!element) {
+        problems.push(`${selector}: not on the page`);
+        continue;
+      }
+      const [light, dark] = [luminance(rgb(getComputedStyle(element).color)), luminance(background(element))].sort((a, b) => b - a) as [number, number];
+      const ratio = (light + 0.05) / (dark + 0.05);
+      if (ratio < 4.5) problems.push(`${selector}: ${ratio.toFixed(2)}`);
+    }
+    return problems;
+  }, selectors);
+}
