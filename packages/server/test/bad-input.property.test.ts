@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import type { SiteAdmin } from '../src/store/types.js';
 import { ADMIN_TOKEN, BROWSER_UA, createTestApp, type TestApp } from './support/test-app.js';
 
-/** 10 endpoints x 1,300 = 13,000 generated requests per run. */
-const RUNS_PER_ENDPOINT = 1300;
+/** 13 endpoints x 800 = 10,400 generated requests per run. */
+const RUNS_PER_ENDPOINT = 800;
 const SITES = ['example.com', 'localhost'];
 
 const GET_ENDPOINTS = [
@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 interface Sent {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   path: string;
   headers: Record<string, string>;
   body?: Buffer;
@@ -75,10 +75,23 @@ function send(req: Sent): Promise<{ status: number; headers: Record<string, stri
   });
 }
 
-async function storeState(): Promise<{ events: number; sites: number }> {
+interface StoreState {
+  events: number;
+  sites: number;
+  keys: number;
+  /** Every site's settings, so a change to any of them shows. */
+  settings: string;
+}
+
+async function storeState(): Promise<StoreState> {
+  const sites = await t.store.listSites();
   let events = 0;
-  for (const site of await t.store.listSites()) events += await t.store.countEvents(site.domain);
-  return { events, sites: (await t.store.listSites()).length };
+  let keys = 0;
+  for (const site of sites) {
+    events += await t.store.countEvents(site.domain);
+    keys += (await t.store.listApiKeys(site.domain)).length;
+  }
+  return { events, sites: sites.length, keys, settings: JSON.stringify(sites) };
 }
 
 // ---- generators ---------------------------------------------------------------------------
@@ -170,9 +183,17 @@ const nearlyValidSite = fc
   )
   .map(([domain, zone, extra]) => rawObject([['domain', domain], ...(zone === undefined ? [] : [['timezone', zone] as [string, Json]]), ...(extra === undefined ? [] : [extra])]));
 
+const nearlyValidAdmin = fc
+  .tuple(
+    fc.constantFrom('public', 'scopes'),
+    fc.oneof(fc.constantFrom('true', 'false', '["stats:read"]', '["sites:admin","stats:read"]', '["root"]', '[]'), json),
+    fc.option(fc.tuple(key, json), { nil: undefined, freq: 2 }),
+  )
+  .map(([field, value, extra]) => rawObject([[field, value], ...(extra === undefined ? [] : [extra])]));
+
 const bodyText: fc.Arbitrary<Buffer> = fc.oneof(
   json.map((text) => Buffer.from(text)),
-  { arbitrary: fc.oneof(nearlyValidEvent, nearlyValidTrack, nearlyValidSite).map((text) => Buffer.from(text)), weight: 4 },
+  { arbitrary: fc.oneof(nearlyValidEvent, nearlyValidTrack, nearlyValidSite, nearlyValidAdmin).map((text) => Buffer.from(text)), weight: 4 },
   deepJson.map((text) => Buffer.from(text)),
   fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)),
   // Valid JSON text with invalid UTF-8 spliced into a string.
@@ -197,9 +218,13 @@ const authHeader = fc.oneof(
   fc.constantFrom('Bearer ', 'Bearer wrong-token-0123456789', 'Basic YWRtaW46YWRtaW4=', `bearer  ${ADMIN_TOKEN}  `, 'Bearer $where', `Bearer ${'k'.repeat(4000)}`),
 );
 
-const postRequest = (path: string): fc.Arbitrary<Sent> =>
+/** Site ids in admin paths, valid or not. */
+const SITE_SEGMENTS = ['example.com', 'localhost', 'nope.org', '%00', '__proto__', 'constructor', '%24where', '..%2F..', '%FF', 'a'.repeat(300)];
+
+const postRequest = (path: string | fc.Arbitrary<string>, method: 'POST' | 'PATCH' = 'POST'): fc.Arbitrary<Sent> =>
   fc
     .record({
+      path: typeof path === 'string' ? fc.constant(path) : path,
       body: bodyText,
       type: fc.oneof(
         { arbitrary: fc.constantFrom('text/plain', 'application/json'), weight: 4 },
@@ -209,12 +234,12 @@ const postRequest = (path: string): fc.Arbitrary<Sent> =>
       encoding: fc.option(fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-unknown'), { nil: undefined, freq: 2 }),
       ua: fc.constantFrom(BROWSER_UA, '', 'Googlebot/2.1 (+http://www.google.com/bot.html)', 'curl/8.0', '\u00ff'),
     })
-    .map(({ body, type, auth, encoding, ua }) => {
+    .map(({ path, body, type, auth, encoding, ua }) => {
       const headers: Record<string, string> = { 'user-agent': ua, 'content-length': String(body.length) };
       if (type !== undefined) headers['content-type'] = type;
       if (auth !== undefined) headers.authorization = auth;
       if (encoding !== undefined) headers['content-encoding'] = encoding;
-      return { method: 'POST' as const, path, headers, body };
+      return { method, path, headers, body };
     });
 
 const QUERY_KEYS = [
@@ -233,13 +258,14 @@ const encodedValue = fc.oneof(
   fc.constantFrom('%', '%G0', '%E0%A4%A', '%FF%FE', '%00', '%C3%28', '%ED%A0%80', 'a%00b', '%25%', '+%2B%20'),
 );
 
-const getRequest = (path: string): fc.Arbitrary<Sent> =>
+const getRequest = (path: string | fc.Arbitrary<string>): fc.Arbitrary<Sent> =>
   fc
     .record({
+      path: typeof path === 'string' ? fc.constant(path) : path,
       pairs: fc.array(fc.tuple(fc.constantFrom(...QUERY_KEYS), encodedValue), { maxLength: 8 }),
       auth: authHeader,
     })
-    .map(({ pairs, auth }) => {
+    .map(({ path, pairs, auth }) => {
       const query = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&');
       const headers: Record<string, string> = {};
       if (auth !== undefined) headers.authorization = auth;
@@ -248,11 +274,14 @@ const getRequest = (path: string): fc.Arbitrary<Sent> =>
 
 // ---- the property ------------------------------------------------------------------------
 
-/** How much a request of this kind may add when it succeeds: one event, or one site. */
-function allowedGrowth(req: Sent, status: number): { events: number; sites: number } {
-  if (status < 200 || status >= 300 || req.method !== 'POST') return { events: 0, sites: 0 };
-  if (req.path === '/api/sites') return { events: 0, sites: status === 201 ? 1 : 0 };
-  return { events: 1, sites: 0 };
+/** What a request of this kind may change when it succeeds: one event, one site, one key, or a site's settings. */
+function allowedChange(req: Sent, status: number): { events: number; sites: number; keys: number; settings: boolean } {
+  const none = { events: 0, sites: 0, keys: 0, settings: false };
+  if (status < 200 || status >= 300 || req.method === 'GET') return none;
+  if (req.method === 'PATCH') return { ...none, settings: true };
+  if (req.path === '/api/sites') return { ...none, sites: status === 201 ? 1 : 0, settings: status === 201 };
+  if (req.path.startsWith('/api/sites/')) return { ...none, keys: status === 201 ? 1 : 0 };
+  return { ...none, events: 1 };
 }
 
 async function holds(req: Sent): Promise<void> {
@@ -267,21 +296,24 @@ async function holds(req: Sent): Promise<void> {
     const parsed = JSON.parse(response.body) as { error?: unknown };
     if (typeof parsed.error !== 'string') throw new Error(`no JSON error: ${context}`);
   }
-  const growth = allowedGrowth(req, response.status);
+  const allowed = allowedChange(req, response.status);
   const dropped = response.headers['x-sightline-dropped'] !== undefined;
   const events = after.events - before.events;
   // An accepted event is stored exactly once, unless the answer says it was dropped (bot, hostname, spam).
-  const expected = dropped ? 0 : growth.events;
+  const expected = dropped ? 0 : allowed.events;
   if (events !== expected) throw new Error(`store changed by ${events} events, expected ${expected}: ${context}`);
-  if (after.sites - before.sites !== growth.sites) {
-    throw new Error(`store changed by ${after.sites - before.sites} sites: ${context}`);
-  }
+  if (after.sites - before.sites !== allowed.sites) throw new Error(`store changed by ${after.sites - before.sites} sites: ${context}`);
+  if (after.keys - before.keys !== allowed.keys) throw new Error(`store changed by ${after.keys - before.keys} keys: ${context}`);
+  if (after.settings !== before.settings && !allowed.settings) throw new Error(`site settings changed: ${context}`);
 }
 
 const ENDPOINTS: Array<[string, fc.Arbitrary<Sent>]> = [
   ['POST /api/event', postRequest('/api/event')],
   ['POST /track', postRequest('/track')],
   ['POST /api/sites', postRequest('/api/sites')],
+  ['PATCH /api/sites/:id', postRequest(fc.constantFrom(...SITE_SEGMENTS).map((id) => `/api/sites/${id}`), 'PATCH')],
+  ['POST /api/sites/:id/keys', postRequest(fc.constantFrom(...SITE_SEGMENTS).map((id) => `/api/sites/${id}/keys`))],
+  ['GET /api/sites/:id/keys', getRequest(fc.constantFrom(...SITE_SEGMENTS).map((id) => `/api/sites/${id}/keys`))],
   ...GET_ENDPOINTS.map((path): [string, fc.Arbitrary<Sent>] => [`GET ${path}`, getRequest(path)]),
 ];
 
