@@ -9,7 +9,7 @@ import { fill, h } from './dom.js';
 import { periodShortcuts } from './keyboard.js';
 import { forgetKey, readKey, saveKey } from './key-store.js';
 import { intervalFor, PERIOD_OPTIONS, previousPeriod } from './periods.js';
-import { describeFilter } from './filters.js';
+import { describeFilter, formatFilters } from './filters.js';
 import { PANELS, propertyLabel, propTab, type PanelSpec } from './properties.js';
 import { readViewState, writeViewState, type ViewState } from './view-state.js';
 import { BreakdownPanel } from './views/breakdown-panel.js';
@@ -97,7 +97,7 @@ export class Dashboard {
   }
 
   navigate(state: ViewState): void {
-    const filtersChanged = state.filters.length !== this.state.filters.length;
+    const filtersChanged = formatFilters(state.filters) !== formatFilters(this.state.filters);
     this.state = state;
     history.pushState(null, '', location.pathname + writeViewState(state));
     this.refresh();
