@@ -37,7 +37,6 @@ const isCustom = (variable: string) => ({ $not: [{ $in: [`${variable}.n`, litera
 export function countedVisitStages(site: string, range: TimeRange, filters: readonly Filter[]): PipelineStage[] {
   const visitFilters = filters.filter((f) => f.property.scope === 'visit');
   const eventFilters = filters.filter((f) => f.property.scope !== 'visit');
-  const firstAttributes = Object.fromEntries(Object.entries(VISIT_SOURCES).map(([field, source]) => [field, source]));
   const pageviews = filter('$events', 'ev', nameIs('$$ev', PAGEVIEW));
 
   return [
@@ -47,7 +46,7 @@ export function countedVisitStages(site: string, range: TimeRange, filters: read
     stage({
       $group: {
         _id: '$sessionId',
-        first: { $first: { t: '$ts', ...firstAttributes } },
+        first: { $first: { t: '$ts', ...VISIT_SOURCES } },
         events: {
           $push: { t: '$ts', n: '$meta.name', p: '$path', h: '$hostname', v: '$visitorId', e: '$engagementMs', pr: '$props' },
         },
