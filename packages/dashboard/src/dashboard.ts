@@ -154,7 +154,9 @@ export class Dashboard {
         if (first) {
           const shift = previousPeriod(state.period, first.date, state.range);
           this.api.timeseries(state, ['visitors'], interval, signal, shift).then(
-            (previous) => signal.aborted || this.chart.compare(previous),
+            (previous) => {
+              if (!signal.aborted) this.chart.compare(previous);
+            },
             // The comparison line is extra: without it the chart is still right.
             () => undefined,
           );

@@ -186,6 +186,25 @@ describe('the dashboard of a public site', () => {
     expect(hours.reduce((sum, row) => sum + Number(row[column('pageviews')]), 0)).toBe(SEEDED.pageviews);
   });
 
+  it('paints the page and the totals without waiting for the panels', async () => {
+    const held: Array<() => Promise<void>> = [];
+    await page.route('**/api/v1/stats/breakdown?**', (route) => {
+      held.push(() => route.continue());
+    });
+    await page.goto(`${server.base}/dashboard/${SITE}?period=day`);
+    await page.waitForSelector('.top-stats[data-state="shown"]');
+    await page.waitForSelector('.chart-body[data-state="shown"]', { state: 'attached' });
+    expect(await page.isVisible('.chart-canvas canvas')).toBe(true);
+    expect(await page.textContent('[data-panel="pages"] .panel-body')).toBe('Loading…');
+    expect(await page.getAttribute('[data-panel="pages"] .panel-body', 'aria-busy')).toBe('true');
+    await expectTopStatsMatch({ period: 'day' });
+
+    expect(held.length).toBe(5);
+    for (const release of held) await release();
+    await settled(page);
+    expect((await panelRows(page, 'pages')).map((row) => row.value)).toContain('/pricing');
+  });
+
   // Adds a visitor: it comes after the tests that count the seeded ones.
   it('refreshes the current visitors by itself', async () => {
     await page.clock.install();
