@@ -335,6 +335,30 @@ describe('the dashboard of a private site', () => {
   });
 });
 
+describe('a public site with more pages than a panel shows', () => {
+  const MANY = 'many.example';
+  const PAGES = 13;
+
+  beforeAll(async () => {
+    await server.admin('POST', '/api/sites', { domain: MANY });
+    await server.admin('PATCH', `/api/sites/${MANY}`, { public: true });
+    const reader = { ip: '8.8.4.4', userAgent: USER_AGENTS.chromeMac };
+    for (let i = 1; i <= PAGES; i++) await server.send(reader, { site: MANY, url: `https://${MANY}/docs/${String(i).padStart(2, '0')}` });
+  });
+
+  it('pages through the rows with "Show more", in the order the API gives', async () => {
+    await page.goto(`${server.base}/dashboard/${MANY}?period=day`);
+    await settled(page);
+    expect(await panelRows(page, 'pages')).toHaveLength(10);
+    await page.click('[data-panel="pages"] button.more');
+    await settled(page);
+    const all = await server.stats<Breakdown>('breakdown', { site_id: MANY, period: 'day', property: 'event:page', metrics: 'visitors,pageviews', limit: '100' });
+    expect(all.results).toHaveLength(PAGES);
+    expect((await panelRows(page, 'pages')).map((row) => row.value)).toEqual(all.results.map((row) => row.page));
+    expect(await page.isVisible('[data-panel="pages"] button.more')).toBe(false);
+  });
+});
+
 describe('as a new user after the quickstart', () => {
   it('opens the dashboard from the link printed at start-up and sees the demo page visit within seconds', async () => {
     const before = await server.stats<Aggregate>('aggregate', { site_id: SITE, period: 'day', metrics: 'visitors,pageviews' });
