@@ -164,7 +164,9 @@ describe('the data commands of the CLI', () => {
   };
 
   it('sets a retention, purges past it at once, and refuses bad numbers', async () => {
-    expect(cli('site', 'retention', 'shop.example.org', '0').status).toBe(2);
+    const zero = cli('site', 'retention', 'shop.example.org', '0');
+    expect(zero.stderr).toMatch(/whole number/);
+    expect(zero.status).toBe(2);
     expect(cli('site', 'retention', 'shop.example.org', 'ten').status).toBe(2);
     expect(cli('site', 'retention', 'nope.org', '30').stderr).toMatch(/not registered/);
     const set = cli('site', 'retention', 'shop.example.org', '30');
