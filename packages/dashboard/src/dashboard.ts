@@ -17,7 +17,7 @@ import { TrafficChart } from './views/chart.js';
 import { csvFileName, downloadCsv } from './views/export-csv.js';
 import { renderFilterChips } from './views/filter-chips.js';
 import { keyForm } from './views/key-form.js';
-import { LiveVisitors } from './views/live-visitors.js';
+import { LIVE_REFRESH_MS, LiveVisitors } from './views/live-visitors.js';
 import { PeriodPicker } from './views/period-picker.js';
 import { loadInto } from './views/section.js';
 import { renderTopStats, TOP_METRICS } from './views/top-stats.js';
@@ -26,6 +26,7 @@ export class Dashboard {
   private state: ViewState;
   private key: string | null;
   private loads = new AbortController();
+  private realtimeTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly snapshot: ViewSnapshot = { breakdowns: [] };
   private readonly api: StatsApi;
   private readonly picker: PeriodPicker;
@@ -151,7 +152,8 @@ export class Dashboard {
         this.chart.show(rows, interval);
         fill(this.chartBody);
         const first = rows[0];
-        if (first) {
+        // The last 30 minutes slide; the 30 before them make no useful line.
+        if (first && state.period !== '30m') {
           const shift = previousPeriod(state.period, first.date, state.range);
           this.api.timeseries(state, ['visitors'], interval, signal, shift).then(
             (previous) => {
@@ -170,6 +172,8 @@ export class Dashboard {
     );
 
     for (const panel of this.panels) void panel.load(state, signal);
+    clearTimeout(this.realtimeTimer);
+    if (state.period === '30m') this.realtimeTimer = setTimeout(() => this.refreshWhileVisible(), LIVE_REFRESH_MS);
     this.propInput.value = state.prop ?? '';
     if (state.prop) {
       this.propsPanel.setTabs([propTab(state.prop)]);
@@ -177,6 +181,12 @@ export class Dashboard {
     } else {
       this.propsPanel.idle('Enter the key of a custom event prop (for example plan) to see its values.');
     }
+  }
+
+  /** The realtime view keeps itself current, but asks nothing while the tab is in the background. */
+  private refreshWhileVisible(): void {
+    if (document.visibilityState === 'hidden') this.realtimeTimer = setTimeout(() => this.refreshWhileVisible(), LIVE_REFRESH_MS);
+    else this.refresh();
   }
 
   private askForKey(error: ApiError): void {

@@ -1,7 +1,8 @@
 /** Single-key shortcuts for the period, as in Plausible; never while typing in a field. */
-import { PERIOD_OPTIONS, type PickablePeriod } from './periods.js';
+import type { Period } from './api.js';
+import { PERIOD_OPTIONS } from './periods.js';
 
-export function periodShortcuts(choose: (period: PickablePeriod) => void): void {
+export function periodShortcuts(choose: (period: Period) => void): void {
   document.addEventListener('keydown', (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
     const target = event.target as HTMLElement | null;

@@ -1,16 +1,15 @@
 /** The periods the picker offers, in the API's names, with their keyboard shortcuts. */
 import type { Interval, Period } from './api.js';
 
-export type PickablePeriod = Exclude<Period, '30m'>;
-
 export interface PeriodOption {
-  id: PickablePeriod;
+  id: Period;
   label: string;
   /** Plausible's shortcuts where it has one, so its users feel at home. */
   key: string;
 }
 
 export const PERIOD_OPTIONS: PeriodOption[] = [
+  { id: '30m', label: 'Realtime', key: 'r' },
   { id: 'day', label: 'Today', key: 'd' },
   { id: '7d', label: 'Last 7 days', key: 'w' },
   { id: '30d', label: 'Last 30 days', key: 't' },
@@ -21,12 +20,13 @@ export const PERIOD_OPTIONS: PeriodOption[] = [
 ];
 
 /** The API's default period, so a bare dashboard URL and a bare API call cover the same days. */
-export const DEFAULT_PERIOD: PickablePeriod = '30d';
+export const DEFAULT_PERIOD: Period = '30d';
 
 const DAY_MS = 86_400_000;
 
-/** Buckets for the chart: a day by the hour, up to ~3 months by the day, then by the month. */
-export function intervalFor(period: PickablePeriod, range?: readonly [string, string]): Interval {
+/** Buckets for the chart: 30 minutes by the minute, a day by the hour, up to ~3 months by the day, then by the month. */
+export function intervalFor(period: Period, range?: readonly [string, string]): Interval {
+  if (period === '30m') return 'minute';
   if (period === 'day') return 'hour';
   if (period === '6mo' || period === '12mo') return 'month';
   if (period === 'custom' && range) {
@@ -48,7 +48,7 @@ const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:0
  * first bucket the API returned, which is already in the site's time zone: the previous period
  * ends the day before it (a month before for `month`, 6 or 12 months before for those).
  */
-export function previousPeriod(period: PickablePeriod, firstBucket: string, range?: readonly [string, string]): { period: PickablePeriod; date: string } {
+export function previousPeriod(period: Period, firstBucket: string, range?: readonly [string, string]): { period: Period; date: string } {
   const dayBefore = shiftDay(firstBucket.slice(0, 10), -1);
   if (period === 'custom' && range) {
     const days = Math.round((Date.parse(range[1]) - Date.parse(range[0])) / DAY_MS) + 1;

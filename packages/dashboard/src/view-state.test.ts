@@ -33,6 +33,7 @@ describe('filters in the API syntax', () => {
 describe('the view in the URL', () => {
   const views: ViewState[] = [
     { period: '30d', filters: [] },
+    { period: '30m', filters: [] },
     { period: 'day', filters: [{ property: 'event:page', operator: '==', values: ['/pricing?x=1&y=2'] }] },
     { period: 'custom', range: ['2026-11-01', '2026-11-28'], filters: [], prop: 'plan' },
   ];
@@ -59,6 +60,7 @@ describe('the view in the URL', () => {
 
 describe('chart buckets', () => {
   it.each([
+    ['30m', undefined, 'minute'],
     ['day', undefined, 'hour'],
     ['7d', undefined, 'day'],
     ['12mo', undefined, 'month'],

@@ -4,10 +4,11 @@
  * The API key is never part of it.
  */
 import { formatFilters, parseFilters, type Filter } from './filters.js';
-import { DEFAULT_PERIOD, PERIOD_OPTIONS, isDay, type PickablePeriod } from './periods.js';
+import type { Period } from './api.js';
+import { DEFAULT_PERIOD, PERIOD_OPTIONS, isDay } from './periods.js';
 
 export interface ViewState {
-  period: PickablePeriod;
+  period: Period;
   /** First and last day, inclusive; only with the custom period. */
   range?: [string, string];
   filters: Filter[];

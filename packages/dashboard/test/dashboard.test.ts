@@ -215,6 +215,26 @@ describe('the dashboard of a public site', () => {
     await page.waitForFunction((count) => document.querySelector('.live-count')?.textContent === String(count), (before ?? 0) + 1);
   });
 
+  it('keeps the realtime view (the last 30 minutes, by the minute) current by itself', async () => {
+    await page.clock.install();
+    const minutes = page.waitForRequest(/\/timeseries\?.*period=30m.*interval=minute/);
+    await open();
+    await page.keyboard.press('r');
+    await page.waitForURL(/period=30m/);
+    await minutes;
+    await settled(page);
+    const before = (await expectTopStatsMatch({ period: '30m' })).pageviews?.value ?? 0;
+
+    await server.send({ ip: '203.0.113.10', userAgent: USER_AGENTS.firefoxWindows }, { site: SITE, url: url('/pricing') });
+    // The server caches a live range for seconds: let real time pass too, a fake refresh period at a time.
+    const deadline = Date.now() + 15_000;
+    while ((await topStats(page)).pageviews === before && Date.now() < deadline) {
+      await page.clock.runFor(16_000);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    expect((await topStats(page)).pageviews).toBe(before + 1);
+  });
+
   it('shows an API error as a message in every section', async () => {
     await page.goto(`${server.base}/dashboard/no-such-site.example`);
     await settled(page);

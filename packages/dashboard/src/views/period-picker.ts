@@ -1,6 +1,7 @@
 /** The period select, and the two date fields of a custom range. */
 import { h } from '../dom.js';
-import { PERIOD_OPTIONS, type PickablePeriod } from '../periods.js';
+import type { Period } from '../api.js';
+import { PERIOD_OPTIONS } from '../periods.js';
 import type { ViewState } from '../view-state.js';
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
@@ -15,7 +16,7 @@ export class PeriodPicker {
   constructor(private readonly navigate: (change: Partial<ViewState>) => void) {
     this.select = h(
       'select',
-      { id: 'period', onchange: () => this.choose(this.select.value as PickablePeriod) },
+      { id: 'period', onchange: () => this.choose(this.select.value as Period) },
       ...PERIOD_OPTIONS.map((option) => h('option', { value: option.id }, option.label)),
     );
     this.from = h('input', { type: 'date', id: 'range-from', required: true });
@@ -47,7 +48,7 @@ export class PeriodPicker {
   }
 
   /** The custom range needs its dates first; every other period applies at once. */
-  choose(period: PickablePeriod): void {
+  choose(period: Period): void {
     if (period !== 'custom') {
       this.navigate({ period });
       return;
