@@ -210,7 +210,37 @@ export class SqliteStatsQueries {
   }
 
   aggregate(query: StatsQuery): Measures {
-    return this.timeseries({ site: query.site, buckets: [query.range], filters: query.filters })[0]!;
+    if (query.filters.some((filter) => filter.property.scope === 'visit')) {
+      return this.timeseries({ site: query.site, buckets: [query.range], filters: query.filters })[0]!;
+    }
+    return this.visitsInOnePass(query);
+  }
+
+  /**
+   * Without visit filters every measure follows from one row per visit, so the range is grouped
+   * once and never materialized. A visit is one visitor's, so its visitor_id is any of its rows'.
+   */
+  private visitsInOnePass(query: StatsQuery): Measures {
+    const params = new Params();
+    const passing = [`name <> '${ENGAGEMENT}'`];
+    for (const filter of query.filters) {
+      const property = filter.property;
+      if (property.scope === 'event') passing.push(matchSql(EVENT_COLUMNS[property.field], filter, params));
+      else if (property.scope === 'prop') {
+        passing.push(matchSql(`(SELECT p.value FROM json_each(props) p WHERE p.key = ${params.add(property.key)})`, filter, params));
+      }
+    }
+    const sql = `SELECT COUNT(*) AS visits, COUNT(DISTINCT vid) AS visitors, SUM(ppv) AS pageviews, SUM(pce) AS events,
+        SUM(pv = 1 AND ce = 0 AND ems < ${BOUNCE_ENGAGED_MS}) AS bounces, SUM(pv) AS visit_pageviews, SUM(ems) AS engagement_ms
+      FROM (
+        SELECT visitor_id AS vid, MAX(m) AS matched,
+          SUM(name = '${PAGEVIEW}') AS pv, SUM(name NOT IN ('${PAGEVIEW}', '${ENGAGEMENT}')) AS ce, COALESCE(SUM(engagement_ms), 0) AS ems,
+          SUM(m AND name = '${PAGEVIEW}') AS ppv, SUM(m AND name <> '${PAGEVIEW}') AS pce
+        FROM (SELECT session_id, visitor_id, name, engagement_ms, (${passing.join(' AND ')}) AS m
+              FROM events WHERE site = ${params.add(query.site)} AND ts >= ${params.add(query.range.from)} AND ts < ${params.add(query.range.to)})
+        GROUP BY session_id)
+      WHERE matched = 1`;
+    return toMeasures(this.all<MeasureRow>({ sql: '', params, visitFiltered: false }, sql)[0]);
   }
 
   timeseries(query: TimeseriesQuery): Measures[] {
