@@ -83,7 +83,7 @@ export class Dashboard {
         'footer',
         {},
         h('p', {}, 'Keys: ', ...PERIOD_OPTIONS.flatMap((option) => [h('kbd', {}, option.key), ` ${option.label.toLowerCase()}  `])),
-        this.forget,
+        h('span', {}, h('a', { href: '/docs' }, 'Stats API docs'), ' ', this.forget),
       ),
     );
 

@@ -251,8 +251,9 @@ describe('the dashboard of a public site', () => {
   it.each(['light', 'dark'] as const)('keeps text readable (WCAG AA contrast) in the %s scheme', async (colorScheme) => {
     await page.emulateMedia({ colorScheme });
     await open('?period=day&filters=event:page%3D%3D/pricing');
-    const text = ['h1 .brand', '.live', '.stat dt', '.stat-value', '.change.good', '.chip span', '.tabs button[aria-pressed="false"]', 'th', 'td.name a .label', 'td.num', 'footer p', '.prop-form label'];
+    const text = ['h1 .brand', '.live', '.stat dt', '.stat-value', '.change.good', '.chip span', '.tabs button[aria-pressed="false"]', 'th', 'td.name a .label', 'td.num', 'footer p', 'footer a', '.prop-form label'];
     expect(await lowContrastText(page, text)).toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `desktop-filtered-${colorScheme}.png`), fullPage: true });
   });
 
   it('works at phone width and with the system dark mode', async () => {
