@@ -86,7 +86,10 @@ export class StatsApi {
       if (signal?.aborted) throw error;
       throw new ApiError(0, 'Cannot reach the Sightline server. Check your connection and reload.');
     }
-    const body: unknown = await response.json().catch(() => null);
+    const body: unknown = await response.json().catch((error: unknown) => {
+      if (signal?.aborted) throw error;
+      return null;
+    });
     if (!response.ok) throw new ApiError(response.status, messageOf(response.status, body as ErrorBody | null));
     if (body === null) throw new ApiError(response.status, 'The server sent an answer that is not JSON.');
     return body as T;
