@@ -1,0 +1,88 @@
+/** Periods and buckets in a site's time zone, across daylight-saving changes. */
+import { bucketsOf, defaultInterval, resolvePeriod } from '../src/stats/periods.js';
+
+const at = (iso: string) => Date.parse(iso);
+const iso = (ms: number) => new Date(ms).toISOString();
+const span = ({ from, to }: { from: number; to: number }) => [iso(from), iso(to)];
+
+describe('resolvePeriod', () => {
+  const now = at('2026-03-29T10:00:00Z'); // 12:00 CEST in Berlin, the day summer time starts
+
+  it('gives a 23-hour day when summer time starts and the day before as the previous period', () => {
+    const { range, previous } = resolvePeriod({ period: 'day' }, 'Europe/Berlin', now);
+    expect(span(range)).toEqual(['2026-03-28T23:00:00.000Z', '2026-03-29T22:00:00.000Z']);
+    expect(span(previous)).toEqual(['2026-03-27T23:00:00.000Z', '2026-03-28T23:00:00.000Z']);
+  });
+
+  it('ends 7d and 30d on the reference day, today included', () => {
+    expect(span(resolvePeriod({ period: '7d' }, 'UTC', now).range)).toEqual(['2026-03-23T00:00:00.000Z', '2026-03-30T00:00:00.000Z']);
+    expect(span(resolvePeriod({ period: '30d', date: '2026-01-30' }, 'UTC', now).range)).toEqual([
+      '2026-01-01T00:00:00.000Z',
+      '2026-01-31T00:00:00.000Z',
+    ]);
+  });
+
+  it('takes calendar months for month, 6mo and 12mo, and months before for the previous period', () => {
+    const month = resolvePeriod({ period: 'month', date: '2026-02-10' }, 'America/New_York', now);
+    expect(span(month.range)).toEqual(['2026-02-01T05:00:00.000Z', '2026-03-01T05:00:00.000Z']);
+    expect(span(month.previous)).toEqual(['2026-01-01T05:00:00.000Z', '2026-02-01T05:00:00.000Z']);
+    expect(span(resolvePeriod({ period: '6mo' }, 'UTC', now).range)).toEqual(['2025-10-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z']);
+    expect(span(resolvePeriod({ period: '12mo' }, 'UTC', now).range)).toEqual(['2025-04-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z']);
+  });
+
+  it('counts custom days inclusively, with as many days before as the previous period', () => {
+    const custom = resolvePeriod({ period: 'custom', date: '2026-03-28,2026-03-30' }, 'Europe/Berlin', now);
+    expect(span(custom.range)).toEqual(['2026-03-27T23:00:00.000Z', '2026-03-30T22:00:00.000Z']);
+    expect(span(custom.previous)).toEqual(['2026-03-24T23:00:00.000Z', '2026-03-27T23:00:00.000Z']);
+  });
+
+  it('slides 30m up to the present millisecond', () => {
+    expect(span(resolvePeriod({ period: '30m' }, 'Asia/Kolkata', now).range)).toEqual([
+      '2026-03-29T09:30:00.001Z',
+      '2026-03-29T10:00:00.001Z',
+    ]);
+  });
+});
+
+describe('bucketsOf', () => {
+  it('skips the missing hour when summer time starts', () => {
+    const { range } = resolvePeriod({ period: 'day', date: '2026-03-29' }, 'Europe/Berlin', 0);
+    const labels = bucketsOf(range, 'hour', 'Europe/Berlin').map((bucket) => bucket.label);
+    expect(labels).toHaveLength(23);
+    expect(labels.slice(1, 3)).toEqual(['2026-03-29 01:00:00', '2026-03-29 03:00:00']);
+  });
+
+  it('cuts partial weeks at the period and labels them with their Monday', () => {
+    const range = { from: at('2026-11-05T00:00:00Z'), to: at('2026-11-20T00:00:00Z') };
+    const buckets = bucketsOf(range, 'week', 'UTC');
+    expect(buckets.map((bucket) => bucket.label)).toEqual(['2026-11-02', '2026-11-09', '2026-11-16']);
+    expect(span(buckets[0]!)).toEqual(['2026-11-05T00:00:00.000Z', '2026-11-09T00:00:00.000Z']);
+    expect(span(buckets[2]!)).toEqual(['2026-11-16T00:00:00.000Z', '2026-11-20T00:00:00.000Z']);
+  });
+
+  it('follows a half-hour offset', () => {
+    const { range } = resolvePeriod({ period: 'day', date: '2026-03-29' }, 'Asia/Kolkata', 0);
+    const buckets = bucketsOf(range, 'day', 'Asia/Kolkata');
+    expect(buckets.map((bucket) => [bucket.label, ...span(bucket)])).toEqual([
+      ['2026-03-29', '2026-03-28T18:30:00.000Z', '2026-03-29T18:30:00.000Z'],
+    ]);
+  });
+
+  it('refuses more than 1,500 buckets', () => {
+    const { range } = resolvePeriod({ period: '7d' }, 'UTC', 0);
+    expect(() => bucketsOf(range, 'minute', 'UTC')).toThrow(/more than 1500 buckets/);
+    expect(bucketsOf(resolvePeriod({ period: 'day' }, 'UTC', 0).range, 'minute', 'UTC')).toHaveLength(1440);
+  });
+
+  it('picks the default interval per period', () => {
+    expect(['30m', 'day', '7d', 'month', '6mo', '12mo', 'custom'].map((p) => defaultInterval(p as never))).toEqual([
+      'minute',
+      'hour',
+      'day',
+      'day',
+      'month',
+      'month',
+      'day',
+    ]);
+  });
+});
