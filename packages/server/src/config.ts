@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { SiteIdSchema } from '@sightline/shared';
 import type { RateLimitConfig } from './http/rate-limit.js';
+import type { ServerGuards } from './http/server-guard.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -54,6 +55,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_INGEST_PER_SITE: z.coerce.number().int().min(0).default(300_000),
   RATE_LIMIT_STATS_PER_CLIENT: z.coerce.number().int().min(0).default(600),
   ALLOW_SUBDOMAINS: booleanFlag.default(true),
+  MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(256),
   RETENTION_PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
 });
 
@@ -80,6 +82,7 @@ export interface Config {
   logLevel: string;
   groupCommitMaxEvents: number;
   rateLimits: RateLimitConfig;
+  server: ServerGuards;
   /** Events from `blog.example.com` count for the site `example.com`. */
   allowSubdomains: boolean;
   retentionPurgeIntervalMs: number;
@@ -127,6 +130,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowSeconds: 60,
     },
     allowSubdomains: e.ALLOW_SUBDOMAINS,
+    server: {
+      headersTimeoutMs: 30_000,
+      requestTimeoutMs: 30_000,
+      // Behind a proxy every connection comes from the proxy: capping it would cap everyone.
+      maxConnectionsPerAddress: e.TRUST_PROXY === false ? e.MAX_CONNECTIONS_PER_ADDRESS : 0,
+    },
     retentionPurgeIntervalMs: e.RETENTION_PURGE_INTERVAL_MINUTES * 60_000,
   };
 }

@@ -11,14 +11,13 @@ import { systemClock } from './clock.js';
 import { ConfigError, DEMO_SITE, loadConfig, type Config } from './config.js';
 import type { WriteBuffer } from './ingest/write-buffer.js';
 import { RateLimits } from './http/rate-limit.js';
+import { createGuardedServer } from './http/server-guard.js';
 import { createLogger } from './logger.js';
 import { registerSite, snippet } from './sites/register-site.js';
 import { schedulePurge } from './sites/retention.js';
 import { createStore } from './store/index.js';
 import type { EventStore, StoredEvent } from './store/types.js';
 
-/** Slow clients may not hold a socket open forever. */
-const REQUEST_TIMEOUT_MS = 30_000;
 /** After this long a shutdown stops waiting for open connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -100,9 +99,8 @@ async function main(): Promise<void> {
       ? RateLimits.memory(config.rateLimits)
       : RateLimits.redis(config.rateLimits, config.redisUrl, config.redisPrefix, logger);
   const app = createApp({ config, store, cache, writer, logger, limits });
-  const server = app.listen(config.port, config.host, () => announce(config, cache.kind, logger));
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.headersTimeout = REQUEST_TIMEOUT_MS;
+  const server = createGuardedServer(app, config.server);
+  server.listen(config.port, config.host, () => announce(config, cache.kind, logger));
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'cannot listen');
     process.exit(1);
