@@ -26,6 +26,9 @@ function page(path: string): string {
 <ul>${links}</ul>
 <h2>Stats</h2>
 <ul>
+<li><a href="/dashboard/${DEMO_SITE}">The dashboard</a></li>
+<li><a href="/api/v1/stats/aggregate?site_id=${DEMO_SITE}&amp;period=day&amp;metrics=visitors,visits,pageviews,bounce_rate,visit_duration">/api/v1/stats/aggregate</a></li>
+<li><a href="/docs">API documentation</a></li>
 <li><a href="/api/stats?site=${DEMO_SITE}">/api/stats?site=${DEMO_SITE}</a></li>
 <li><a href="/stats">/stats</a></li>
 </ul>
