@@ -107,18 +107,10 @@ function withClause(site: string, buckets: readonly TimeRange[], filters: readon
     eventColumns.push(`(SELECT p.value FROM json_each(ev.props) p WHERE p.key = ${params.add(group.key)}) AS k`);
   }
 
-  const eventFilters = filters.filter((filter) => filter.property.scope !== 'visit');
-  const passing = [`ev.name <> '${ENGAGEMENT}'`];
-  for (const filter of eventFilters) {
-    const property = filter.property;
-    const column =
-      property.scope === 'event'
-        ? `ev.${EVENT_COLUMNS[property.field]}`
-        : property.scope === 'prop'
-          ? `(SELECT p.value FROM json_each(ev.props) p WHERE p.key = ${params.add(property.key)})`
-          : '';
-    passing.push(matchSql(column, filter, params));
-  }
+  const passing = [
+    `ev.name <> '${ENGAGEMENT}'`,
+    ...filters.filter((filter) => filter.property.scope !== 'visit').map((filter) => eventFilterSql(filter, 'ev.', params)),
+  ];
   eventColumns.push(`(${passing.join(' AND ')}) AS m`);
   // Placeholders bind in the order they appear: the site comes after the selected columns.
   const siteParam = params.add(site);
@@ -161,6 +153,18 @@ function withClause(site: string, buckets: readonly TimeRange[], filters: readon
        AS s WHERE ${keep.join(' AND ')})`,
   );
   return { sql: `WITH ${ctes.join(',\n')}`, params, visitFiltered: visitFilters.length > 0 };
+}
+
+const hasVisitFilter = (filters: readonly Filter[]) => filters.some((filter) => filter.property.scope === 'visit');
+
+/** The condition of an event or prop filter over the events table aliased `alias`. */
+function eventFilterSql(filter: Filter, alias: string, params: Params): string {
+  const property = filter.property;
+  if (property.scope === 'event') return matchSql(`${alias}${EVENT_COLUMNS[property.field]}`, filter, params);
+  if (property.scope === 'prop') {
+    return matchSql(`(SELECT p.value FROM json_each(${alias}props) p WHERE p.key = ${params.add(property.key)})`, filter, params);
+  }
+  throw new Error('a visit filter is not an event filter');
 }
 
 const EVENT_MEASURES = `COUNT(DISTINCT e.vid) AS visitors, SUM(e.name = '${PAGEVIEW}') AS pageviews,
@@ -210,7 +214,7 @@ export class SqliteStatsQueries {
   }
 
   aggregate(query: StatsQuery): Measures {
-    if (query.filters.some((filter) => filter.property.scope === 'visit')) {
+    if (hasVisitFilter(query.filters)) {
       return this.timeseries({ site: query.site, buckets: [query.range], filters: query.filters })[0]!;
     }
     return this.visitsInOnePass(query);
@@ -222,14 +226,7 @@ export class SqliteStatsQueries {
    */
   private visitsInOnePass(query: StatsQuery): Measures {
     const params = new Params();
-    const passing = [`name <> '${ENGAGEMENT}'`];
-    for (const filter of query.filters) {
-      const property = filter.property;
-      if (property.scope === 'event') passing.push(matchSql(EVENT_COLUMNS[property.field], filter, params));
-      else if (property.scope === 'prop') {
-        passing.push(matchSql(`(SELECT p.value FROM json_each(props) p WHERE p.key = ${params.add(property.key)})`, filter, params));
-      }
-    }
+    const passing = [`name <> '${ENGAGEMENT}'`, ...query.filters.map((filter) => eventFilterSql(filter, '', params))];
     const sql = `SELECT COUNT(*) AS visits, COUNT(DISTINCT vid) AS visitors, SUM(ppv) AS pageviews, SUM(pce) AS events,
         SUM(pv = 1 AND ce = 0 AND ems < ${BOUNCE_ENGAGED_MS}) AS bounces, SUM(pv) AS visit_pageviews, SUM(ems) AS engagement_ms
       FROM (
