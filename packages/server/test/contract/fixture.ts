@@ -23,7 +23,8 @@
  *
  * blog.example (America/New_York), reusing visitor and visit numbers of shop.example to prove
  * sites never mix: s101/v1 on 10-25 12:00Z, pv / and pv /about.
- * empty.example has no events.
+ * empty.example has no events. Bots never reach a store (ingest drops them), so their case is
+ * tested at ingest (test/ingest.test.ts), not here.
  */
 import type { StoredEvent } from '../../src/store/types.js';
 
