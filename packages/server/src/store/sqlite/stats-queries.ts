@@ -4,7 +4,8 @@
  *   b   the buckets (one for aggregate and breakdown), from a JSON parameter
  *   e   the range's events with their bucket and `m`, "a counted event passing the event filters";
  *       buckets drive an index range scan on (site, ts) each, so no per-row bucket lookup
- *   s   one row per visit (session_id): first bucket, pageviews, custom events, engagement
+ *   s   one row per visit (session_id): first bucket and attributes, pageviews, custom events,
+ *       engagement
  *   ks  the counted visits: a passing event, and the visit filters on their attributes
  *
  * Event measures come from e joined to ks, visit measures from ks. Only the visit attributes a
@@ -94,7 +95,9 @@ interface Shape {
 function withClause(site: string, buckets: readonly TimeRange[], filters: readonly Filter[], group: Property | undefined): Shape {
   const params = new Params();
   const visitFields = visitFieldsOf(filters, group);
-  const firstColumns = [...visitFields].filter(isFirstEventField).map((field) => FIRST_EVENT_COLUMNS[field]);
+  const firstFields = [...visitFields].filter(isFirstEventField);
+  const firstColumns = firstFields.map((field) => FIRST_EVENT_COLUMNS[field]);
+  const firstAttributes = firstFields.map((field) => `${FIRST_EVENT_COLUMNS[field]} AS v_${field}`);
   const needsPages = visitFields.has('entry_page') || visitFields.has('exit_page');
 
   const bucketJson = params.add(JSON.stringify(buckets.map((bucket) => [bucket.from, bucket.to])));
@@ -120,19 +123,15 @@ function withClause(site: string, buckets: readonly TimeRange[], filters: readon
     // CROSS JOIN keeps the buckets outside, so each one is an index range scan on (site, ts).
     `e AS MATERIALIZED (SELECT b.i AS bucket, ${eventColumns.join(', ')}
        FROM b CROSS JOIN events ev ON ev.site = ${siteParam} AND ev.ts >= b.lo AND ev.ts < b.hi)`,
-    `s AS MATERIALIZED (SELECT sid, MIN(bucket) AS bucket, MAX(m) AS matched,
+    // With a single min() aggregate SQLite takes the bare columns (bucket and the visit's
+    // attributes) from the row holding the minimum: the visit's first event.
+    `s AS MATERIALIZED (SELECT sid, MIN(ts) AS t0, bucket, SUM(m) > 0 AS matched,
        SUM(name = '${PAGEVIEW}') AS pv, SUM(name NOT IN ('${PAGEVIEW}', '${ENGAGEMENT}')) AS ce,
-       COALESCE(SUM(ems), 0) AS ems
+       COALESCE(SUM(ems), 0) AS ems${firstAttributes.map((a) => `, ${a}`).join('')}
        FROM e GROUP BY sid)`,
   ];
   const joins: string[] = [];
   const attributes: string[] = [];
-  if (firstColumns.length > 0) {
-    // With a single min() aggregate SQLite takes the bare columns from the row holding the minimum.
-    ctes.push(`f AS (SELECT sid, MIN(ts) AS t0, ${firstColumns.join(', ')} FROM e GROUP BY sid)`);
-    joins.push('LEFT JOIN f ON f.sid = s.sid');
-    for (const field of visitFields) if (isFirstEventField(field)) attributes.push(`f.${FIRST_EVENT_COLUMNS[field]} AS v_${field}`);
-  }
   if (visitFields.has('entry_page')) {
     ctes.push(`en AS (SELECT sid, MIN(ts) AS t0, path FROM e WHERE name = '${PAGEVIEW}' GROUP BY sid)`);
     joins.push('LEFT JOIN en ON en.sid = s.sid');
