@@ -2,7 +2,7 @@
 import { AggregateQuerySchema, type AggregateResponse } from '@sightline/shared';
 import { Router } from 'express';
 import { parseOr400 } from '../http/parse.js';
-import { change, metricValue } from './metrics.js';
+import { change, eventMetricsOnly, metricValue } from './metrics.js';
 import { resolvePeriod } from './periods.js';
 import { normalizeFilters, toFilter } from './query-model.js';
 import { answer, cacheKey, rangeKey, type V1Deps } from './v1-request.js';
@@ -18,9 +18,10 @@ export function aggregateRoute(deps: V1Deps): Router {
     const key = cacheKey('aggregate', site.domain, { range: rangeKey(query.period, range), metrics: query.metrics, filters, compare });
     await answer(res, deps, key, range, async (): Promise<AggregateResponse> => {
       const portFilters = filters.map(toFilter);
+      const eventMeasuresOnly = eventMetricsOnly(query.metrics);
       const [current, before] = await Promise.all([
-        deps.queries.aggregate({ site: site.domain, range, filters: portFilters }),
-        compare ? deps.queries.aggregate({ site: site.domain, range: previous, filters: portFilters }) : undefined,
+        deps.queries.aggregate({ site: site.domain, range, filters: portFilters, eventMeasuresOnly }),
+        compare ? deps.queries.aggregate({ site: site.domain, range: previous, filters: portFilters, eventMeasuresOnly }) : undefined,
       ]);
       const results: AggregateResponse['results'] = {};
       for (const metric of query.metrics) {

@@ -5,7 +5,7 @@
 import { BreakdownQuerySchema, type BreakdownResponse } from '@sightline/shared';
 import { Router } from 'express';
 import { parseOr400 } from '../http/parse.js';
-import { metricValue, metricValues } from './metrics.js';
+import { eventMetricsOnly, metricValue, metricValues } from './metrics.js';
 import { resolvePeriod } from './periods.js';
 import { normalizeFilters, shortName, toFilter, toProperty } from './query-model.js';
 import { answer, cacheKey, rangeKey, type V1Deps } from './v1-request.js';
@@ -39,6 +39,7 @@ export function breakdownRoute(deps: V1Deps): Router {
         range,
         filters: filters.map(toFilter),
         property: toProperty(query.property),
+        eventMeasuresOnly: eventMetricsOnly(query.metrics),
       });
       const sortBy = query.metrics[0]!;
       const sorted = rows

@@ -27,6 +27,11 @@ export function metricValue(measures: Measures, metric: Metric): number {
   }
 }
 
+const EVENT_METRICS: readonly Metric[] = ['visitors', 'pageviews', 'events'];
+
+/** True when none of the metrics needs visits, so the store may skip them. */
+export const eventMetricsOnly = (metrics: readonly Metric[]) => metrics.every((metric) => EVENT_METRICS.includes(metric));
+
 export function metricValues(measures: Measures, metrics: readonly Metric[]): Partial<Record<Metric, number>> {
   const values: Partial<Record<Metric, number>> = {};
   for (const metric of metrics) values[metric] = metricValue(measures, metric);

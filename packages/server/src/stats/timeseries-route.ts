@@ -2,7 +2,7 @@
 import { TimeseriesQuerySchema, type TimeseriesResponse } from '@sightline/shared';
 import { Router } from 'express';
 import { parseOr400 } from '../http/parse.js';
-import { metricValues } from './metrics.js';
+import { eventMetricsOnly, metricValues } from './metrics.js';
 import { bucketsOf, defaultInterval, resolvePeriod } from './periods.js';
 import { normalizeFilters, toFilter } from './query-model.js';
 import { answer, cacheKey, rangeKey, type V1Deps } from './v1-request.js';
@@ -22,6 +22,7 @@ export function timeseriesRoute(deps: V1Deps): Router {
         site: site.domain,
         buckets: buckets.map(({ from, to }) => ({ from, to })),
         filters: filters.map(toFilter),
+        eventMeasuresOnly: eventMetricsOnly(query.metrics),
       });
       return { results: buckets.map((bucket, i) => ({ date: bucket.label, ...metricValues(measures[i]!, query.metrics) })) };
     });

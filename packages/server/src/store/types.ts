@@ -148,14 +148,22 @@ export interface Measures {
 
 export const BOUNCE_ENGAGED_MS = 10_000;
 
-export interface StatsQuery {
+/**
+ * Set when only visitors, pageviews and events will be read: a store may then skip the work
+ * per visit and answer 0 for the visit measures. Ignoring it is always correct.
+ */
+export interface EventMeasuresHint {
+  eventMeasuresOnly?: boolean;
+}
+
+export interface StatsQuery extends EventMeasuresHint {
   site: string;
   range: TimeRange;
   /** All must hold (AND). */
   filters: Filter[];
 }
 
-export interface TimeseriesQuery {
+export interface TimeseriesQuery extends EventMeasuresHint {
   site: string;
   /**
    * Consecutive half-open buckets in ascending order: buckets[i].to === buckets[i + 1].from.
@@ -183,7 +191,7 @@ export interface StatsQueries {
   aggregate(query: StatsQuery): Promise<Measures>;
   /** One entry per bucket, same order; empty buckets are all zeros. */
   timeseries(query: TimeseriesQuery): Promise<Measures[]>;
-  /** Every non-empty group (visits > 0), in any order: sorting and paging happen above the store. */
+  /** Every group with a passing counted event, in any order: sorting and paging happen above the store. */
   breakdown(query: BreakdownQuery): Promise<BreakdownRow[]>;
 }
 

@@ -317,6 +317,42 @@ export function runStatsContract({ name, create, skip = {} }: StatsContractOptio
       });
     });
 
+    describe('event measures only', () => {
+      const eventPart = (measures: Measures) => ({ visitors: measures.visitors, pageviews: measures.pageviews, events: measures.events });
+      const hinted = [
+        ['no filter', []],
+        ['event:page matches /blog/*', [like(event('page'), '/blog/*')]],
+        ['event:props:plan is not pro', [isNot(prop('plan'), 'pro')]],
+        ['visit:country is not DE', [isNot(visitProp('country'), 'DE')]],
+      ] as const;
+
+      for (const [title, filters] of hinted) {
+        test(`event measures only: aggregate, ${title}`, async () => {
+          const expected = AGGREGATES.find(([name]) => name === title)![2];
+          const answer = await store.aggregate({ site: SHOP, range: SHOP_RANGE, filters: [...filters], eventMeasuresOnly: true });
+          expect(eventPart(answer)).toEqual(eventPart(expected));
+        });
+      }
+
+      test('event measures only: timeseries and breakdowns', async () => {
+        const days = [BERLIN_DAYS.oct24, BERLIN_DAYS.oct25, BERLIN_DAYS.oct26, BERLIN_DAYS.oct27];
+        const series = await store.timeseries({ site: SHOP, buckets: days, filters: [], eventMeasuresOnly: true });
+        expect(series.map(eventPart)).toEqual([
+          { visitors: 2, pageviews: 3, events: 1 },
+          { visitors: 3, pageviews: 4, events: 0 },
+          { visitors: 3, pageviews: 3, events: 3 },
+          { visitors: 0, pageviews: 0, events: 0 },
+        ]);
+        for (const [title, property, filters, expected] of BREAKDOWNS) {
+          const rows = byValue(await store.breakdown({ site: SHOP, range: SHOP_RANGE, filters, property, eventMeasuresOnly: true }));
+          expect([title, rows.map((row) => [row.value, eventPart(row.measures)])]).toEqual([
+            title,
+            expected.map((row) => [row.value, eventPart(row.measures)]),
+          ]);
+        }
+      });
+    });
+
     describe('sites and keys', () => {
       test('sites: public flag defaults to false and can be changed', async () => {
         expect((await store.getSite(SHOP))?.public ?? false).toBe(false);

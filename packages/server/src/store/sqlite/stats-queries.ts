@@ -212,7 +212,33 @@ export class SqliteStatsQueries {
     return statement.all(...shape.params.values) as T[];
   }
 
+  /**
+   * Visitors, pageviews and events need no visits: one pass over the passing events, grouped by
+   * bucket or by value. Visit measures are left 0, as the hint allows.
+   */
+  private eventMeasures(site: string, buckets: readonly TimeRange[], filters: readonly Filter[], group: Property | undefined) {
+    const params = new Params();
+    const bucketJson = params.add(JSON.stringify(buckets.map((bucket) => [bucket.from, bucket.to])));
+    let key = 'b.i';
+    if (group?.scope === 'event') key = `ev.${EVENT_COLUMNS[group.field]}`;
+    if (group?.scope === 'prop') key = `(SELECT p.value FROM json_each(ev.props) p WHERE p.key = ${params.add(group.key)})`;
+    const siteParam = params.add(site);
+    const passing = [`ev.name <> '${ENGAGEMENT}'`, ...filters.map((filter) => eventFilterSql(filter, 'ev.', params))];
+    const sql = `WITH b(i, lo, hi) AS (SELECT CAST(key AS INTEGER), value ->> 0, value ->> 1 FROM json_each(${bucketJson}))
+      SELECT ${key} AS k, COUNT(DISTINCT ev.visitor_id) AS visitors, SUM(ev.name = '${PAGEVIEW}') AS pageviews,
+        SUM(ev.name <> '${PAGEVIEW}') AS events
+      FROM b CROSS JOIN events ev ON ev.site = ${siteParam} AND ev.ts >= b.lo AND ev.ts < b.hi
+      WHERE ${passing.join(' AND ')}
+      GROUP BY k`;
+    return this.all<MeasureRow & { k: string | number | null }>({ sql: '', params, visitFiltered: false }, sql);
+  }
+
+  private canSkipVisits(query: { eventMeasuresOnly?: boolean; filters: readonly Filter[] }, group?: Property): boolean {
+    return query.eventMeasuresOnly === true && !hasVisitFilter(query.filters) && group?.scope !== 'visit';
+  }
+
   aggregate(query: StatsQuery): Measures {
+    if (this.canSkipVisits(query)) return toMeasures(this.eventMeasures(query.site, [query.range], query.filters, undefined)[0]);
     if (hasVisitFilter(query.filters)) {
       return this.timeseries({ site: query.site, buckets: [query.range], filters: query.filters })[0]!;
     }
@@ -240,6 +266,10 @@ export class SqliteStatsQueries {
   }
 
   timeseries(query: TimeseriesQuery): Measures[] {
+    if (this.canSkipVisits(query)) {
+      const byBucket = new Map(this.eventMeasures(query.site, query.buckets, query.filters, undefined).map((row) => [row.k, row]));
+      return query.buckets.map((_bucket, i) => toMeasures(byBucket.get(i)));
+    }
     const shape = withClause(query.site, query.buckets, query.filters, undefined);
     const rows = this.all<MeasureRow & { bucket: number }>(
       shape,
@@ -253,6 +283,12 @@ export class SqliteStatsQueries {
   }
 
   breakdown(query: BreakdownQuery): BreakdownRow[] {
+    if (this.canSkipVisits(query, query.property)) {
+      return this.eventMeasures(query.site, [query.range], query.filters, query.property).map((row) => ({
+        value: row.k as string | null,
+        measures: toMeasures(row),
+      }));
+    }
     const shape = withClause(query.site, [query.range], query.filters, query.property);
     let select: string;
     if (query.property.scope === 'visit') {
