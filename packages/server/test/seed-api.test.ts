@@ -71,7 +71,8 @@ describe('GET /api/stats', () => {
 
   it('shows a new event at once although the answer is cached', async () => {
     await request(t.app).get('/api/stats').query({ site: 'example.com' }).expect('X-Cache', 'miss');
-    await request(t.app).get('/api/stats').query({ site: 'example.com' }).expect('X-Cache', 'hit');
+    const hit = await request(t.app).get('/api/stats').query({ site: 'example.com' }).expect('X-Cache', 'hit');
+    expect(hit.headers.vary).toMatch(/Authorization/);
     await request(t.app).post('/track').send({ page_id: 'fresh' }).expect(202);
     t.clock.advance(10_000);
     const after = await request(t.app).get('/api/stats').query({ site: 'example.com' });

@@ -11,10 +11,14 @@ export function ttlFor(rangeEnd: number, now: number): number {
   return rangeEnd > now ? LIVE_TTL_MS : CLOSED_TTL_MS;
 }
 
-/** Writes a cached or freshly computed JSON body, saying which it was. */
+/**
+ * Writes a cached or freshly computed JSON body, saying which it was. The answer depends on the
+ * key sent, so a browser must not reuse one fetched with a key for a request without it.
+ */
 export function sendCachedJson(res: Response, body: string, hit: boolean, ttlMs: number): void {
   res
     .set('X-Cache', hit ? 'hit' : 'miss')
+    .vary('Authorization')
     .set('Cache-Control', `private, max-age=${Math.floor(ttlMs / 1000)}`)
     .type('application/json')
     .send(body);
