@@ -199,7 +199,26 @@ export class SqliteStatsQueries {
   /** Statements keyed by SQL text: a dashboard asks the same few shapes over and over. */
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {}
+  private readonly firstTs;
+  private readonly lastTs;
+
+  constructor(private readonly db: Database.Database) {
+    this.firstTs = db.prepare<[string], number | null>('SELECT MIN(ts) FROM events WHERE site = ?').pluck();
+    this.lastTs = db.prepare<[string], number | null>('SELECT MAX(ts) FROM events WHERE site = ?').pluck();
+  }
+
+  /**
+   * Whether the range holds most of the site's history. Grouping visits then reads the index in
+   * visit order, sorting nothing, rather than sorting the range (all metrics over 30 days of a
+   * million events: 760 ms down to 520 ms); for short ranges the (site, ts) index reads less.
+   */
+  private coversMostOf(site: string, range: TimeRange): boolean {
+    const first = this.firstTs.get(site);
+    const last = this.lastTs.get(site);
+    if (first === null || first === undefined || last === null || last === undefined || last <= first) return true;
+    const overlap = Math.min(range.to, last + 1) - Math.max(range.from, first);
+    return overlap / (last + 1 - first) >= 0.5;
+  }
 
   private all<T>(shape: Shape, select: string): T[] {
     const sql = `${shape.sql}\n${select}`;
@@ -259,7 +278,8 @@ export class SqliteStatsQueries {
           SUM(name = '${PAGEVIEW}') AS pv, SUM(name NOT IN ('${PAGEVIEW}', '${ENGAGEMENT}')) AS ce, COALESCE(SUM(engagement_ms), 0) AS ems,
           SUM(m AND name = '${PAGEVIEW}') AS ppv, SUM(m AND name <> '${PAGEVIEW}') AS pce
         FROM (SELECT session_id, visitor_id, name, engagement_ms, (${passing.join(' AND ')}) AS m
-              FROM events WHERE site = ${params.add(query.site)} AND ts >= ${params.add(query.range.from)} AND ts < ${params.add(query.range.to)})
+              FROM events ${this.coversMostOf(query.site, query.range) ? 'INDEXED BY events_site_visits' : ''}
+              WHERE site = ${params.add(query.site)} AND ts >= ${params.add(query.range.from)} AND ts < ${params.add(query.range.to)})
         GROUP BY session_id)
       WHERE matched = 1`;
     return toMeasures(this.all<MeasureRow>({ sql: '', params, visitFiltered: false }, sql)[0]);
