@@ -1,0 +1,38 @@
+import { AggregateQuerySchema, isPropertyName, parseFilters } from './index.js';
+
+describe('parseFilters', () => {
+  it('splits clauses on ; and values on |, honouring backslash escapes', () => {
+    expect(parseFilters('event:page==/blog/*|/docs;visit:country!=DE;event:props:q~a\\;b\\|c\\\\')).toEqual([
+      { property: 'event:page', operator: '==', values: ['/blog/*', '/docs'] },
+      { property: 'visit:country', operator: '!=', values: ['DE'] },
+      { property: 'event:props:q', operator: '~', values: ['a;b|c\\'] },
+    ]);
+    expect(parseFilters('visit:browser!~fox')).toEqual([{ property: 'visit:browser', operator: '!~', values: ['fox'] }]);
+    expect(parseFilters(' ')).toEqual([]);
+  });
+
+  it('keeps = and ~ inside values after the first operator', () => {
+    expect(parseFilters('event:page==/a==b~c')).toEqual([{ property: 'event:page', operator: '==', values: ['/a==b~c'] }]);
+  });
+
+  it.each([
+    ['event:page', /no operator/],
+    ['visit:colour==red', /unknown property "visit:colour"; allowed: event:page/],
+    ['event:props:==x', /unknown property "event:props:"/],
+    ['event:page==a||b', /empty value/],
+  ])('refuses %s', (text, message) => {
+    expect(parseFilters(text)).toMatch(message);
+  });
+});
+
+describe('query schemas', () => {
+  it('normalizes metrics to a set in a fixed order', () => {
+    const parsed = AggregateQuerySchema.parse({ site_id: 'Example.com', metrics: 'events, visitors,visitors' });
+    expect(parsed).toEqual({ site_id: 'example.com', period: '30d', metrics: ['visitors', 'events'] });
+  });
+
+  it('knows property names', () => {
+    expect(['event:page', 'visit:utm_term', 'event:props:plan'].every(isPropertyName)).toBe(true);
+    expect(['page', 'visit:', 'event:props:a b', 'event:props:a"b'].some(isPropertyName)).toBe(false);
+  });
+});
