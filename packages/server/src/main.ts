@@ -53,7 +53,8 @@ function announce(config: Config, cacheKind: string, logger: Logger): void {
   console.log(`\n  Sightline is running on ${config.publicUrl}`);
   console.log(`  Demo page:  ${config.publicUrl}/   (click around, then:)`);
   console.log(`  Dashboard:  ${config.publicUrl}/dashboard/${DEMO_SITE}`);
-  console.log(`  Stats:      curl '${config.publicUrl}/api/stats?site=${DEMO_SITE}'`);
+  console.log(`  Stats:      curl '${config.publicUrl}/api/v1/stats/aggregate?site_id=${DEMO_SITE}&period=day&metrics=visitors,pageviews'`);
+  console.log(`  API docs:   ${config.publicUrl}/docs`);
   console.log(`  Snippet:    ${snippet(config.publicUrl, 'your-site.com')}\n`);
 }
 
