@@ -117,6 +117,13 @@ describe('GET /api/v1/stats/aggregate', () => {
     }).expect(200);
     expect(response.body).toEqual({ results: { visitors: { value: 2 }, pageviews: { value: 2 } } });
   });
+
+  it('matches a prop against several patterns or fragments', async () => {
+    for (const filters of ['event:props:plan==free*|pr*', 'event:props:plan~ee|ro', 'event:props:plan!~ee|xx']) {
+      const response = await get('/api/v1/stats/aggregate', { period: '7d', metrics: 'events', filters }).expect(200);
+      expect(response.body).toEqual({ results: { events: { value: 1 } } });
+    }
+  });
 });
 
 describe('GET /api/v1/stats/timeseries', () => {

@@ -58,17 +58,22 @@ class Params {
 /** GLOB treats `?` and `[` as wildcards too; ours has only `*`. */
 const globPattern = (pattern: string) => pattern.replace(/[[?]/g, (char) => `[${char}]`);
 
-function matchSql(column: string, filter: Filter, params: Params): string {
+/**
+ * `column` is a function when its SQL binds parameters: it is written once per value compared,
+ * and each copy must bind its own parameters in the order they appear in the text.
+ */
+function matchSql(column: string | (() => string), filter: Filter, params: Params): string {
+  const col = typeof column === 'string' ? () => column : column;
   let any: string;
   switch (filter.match) {
     case 'exact':
-      any = `${column} IN (${filter.values.map((value) => params.add(value)).join(', ')})`;
+      any = `${col()} IN (${filter.values.map((value) => params.add(value)).join(', ')})`;
       break;
     case 'wildcard':
-      any = filter.values.map((value) => `${column} GLOB ${params.add(globPattern(value))}`).join(' OR ');
+      any = filter.values.map((value) => `${col()} GLOB ${params.add(globPattern(value))}`).join(' OR ');
       break;
     case 'contains':
-      any = filter.values.map((value) => `instr(${column}, ${params.add(value)}) > 0`).join(' OR ');
+      any = filter.values.map((value) => `instr(${col()}, ${params.add(value)}) > 0`).join(' OR ');
       break;
   }
   // A missing value makes the comparison NULL: it matches nothing, so a negated filter keeps it.
@@ -161,7 +166,7 @@ function eventFilterSql(filter: Filter, alias: string, params: Params): string {
   const property = filter.property;
   if (property.scope === 'event') return matchSql(`${alias}${EVENT_COLUMNS[property.field]}`, filter, params);
   if (property.scope === 'prop') {
-    return matchSql(`(SELECT p.value FROM json_each(${alias}props) p WHERE p.key = ${params.add(property.key)})`, filter, params);
+    return matchSql(() => `(SELECT p.value FROM json_each(${alias}props) p WHERE p.key = ${params.add(property.key)})`, filter, params);
   }
   throw new Error('a visit filter is not an event filter');
 }
