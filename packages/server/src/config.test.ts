@@ -1,14 +1,5 @@
-import { ConfigError, loadConfig } from './config.js';
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { configProblems as problems } from '../test/support/config-problems.js';
+import { loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('starts on the embedded store with the demo site by default', () => {

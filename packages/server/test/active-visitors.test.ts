@@ -1,29 +1,14 @@
 /** The five-minute window behind /api/v1/stats/realtime/visitors, on both cache adapters. */
-import { randomUUID } from 'node:crypto';
 import { MemoryCache } from '../src/cache/memory-cache.js';
-import { RedisCache } from '../src/cache/redis-cache.js';
 import type { Cache } from '../src/cache/types.js';
 import { ACTIVE_WINDOW_MS, countActive, markActive } from '../src/ingest/active-visitors.js';
 import { ManualClock } from './support/manual-clock.js';
-import { redisAvailable, REDIS_URL } from './support/redis-url.js';
+import { connectedRedis, redisAvailable } from './support/redis-url.js';
 
 const withRedis = await redisAvailable();
 
-async function connectedRedis(): Promise<RedisCache> {
-  const cache = RedisCache.connect(REDIS_URL, `sightline-test:${randomUUID()}:`, () => undefined);
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      await cache.ping();
-      return cache;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-  throw new Error('Redis did not become ready');
-}
-
 const adapters: Array<[string, () => Promise<Cache>]> = [['memory', async () => new MemoryCache(new ManualClock('2026-11-28T12:00:00Z'))]];
-if (withRedis) adapters.push(['redis', connectedRedis]);
+if (withRedis) adapters.push(['redis', () => connectedRedis()]);
 
 describe.each(adapters)('active visitors on the %s cache', (_name, create) => {
   let cache: Cache;

@@ -3,14 +3,15 @@
  * user would after the quickstart: each script must print exactly its `#>` lines.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireBuild, SERVER_MAIN, waitForHealth } from './support/server-process.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const MAIN = path.resolve(here, '../dist/main.js');
+const MAIN = SERVER_MAIN;
 const EXAMPLES = path.resolve(here, '../../../examples/curl');
 const ADMIN_TOKEN = 'curl-examples-admin-token-0123';
 /** In the order a reader runs them: the first sends the events the others count. */
@@ -32,7 +33,7 @@ let server: ChildProcess;
 let base: string;
 
 beforeAll(async () => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (pnpm build)`);
+  requireBuild();
   dataDir = mkdtempSync(path.join(tmpdir(), 'sightline-curl-'));
   const port = await freePort();
   base = `http://localhost:${port}`;
@@ -41,15 +42,7 @@ beforeAll(async () => {
     env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO: 'true', ADMIN_TOKEN },
     stdio: 'ignore',
   });
-  for (let attempt = 0; attempt < 200; attempt++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the server did not come up');
+  await waitForHealth(base);
 });
 
 afterAll(async () => {

@@ -3,39 +3,23 @@
  * or duplicate an event that was acknowledged, and no event that was not stored is acknowledged.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { sparePort } from './support/redis-server.js';
+import { exited, requireBuild, SERVER_MAIN, waitForHealth } from './support/server-process.js';
 import { BROWSER_UA, createTestApp, pageview, type TestApp } from './support/test-app.js';
 
-const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
-
-function exited(child: ChildProcess): Promise<unknown> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
-}
-
-async function waitForHealth(base: string): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the server did not come up');
-}
+const MAIN = SERVER_MAIN;
 
 describe('SIGKILL mid-load', () => {
   let dataDir: string;
 
   beforeAll(() => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (pnpm build)`);
+    requireBuild();
     dataDir = mkdtempSync(path.join(tmpdir(), 'sightline-crash-'));
   });
 

@@ -1,22 +1,19 @@
 /** The built server and CLI as an operator runs them: real processes, real signals. */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { sparePort } from './support/redis-server.js';
+import { exited, requireBuild, SERVER_CLI, SERVER_MAIN, waitForHealth } from './support/server-process.js';
 import { BROWSER_UA } from './support/test-app.js';
 
-const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');
-const MAIN = path.join(dist, 'main.js');
-const CLI = path.join(dist, 'cli/main.js');
+const MAIN = SERVER_MAIN;
+const CLI = SERVER_CLI;
 
 let dataDir: string;
 
-beforeAll(() => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (pnpm build)`);
-});
+beforeAll(requireBuild);
 
 beforeEach(() => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'sightline-process-'));
@@ -29,22 +26,6 @@ afterEach(() => {
 function env(extra: Record<string, string>): NodeJS.ProcessEnv {
   const { REDIS_URL: _ignored, ...rest } = process.env;
   return { ...rest, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extra };
-}
-
-async function waitForHealth(base: string): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the server did not come up');
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
 describe('the server process', () => {

@@ -1,23 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { RedisCache } from '../src/cache/redis-cache.js';
-import { redisAvailable, REDIS_URL } from './support/redis-url.js';
+import { connectedRedis as connected, redisAvailable } from './support/redis-url.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const describeWithRedis = (await redisAvailable()) ? describe : describe.skip;
-
-async function connected(prefix: string): Promise<RedisCache> {
-  const cache = RedisCache.connect(REDIS_URL, prefix, () => undefined);
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      await cache.ping();
-      return cache;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-  throw new Error('Redis did not become ready');
-}
 
 describeWithRedis('the Redis cache', () => {
   let prefix: string;

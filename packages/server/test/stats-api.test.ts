@@ -6,34 +6,21 @@
 import request from 'supertest';
 import { registerSite } from '../src/sites/register-site.js';
 import type { StoredEvent } from '../src/store/types.js';
+import { storedEvent } from './support/store-basics.js';
 import { BROWSER_UA, createTestApp, pageview, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
 
 function stored(overrides: Partial<StoredEvent> & { ts: number }): StoredEvent {
-  return {
+  return storedEvent({
     site: 'berlin.example',
-    name: 'pageview',
-    path: '/',
     hostname: 'berlin.example',
-    referrer: null,
-    referrerSource: null,
-    utmSource: null,
-    utmMedium: null,
-    utmCampaign: null,
-    utmTerm: null,
-    utmContent: null,
     browser: 'Firefox',
-    os: 'Linux',
     device: 'Desktop',
-    country: 'DE',
-    screenWidth: 1440,
     visitorId: 1,
     sessionId: 1,
-    engagementMs: null,
-    props: {},
     ...overrides,
-  };
+  });
 }
 
 const at = (iso: string) => Date.parse(iso);

@@ -27,6 +27,7 @@
  * tested at ingest (test/ingest.test.ts), not here.
  */
 import type { StoredEvent } from '../../src/store/types.js';
+import { storedEvent } from '../support/store-basics.js';
 
 export const SHOP = 'shop.example';
 export const BLOG = 'blog.example';
@@ -59,29 +60,20 @@ interface Visit {
 type Step = Partial<StoredEvent> & { ts: number };
 
 function visit(v: Visit, steps: Step[]): StoredEvent[] {
-  return steps.map((step) => ({
-    site: v.site ?? SHOP,
-    name: 'pageview',
-    path: '/',
-    hostname: v.hostname ?? (v.site ?? SHOP),
-    referrer: null,
-    referrerSource: null,
-    utmSource: null,
-    utmMedium: null,
-    utmCampaign: null,
-    utmTerm: null,
-    utmContent: null,
-    browser: v.browser,
-    os: v.os,
-    device: v.device,
-    country: v.country,
-    screenWidth: v.device === 'Mobile' ? 390 : 1440,
-    visitorId: v.visitor,
-    sessionId: v.session,
-    engagementMs: null,
-    props: {},
-    ...step,
-  }));
+  return steps.map((step) =>
+    storedEvent({
+      site: v.site ?? SHOP,
+      hostname: v.hostname ?? (v.site ?? SHOP),
+      browser: v.browser,
+      os: v.os,
+      device: v.device,
+      country: v.country,
+      screenWidth: v.device === 'Mobile' ? 390 : 1440,
+      visitorId: v.visitor,
+      sessionId: v.session,
+      ...step,
+    }),
+  );
 }
 
 const engagement = (iso: string, path: string, ms: number): Step => ({ ts: at(iso), name: 'engagement', path, engagementMs: ms });

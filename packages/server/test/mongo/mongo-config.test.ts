@@ -1,15 +1,6 @@
 /** MONGODB_URI picks the MongoDB store; its write concern is configurable and checked. */
-import { ConfigError, loadConfig } from '../../src/config.js';
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { loadConfig } from '../../src/config.js';
+import { configProblems as problems } from '../support/config-problems.js';
 
 describe('store selection', () => {
   it('uses the embedded store without MONGODB_URI', () => {

@@ -2,7 +2,9 @@
  * Tests that need Redis read REDIS_URL. Locally a missing Redis skips them with a note;
  * under CI=true it fails the run, so a broken environment cannot pass as green.
  */
+import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
+import { RedisCache } from '../../src/cache/redis-cache.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -22,4 +24,18 @@ export async function redisAvailable(url: string = REDIS_URL): Promise<boolean> 
   } finally {
     if (client.isOpen) await client.quit();
   }
+}
+
+/** A Redis cache under a prefix of its own, once it answers. */
+export async function connectedRedis(prefix = `sightline-test:${randomUUID()}:`): Promise<RedisCache> {
+  const cache = RedisCache.connect(REDIS_URL, prefix, () => undefined);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      await cache.ping();
+      return cache;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  throw new Error('Redis did not become ready');
 }
