@@ -162,12 +162,11 @@ async function expectRecorded(server: RunningServer, pageviews: Row[]): Promise<
   expect(aggregate.visit_duration!.value).toBeGreaterThanOrEqual(1);
 }
 
-it('examples/html: the pasted snippet records a pageview, a custom event, an outbound click and time on page', async () => {
-  const server = sightline!;
-  const html = readFileSync(join(repoRoot, 'examples/html/index.html'), 'utf8')
-    .replace('src="http://localhost:8000/s.js"', `data-allow-automation src="${server.origin}/s.js"`);
-  expect(html).toContain(`src="${server.origin}/s.js"`);
-  const site = await startSite({ '/': { type: 'text/html', body: html } });
+/**
+ * Opens `site` as a visitor would, runs `visit`, then signs up, hides the page and follows the
+ * outbound link: the steps both examples share. Fails on any error thrown into the page.
+ */
+async function browse(site: { url: string; close(): Promise<void> }, visit: (page: Page) => Promise<void>, signup: string): Promise<void> {
   const context = await browser.newContext({ userAgent: DESKTOP_CHROME });
   const page = await context.newPage();
   const errors: Error[] = [];
@@ -175,18 +174,32 @@ it('examples/html: the pasted snippet records a pageview, a custom event, an out
   try {
     await stubOutbound(page);
     await page.goto(`${site.url}/`);
-    await page.waitForFunction(() => typeof (window as { sightline?: unknown }).sightline === 'function');
+    await visit(page);
+    // Visible for a second, so the engagement sent on hiding is at least that.
     await sleep(1100);
-    await page.click('button');
+    await page.click(signup);
     await hidePage(page);
     await page.click('a[href="https://example.org/"]');
     await page.waitForURL('https://example.org/');
-    await expectRecorded(server, [{ page: '/', pageviews: 1 }]);
     expect(errors).toEqual([]);
   } finally {
     await context.close();
     await site.close();
   }
+}
+
+it('examples/html: the pasted snippet records a pageview, a custom event, an outbound click and time on page', async () => {
+  const server = sightline!;
+  const html = readFileSync(join(repoRoot, 'examples/html/index.html'), 'utf8')
+    .replace('src="http://localhost:8000/s.js"', `data-allow-automation src="${server.origin}/s.js"`);
+  expect(html).toContain(`src="${server.origin}/s.js"`);
+  const site = await startSite({ '/': { type: 'text/html', body: html } });
+  await browse(
+    site,
+    (page) => page.waitForFunction(() => typeof (window as { sightline?: unknown }).sightline === 'function').then(() => undefined),
+    'button',
+  );
+  await expectRecorded(server, [{ page: '/', pageviews: 1 }]);
 });
 
 it('examples/spa: the npm module records SPA routes, back navigation, a custom event, an outbound click and time on page', async () => {
@@ -201,35 +214,24 @@ it('examples/spa: the npm module records SPA routes, back navigation, a custom e
       '/main.js': { type: 'text/javascript', body: await buildSpaExample(npmModule.file) },
       '/*': { type: 'text/html', body: index },
     });
-    const context = await browser.newContext({ userAgent: DESKTOP_CHROME });
-    const page = await context.newPage();
-    const errors: Error[] = [];
-    page.on('pageerror', (error) => errors.push(error));
-    try {
-      await stubOutbound(page);
-      await page.goto(`${site.url}/`);
-      await page.waitForSelector('#view:has-text("Home")');
-      await page.click('nav a[href="/pricing"]');
-      await page.waitForSelector('#view:has-text("Pricing")');
-      await page.click('nav a[href="/docs"]');
-      await page.waitForSelector('#view:has-text("Docs")');
-      await page.goBack();
-      await page.waitForSelector('#view:has-text("Pricing")');
-      await sleep(1100);
-      await page.click('#signup');
-      await hidePage(page);
-      await page.click('a[href="https://example.org/"]');
-      await page.waitForURL('https://example.org/');
-      await expectRecorded(server, [
-        { page: '/', pageviews: 1 },
-        { page: '/docs', pageviews: 1 },
-        { page: '/pricing', pageviews: 2 },
-      ]);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-      await site.close();
-    }
+    await browse(
+      site,
+      async (page) => {
+        await page.waitForSelector('#view:has-text("Home")');
+        await page.click('nav a[href="/pricing"]');
+        await page.waitForSelector('#view:has-text("Pricing")');
+        await page.click('nav a[href="/docs"]');
+        await page.waitForSelector('#view:has-text("Docs")');
+        await page.goBack();
+        await page.waitForSelector('#view:has-text("Pricing")');
+      },
+      '#signup',
+    );
+    await expectRecorded(server, [
+      { page: '/', pageviews: 1 },
+      { page: '/docs', pageviews: 1 },
+      { page: '/pricing', pageviews: 2 },
+    ]);
   } finally {
     npmModule.cleanup();
   }
