@@ -4,7 +4,8 @@ import type { StoredEvent } from '../store/types.js';
 import { referral } from './referrer.js';
 import type { Client } from './user-agent.js';
 
-export type NormalizedEvent = Omit<StoredEvent, 'visitorId' | 'sessionId'>;
+/** What the payload and User-Agent alone tell; identity, visit and country come from the request. */
+export type NormalizedEvent = Omit<StoredEvent, 'visitorId' | 'sessionId' | 'country'>;
 
 const UTM_LENGTH_LIMIT = 300;
 
@@ -33,8 +34,8 @@ function stringProps(props: EventPayload['props']): Record<string, string> {
   return result;
 }
 
-export function normalizeEvent(payload: EventPayload, client: Client, ts: number): NormalizedEvent {
-  const url = new URL(payload.url);
+/** `url` is `payload.url` already parsed: the caller checks its host first. */
+export function normalizeEvent(payload: EventPayload, url: URL, client: Client, ts: number): NormalizedEvent {
   const hostname = url.hostname.toLowerCase();
   const utmSource = utm(url.searchParams, 'source');
   const { referrer, source } = referral(payload.referrer, hostname, utmSource);
@@ -54,7 +55,6 @@ export function normalizeEvent(payload: EventPayload, client: Client, ts: number
     browser: client.browser,
     os: client.os,
     device: client.device,
-    country: null,
     screenWidth: payload.screen_width ?? null,
     engagementMs: payload.engagement_ms ?? null,
     props: stringProps(payload.props),

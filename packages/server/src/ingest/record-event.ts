@@ -39,10 +39,11 @@ export type RecordOutcome = 'stored' | 'bot' | 'hostname' | 'referrer-spam';
 export async function recordEvent(deps: RecordDeps, payload: EventPayload, context: RequestContext): Promise<RecordOutcome> {
   const client = describeClient(context.userAgent, payload.screen_width);
   if (client.bot && !context.trusted) return 'bot';
-  if (!pageBelongsToSite(new URL(payload.url).hostname, payload.site, deps.allowSubdomains)) return 'hostname';
+  const url = new URL(payload.url);
+  if (!pageBelongsToSite(url.hostname, payload.site, deps.allowSubdomains)) return 'hostname';
   if (isReferrerSpam(payload.referrer)) return 'referrer-spam';
   const now = deps.clock.now();
-  const normalized = { ...normalizeEvent(payload, client, now), country: deps.countries(context.ip) };
+  const normalized = { ...normalizeEvent(payload, url, client, now), country: deps.countries(context.ip) };
   const visitorId =
     payload.user_id !== undefined
       ? deps.visitors.identified(payload.site, payload.user_id)
