@@ -4,7 +4,7 @@ import { RateLimits } from '../src/http/rate-limit.js';
 import { silentLogger } from '../src/logger.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { REDIS_URL, redisAvailable } from './support/redis-url.js';
-import { ADMIN_TOKEN, BROWSER_UA, createTestApp, pageview, type TestApp } from './support/test-app.js';
+import { ADMIN_TOKEN, createTestApp, pageview, sendBeacon, type TestApp } from './support/test-app.js';
 
 const apps: TestApp[] = [];
 
@@ -18,14 +18,7 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((t) => t.close()));
 });
 
-function send(t: TestApp, body: Record<string, unknown>, ip = '198.51.100.7') {
-  return request(t.app)
-    .post('/api/event')
-    .set('Content-Type', 'text/plain')
-    .set('User-Agent', BROWSER_UA)
-    .set('X-Forwarded-For', ip)
-    .send(JSON.stringify(body));
-}
+const send = (t: TestApp, body: Record<string, unknown>, ip = '198.51.100.7') => sendBeacon(t.app, body, ip);
 
 const LIMITED = { TRUST_PROXY: 'true', RATE_LIMIT_INGEST_PER_IP: '3', RATE_LIMIT_STATS_PER_CLIENT: '2' };
 

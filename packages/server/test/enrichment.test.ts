@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import request from 'supertest';
 import { createApp } from '../src/app.js';
 import { MemoryCache } from '../src/cache/memory-cache.js';
 import { WriteBuffer } from '../src/ingest/write-buffer.js';
 import type { StoredEvent } from '../src/store/types.js';
-import { BROWSER_UA, createTestApp, pageview, type TestApp } from './support/test-app.js';
+import { BROWSER_UA, createTestApp, pageview, sendBeacon, type TestApp } from './support/test-app.js';
 
 const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -28,15 +27,7 @@ afterEach(async () => {
   await t.close();
 });
 
-function send(body: Record<string, unknown>, ip = '203.0.113.7', ua = BROWSER_UA) {
-  return request(app)
-    .post('/api/event')
-    .set('User-Agent', ua)
-    .set('X-Forwarded-For', ip)
-    .set('Content-Type', 'text/plain')
-    .send(JSON.stringify(body))
-    .expect(202);
-}
+const send = (body: Record<string, unknown>, ip = '203.0.113.7', ua = BROWSER_UA) => sendBeacon(app, body, ip, ua).expect(202);
 
 describe('what ingest stores', () => {
   it('derives page, campaign, source and client from the request', async () => {

@@ -12,7 +12,7 @@ import request from 'supertest';
 import { registerSite } from '../src/sites/register-site.js';
 import { purgeExpired } from '../src/sites/retention.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { BROWSER_UA, createTestApp, pageview, type TestApp } from './support/test-app.js';
+import { BROWSER_UA, createTestApp, pageview, sendBeacon, type TestApp } from './support/test-app.js';
 
 const DAY_MS = 86_400_000;
 let t: TestApp;
@@ -23,14 +23,7 @@ beforeEach(async () => {
 
 afterEach(() => t.close());
 
-function send(body: Record<string, unknown>, ip = '203.0.113.77', userAgent = BROWSER_UA) {
-  return request(t.app)
-    .post('/api/event')
-    .set('Content-Type', 'text/plain')
-    .set('User-Agent', userAgent)
-    .set('X-Forwarded-For', ip)
-    .send(JSON.stringify(body));
-}
+const send = (body: Record<string, unknown>, ip = '203.0.113.77', userAgent = BROWSER_UA) => sendBeacon(t.app, body, ip, userAgent);
 
 const database = () => new Database(path.join(t.dataDir, 'sightline.db'), { readonly: true });
 

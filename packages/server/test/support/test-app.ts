@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
+import request from 'supertest';
 import { createApp, createWriter } from '../../src/app.js';
 import { MemoryCache } from '../../src/cache/memory-cache.js';
 import type { Cache } from '../../src/cache/types.js';
@@ -69,4 +70,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 /** A pageview as the tracker would send it, with overrides. */
 export function pageview(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { site: 'example.com', url: 'https://example.com/', referrer: null, screen_width: 1440, ...overrides };
+}
+
+/** POST /api/event as a browser's beacon from `ip` (the app must trust X-Forwarded-For). */
+export function sendBeacon(app: Express, body: Record<string, unknown>, ip: string, userAgent = BROWSER_UA) {
+  return request(app)
+    .post('/api/event')
+    .set('Content-Type', 'text/plain')
+    .set('User-Agent', userAgent)
+    .set('X-Forwarded-For', ip)
+    .send(JSON.stringify(body));
 }
