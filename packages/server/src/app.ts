@@ -82,8 +82,11 @@ export function createApp(deps: AppDeps): Express {
   const v1 = { queries: store, access, cached, cache, clock };
 
   const app = express();
+  app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
+  app.use(eventRoute(ingest));
+  app.use(trackRoute(ingest, config.defaultSite));
   const https = config.publicUrl.startsWith('https:');
   app.use(
     helmet({
@@ -98,8 +101,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(store, cache));
   app.use(scriptRoute(deps.scriptFile ?? DEFAULT_SCRIPT_FILE));
   app.use(dashboardRoute({ defaultSite: config.defaultSite, https }));
-  app.use(eventRoute(ingest));
-  app.use(trackRoute(ingest, config.defaultSite));
   app.use(['/api/stats', '/stats', '/api/v1/stats'], limitByClient(limits.stats));
   app.use(summaryRoute(stats));
   app.use(seedStatsRoute(stats, config.defaultSite));

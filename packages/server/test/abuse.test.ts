@@ -36,6 +36,18 @@ describe('rate limits', () => {
     expect((await send(t, pageview(), '198.51.100.8')).status).toBe(202);
   });
 
+  it('counts bad requests against the address too, and answers 429 rather than the error once it is over', async () => {
+    const t = await app({ env: LIMITED });
+    const ip = '198.51.100.10';
+    const bad = () => request(t.app).post('/api/event').set('X-Forwarded-For', ip).set('Content-Type', 'text/plain').send('{');
+    expect((await bad()).status).toBe(400);
+    expect((await send(t, pageview({ site: 'unknown.org', url: 'https://unknown.org/' }), ip)).status).toBe(404);
+    expect((await send(t, pageview(), ip)).status).toBe(202);
+    expect((await bad()).status).toBe(429);
+    expect((await send(t, pageview(), ip)).status).toBe(429);
+    expect(await t.store.countEvents('example.com')).toBe(1);
+  });
+
   it('limits POST /track per address too', async () => {
     const t = await app({ env: LIMITED });
     const track = () => request(t.app).post('/track').set('X-Forwarded-For', '198.51.100.9').send({ page_id: 'home' });

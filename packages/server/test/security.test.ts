@@ -39,12 +39,26 @@ describe('headers', () => {
     for (const call of [
       request(t.app).get('/api/stats?site=example.com'),
       request(t.app).get('/api/stats?site=nope.org'),
-      request(t.app).post('/api/event').set('Content-Type', 'text/plain').send('{'),
       request(t.app).get('/no/such/route'),
     ]) {
       const response = await call;
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['content-security-policy']).toMatch(/default-src 'self'/);
+      expect(response.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
+  it('answers ingest, accepted or refused, with a policy that allows nothing to load', async () => {
+    for (const call of [
+      request(t.app).post('/api/event').set('Content-Type', 'text/plain').send(JSON.stringify(pageview())),
+      request(t.app).post('/api/event').set('Content-Type', 'text/plain').send('{'),
+      request(t.app).post('/track').send({ page_id: 'home' }),
+      request(t.app).post('/track').send({}),
+    ]) {
+      const response = await call;
+      expect(response.status).not.toBe(500);
+      expect(response.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['x-powered-by']).toBeUndefined();
     }
   });

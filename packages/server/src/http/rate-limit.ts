@@ -5,7 +5,7 @@
  * or a slow Redis never blocks ingest, it only makes the limits per instance for a while.
  */
 import { createHash } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import {
@@ -115,10 +115,27 @@ export class RateLimits {
   }
 }
 
-/** Ingest is limited by the client's address (req.ip honours TRUST_PROXY). */
-export function limitByIp(limit: Limit): RequestHandler {
-  return (req, _res, next) => {
-    limit.take(req.ip ?? '').then(() => next(), next);
+/**
+ * Ingest is limited by the client's address (req.ip honours TRUST_PROXY). The count starts as
+ * the request arrives but is only awaited by the handler, with the site's limit, so reading the
+ * body overlaps the Redis round trip instead of waiting for it. Every request counts, and an
+ * address over its limit is answered 429 even when its body was bad too.
+ */
+export function limitByIp(limit: Limit): { start: RequestHandler; settled: (res: Response) => Promise<void>; refuseFirst: ErrorRequestHandler } {
+  const taken = new WeakMap<Response, Promise<void>>();
+  const settled = (res: Response) => taken.get(res) ?? Promise.resolve();
+  return {
+    start: (req, res, next) => {
+      const pending = limit.take(req.ip ?? '');
+      // Awaited later; without a handler now, a refusal would be an unhandled rejection until then.
+      pending.catch(() => undefined);
+      taken.set(res, pending);
+      next();
+    },
+    settled,
+    refuseFirst: (error: unknown, _req, res, next) => {
+      settled(res).then(() => next(error), next);
+    },
   };
 }
 

@@ -48,10 +48,11 @@ export async function recordEvent(deps: RecordDeps, payload: EventPayload, conte
     payload.user_id !== undefined
       ? deps.visitors.identified(payload.site, payload.user_id)
       : await deps.visitors.anonymous(payload.site, context.ip, context.userAgent);
-  const sessionId = await assignSession(deps.cache, payload.site, visitorId);
-  await Promise.all([
-    deps.writer.append({ ...normalized, visitorId, sessionId }),
+  // Sent to Redis together rather than one after the other; the commit needs the session.
+  const [sessionId] = await Promise.all([
+    assignSession(deps.cache, payload.site, visitorId),
     markActive(deps.cache, payload.site, visitorId, now),
   ]);
+  await deps.writer.append({ ...normalized, visitorId, sessionId });
   return 'stored';
 }
