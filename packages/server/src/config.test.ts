@@ -11,7 +11,7 @@ describe('loadConfig', () => {
       defaultSite: 'localhost',
       redisUrl: undefined,
       publicUrl: 'http://localhost:8000',
-      store: { kind: 'sqlite', synchronous: 'FULL' },
+      store: { kind: 'sqlite', synchronous: 'NORMAL' },
     });
   });
 
