@@ -68,6 +68,68 @@ const MIGRATIONS: readonly string[] = [
   DROP INDEX events_site_ts;
   CREATE INDEX events_site_visits ON events (site, session_id, ts, visitor_id, name, engagement_ms);
   `,
+  // Per-UTC-day rollups of counted events (rollups.ts), filled from the events already stored.
+  // A day is floor(ts / 86400000) (integer division truncates). GROUP BY in primary key order
+  // appends rows rather than inserting them at random, and the indexes are built once, after.
+  `
+  CREATE TABLE day_visitors (
+    site TEXT NOT NULL,
+    visitor_id INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    multi INTEGER NOT NULL,
+    PRIMARY KEY (site, visitor_id, day)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE day_page_visitors (
+    site TEXT NOT NULL,
+    visitor_id INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    multi INTEGER NOT NULL,
+    PRIMARY KEY (site, visitor_id, path, day)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE day_totals (
+    site TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    visitors INTEGER NOT NULL,
+    pageviews INTEGER NOT NULL,
+    events INTEGER NOT NULL,
+    PRIMARY KEY (site, day)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE day_pages (
+    site TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    visitors INTEGER NOT NULL,
+    pageviews INTEGER NOT NULL,
+    events INTEGER NOT NULL,
+    PRIMARY KEY (site, day, path)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TEMP VIEW counted AS
+    SELECT site, visitor_id, path, name, ts / 86400000 - (ts % 86400000 < 0) AS day FROM events WHERE name <> 'engagement';
+
+  INSERT INTO day_visitors (site, visitor_id, day, multi)
+    SELECT site, visitor_id, day, 0 FROM counted GROUP BY site, visitor_id, day;
+  UPDATE day_visitors SET multi = 1 WHERE (site, visitor_id) IN
+    (SELECT site, visitor_id FROM day_visitors GROUP BY site, visitor_id HAVING COUNT(*) > 1);
+  INSERT INTO day_page_visitors (site, visitor_id, path, day, multi)
+    SELECT site, visitor_id, path, day, 0 FROM counted GROUP BY site, visitor_id, path, day;
+  UPDATE day_page_visitors SET multi = 1 WHERE (site, visitor_id, path) IN
+    (SELECT site, visitor_id, path FROM day_page_visitors GROUP BY site, visitor_id, path HAVING COUNT(*) > 1);
+  INSERT INTO day_totals (site, day, visitors, pageviews, events)
+    SELECT site, day, COUNT(DISTINCT visitor_id), SUM(name = 'pageview'), SUM(name <> 'pageview')
+    FROM counted GROUP BY site, day;
+  INSERT INTO day_pages (site, day, path, visitors, pageviews, events)
+    SELECT site, day, path, COUNT(DISTINCT visitor_id), SUM(name = 'pageview'), SUM(name <> 'pageview')
+    FROM counted GROUP BY site, day, path;
+
+  DROP VIEW counted;
+  CREATE INDEX day_visitors_multi ON day_visitors (site, day, visitor_id) WHERE multi = 1;
+  CREATE INDEX day_page_visitors_multi ON day_page_visitors (site, day, path, visitor_id) WHERE multi = 1;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

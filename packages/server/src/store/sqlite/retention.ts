@@ -1,5 +1,6 @@
 /** Retention settings, purges and whole-site erasure in the SQLite store. */
 import type Database from 'better-sqlite3';
+import type { SqliteRollups } from './rollups.js';
 
 export class SqliteRetention {
   private readonly setDays;
@@ -9,8 +10,12 @@ export class SqliteRetention {
   private readonly deleteKeys;
   private readonly deleteSiteRow;
   private readonly deleteAll;
+  private readonly purge;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly rollups: SqliteRollups,
+  ) {
     this.setDays = db.prepare('UPDATE sites SET retention_days = ? WHERE domain = ?');
     this.selectSettings = db.prepare<[], { site: string; days: number }>(
       'SELECT domain AS site, retention_days AS days FROM sites WHERE retention_days IS NOT NULL ORDER BY domain',
@@ -21,8 +26,15 @@ export class SqliteRetention {
     this.deleteSiteRow = db.prepare('DELETE FROM sites WHERE domain = ?');
     this.deleteAll = db.transaction((domain: string) => {
       this.deleteEvents.run(domain);
+      this.rollups.deleteSite(domain);
       this.deleteKeys.run(domain);
       return this.deleteSiteRow.run(domain).changes === 1;
+    });
+    this.purge = db.transaction((site: string, before: number) => {
+      const deleted = this.deleteBefore.run(site, before).changes;
+      // With nothing deleted the rollups still match the events.
+      if (deleted > 0) this.rollups.purged(site, before);
+      return deleted;
     });
   }
 
@@ -35,7 +47,7 @@ export class SqliteRetention {
   }
 
   purgeEvents(site: string, before: number): number {
-    return this.deleteBefore.run(site, before).changes;
+    return this.purge(site, before);
   }
 
   deleteSite(domain: string): boolean {

@@ -25,6 +25,7 @@ import {
 } from '../types.js';
 import { migrate } from './migrations.js';
 import { SqliteRetention } from './retention.js';
+import { SqliteRollups } from './rollups.js';
 import { SqliteSiteAdmin } from './site-admin.js';
 import { SqliteStatsQueries } from './stats-queries.js';
 
@@ -82,6 +83,7 @@ class SqliteStore implements EventStore {
   private readonly selectAllTimeTotals;
   private readonly selectAllTimePages;
 
+  private readonly rollups;
   private readonly stats;
   private readonly admin;
   private readonly retention;
@@ -98,6 +100,7 @@ class SqliteStore implements EventStore {
         utm_source, utm_medium, utm_campaign, utm_term, utm_content,
         browser, os, device, country, screen_width, visitor_id, session_id, engagement_ms, props)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.rollups = new SqliteRollups(db);
     // Positional values: binding by name copied every event into a new object and cost a third of the insert.
     this.insertBatch = db.transaction((events: readonly StoredEvent[]) => {
       for (const e of events) {
@@ -108,6 +111,7 @@ class SqliteStore implements EventStore {
           e.browser, e.os, e.device, e.country, e.screenWidth, e.visitorId, e.sessionId, e.engagementMs, propsJson,
         );
       }
+      this.rollups.record(events);
     });
     this.selectCount = db.prepare('SELECT COUNT(*) AS n FROM events WHERE site = ?').pluck();
     this.selectSite = db.prepare<[string], SiteRow>('SELECT domain, timezone, created_at, public FROM sites WHERE domain = ?');
@@ -117,7 +121,7 @@ class SqliteStore implements EventStore {
     );
     this.stats = new SqliteStatsQueries(db);
     this.admin = new SqliteSiteAdmin(db);
-    this.retention = new SqliteRetention(db);
+    this.retention = new SqliteRetention(db, this.rollups);
     this.insertSalt = db.prepare('INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT DO NOTHING');
     this.selectSalt = db.prepare<[string], Buffer>('SELECT salt FROM salts WHERE day = ?').pluck();
     this.deleteOldSalts = db.prepare('DELETE FROM salts WHERE day < ?');
