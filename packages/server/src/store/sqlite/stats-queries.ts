@@ -26,6 +26,7 @@ import {
   type TimeseriesQuery,
   type VisitField,
 } from '../types.js';
+import { DAY_MS } from './rollups.js';
 
 const EVENT_COLUMNS: Record<EventField, string> = { page: 'path', name: 'name', hostname: 'hostname' };
 
@@ -176,6 +177,21 @@ const EVENT_MEASURES = `COUNT(DISTINCT e.vid) AS visitors, SUM(e.name = '${PAGEV
 const VISIT_MEASURES = `COUNT(*) AS visits, SUM(ks.pv = 1 AND ks.ce = 0 AND ks.ems < ${BOUNCE_ENGAGED_MS}) AS bounces,
   SUM(ks.pv) AS visit_pageviews, SUM(ks.ems) AS engagement_ms`;
 
+interface RollupRow {
+  k: string | number;
+  visitors: number;
+  pageviews: number;
+  events: number;
+}
+
+interface Repeats {
+  k: string | number;
+  repeats: number;
+}
+
+/** Both ends on a UTC midnight. */
+const isWholeDays = (range: TimeRange) => range.from % DAY_MS === 0 && range.to % DAY_MS === 0;
+
 interface MeasureRow {
   visitors: number | null;
   pageviews: number | null;
@@ -206,10 +222,54 @@ export class SqliteStatsQueries {
 
   private readonly firstTs;
   private readonly lastTs;
+  private readonly dayTotals;
+  private readonly dayRepeats;
+  private readonly pageTotals;
+  private readonly pageRepeats;
 
   constructor(private readonly db: Database.Database) {
     this.firstTs = db.prepare<[string], number | null>('SELECT MIN(ts) FROM events WHERE site = ?').pluck();
     this.lastTs = db.prepare<[string], number | null>('SELECT MAX(ts) FROM events WHERE site = ?').pluck();
+    const dayBuckets = `WITH b(i, lo, hi) AS (SELECT CAST(key AS INTEGER), value ->> 0, value ->> 1 FROM json_each(?))`;
+    this.dayTotals = db.prepare<[string, string], RollupRow>(`${dayBuckets}
+      SELECT b.i AS k, SUM(t.visitors) AS visitors, SUM(t.pageviews) AS pageviews, SUM(t.events) AS events
+      FROM b CROSS JOIN day_totals t ON t.site = ? AND t.day >= b.lo AND t.day < b.hi
+      GROUP BY b.i`);
+    // Rows beyond the first of each id within a bucket: what summing the days counted twice.
+    this.dayRepeats = db.prepare<[string, string], Repeats>(`${dayBuckets}
+      SELECT b.i AS k, (SELECT COUNT(*) - COUNT(DISTINCT v.visitor_id) FROM day_visitors v
+          WHERE v.site = ? AND v.multi = 1 AND v.day >= b.lo AND v.day < b.hi) AS repeats
+      FROM b WHERE b.hi - b.lo > 1`);
+    this.pageTotals = db.prepare<[string, number, number], RollupRow>(`
+      SELECT path AS k, SUM(visitors) AS visitors, SUM(pageviews) AS pageviews, SUM(events) AS events
+      FROM day_pages WHERE site = ? AND day >= ? AND day < ?
+      GROUP BY path`);
+    this.pageRepeats = db.prepare<[string, number, number], Repeats>(`
+      SELECT path AS k, COUNT(*) - COUNT(DISTINCT visitor_id) AS repeats
+      FROM day_page_visitors WHERE site = ? AND multi = 1 AND day >= ? AND day < ?
+      GROUP BY path`);
+  }
+
+  /**
+   * Event measures from the per-day rollups (rollups.ts), for buckets of whole UTC days without
+   * filters, overall or by page. Buckets of one day need no correction: an id is one row a day.
+   */
+  private fromRollups(site: string, buckets: readonly TimeRange[], byPage: boolean): RollupRow[] {
+    const days = buckets.map((bucket) => [bucket.from / DAY_MS, bucket.to / DAY_MS] as const);
+    let rows: RollupRow[];
+    let repeats: Repeats[] = [];
+    if (byPage) {
+      const [from, to] = days[0]!;
+      rows = this.pageTotals.all(site, from, to);
+      if (to - from > 1) repeats = this.pageRepeats.all(site, from, to);
+    } else {
+      const json = JSON.stringify(days);
+      rows = this.dayTotals.all(json, site);
+      if (days.some(([from, to]) => to - from > 1)) repeats = this.dayRepeats.all(json, site);
+    }
+    if (repeats.length === 0) return rows;
+    const byKey = new Map(repeats.map((row) => [row.k, row.repeats]));
+    return rows.map((row) => ({ ...row, visitors: row.visitors - (byKey.get(row.k) ?? 0) }));
   }
 
   /**
@@ -238,9 +298,19 @@ export class SqliteStatsQueries {
 
   /**
    * Visitors, pageviews and events need no visits: one pass over the passing events, grouped by
-   * bucket or by value. Visit measures are left 0, as the hint allows.
+   * bucket or by value, or the rollups when they hold the answer. Visit measures are left 0, as
+   * the hint allows.
    */
-  private eventMeasures(site: string, buckets: readonly TimeRange[], filters: readonly Filter[], group: Property | undefined) {
+  private eventMeasures(
+    site: string,
+    buckets: readonly TimeRange[],
+    filters: readonly Filter[],
+    group: Property | undefined,
+  ): Array<Partial<MeasureRow> & { k: string | number | null }> {
+    const byPage = group?.scope === 'event' && group.field === 'page';
+    if (filters.length === 0 && (group === undefined || byPage) && buckets.every(isWholeDays)) {
+      return this.fromRollups(site, buckets, byPage);
+    }
     const params = new Params();
     const bucketJson = params.add(JSON.stringify(buckets.map((bucket) => [bucket.from, bucket.to])));
     let key = 'b.i';
