@@ -77,7 +77,7 @@ export function createApp(deps: AppDeps): Express {
     countries: deps.countries ?? openCountryLookup(),
   };
   const access = new SiteAccess(store, sites, config.adminToken);
-  const cached = new ReadThrough(cache);
+  const cached = new ReadThrough(cache, clock);
   const stats = { reader: store, sites, access, cached, clock };
   const v1 = { queries: store, access, cached, cache, clock };
 

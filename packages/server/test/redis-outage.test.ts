@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import request from 'supertest';
+import { HOT_MS } from '../src/cache/cached.js';
 import { createCache } from '../src/cache/index.js';
 import type { Cache } from '../src/cache/types.js';
 import { systemClock } from '../src/clock.js';
@@ -71,6 +72,8 @@ it('keeps every status code while Redis is gone, logs the outage once, and recov
   await redis.resume();
   await until(async () => (await request(t.app).get('/readyz')).body.status === 'ok');
   expect((await ingest('/after')).status).toBe(202);
+  // An answer computed during the outage is served from process memory until HOT_MS have passed.
+  t.clock.advance(HOT_MS);
   await until(async () => (await stats()).headers['x-cache'] === 'hit');
   expect((await stats()).body.pageviews).toBe(5);
   expect(logLines.filter((line) => line.msg === 'cache is reachable again')).toHaveLength(1);
