@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { RedisCache } from '../src/cache/redis-cache.js';
+import { PrivateRedis } from './support/redis-server.js';
 import { connectedRedis as connected, redisAvailable } from './support/redis-url.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -57,4 +58,36 @@ describeWithRedis('the Redis cache', () => {
       await second.close();
     }
   });
+});
+
+describe('the Redis cache after Redis restarts', () => {
+  it('keeps touching sessions and windows, loading its scripts into the new server', async () => {
+    const redis = await PrivateRedis.start();
+    const cache = RedisCache.connect(redis.url, 'restart-test:', () => undefined);
+    const ready = async () => {
+      for (let attempt = 0; attempt < 200; attempt++) {
+        if (await cache.ping().then(() => true, () => false)) return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error('Redis did not become ready');
+    };
+    try {
+      await ready();
+      expect(await cache.touchSession('session:a', 1, 60_000)).toBe(1);
+      await redis.stop();
+      await redis.resume();
+      await ready();
+      // The restarted server has neither the session nor the scripts.
+      expect(await cache.touchSession('session:a', 2, 60_000)).toBe(2);
+      expect(await cache.touchSession('session:a', 3, 60_000)).toBe(2);
+      await cache.markSeen('active:a', 'v1', 1_000, 500);
+      await cache.markSeen('active:a', 'v2', 1_400, 500);
+      await cache.markSeen('active:a', 'v3', 1_600, 500);
+      // v1 (seen at 1,000) fell out of the window ending at 1,600.
+      expect(await cache.countSeen('active:a', 0)).toBe(2);
+    } finally {
+      await cache.close();
+      await redis.stop();
+    }
+  }, 30_000);
 });
