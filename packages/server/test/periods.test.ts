@@ -14,6 +14,22 @@ describe('resolvePeriod', () => {
     expect(span(previous)).toEqual(['2026-03-27T23:00:00.000Z', '2026-03-28T23:00:00.000Z']);
   });
 
+  it("moves today and 7d at the site's midnight, not at UTC's, when asked again in the same process", () => {
+    const before = at('2026-03-29T21:59:59Z'); // 23:59:59 CEST
+    const after = at('2026-03-29T22:00:01Z'); // 00:00:01 CEST, the next day in Berlin
+    expect(span(resolvePeriod({ period: 'day' }, 'Europe/Berlin', before).range)).toEqual([
+      '2026-03-28T23:00:00.000Z',
+      '2026-03-29T22:00:00.000Z',
+    ]);
+    expect(span(resolvePeriod({ period: 'day' }, 'Europe/Berlin', after).range)).toEqual([
+      '2026-03-29T22:00:00.000Z',
+      '2026-03-30T22:00:00.000Z',
+    ]);
+    expect(span(resolvePeriod({ period: '7d' }, 'UTC', before).range)[1]).toBe('2026-03-30T00:00:00.000Z');
+    expect(span(resolvePeriod({ period: '7d' }, 'UTC', at('2026-03-30T00:00:00Z')).range)[1]).toBe('2026-03-31T00:00:00.000Z');
+    expect(span(resolvePeriod({ period: '7d' }, 'UTC', before).range)[1]).toBe('2026-03-30T00:00:00.000Z');
+  });
+
   it('ends 7d and 30d on the reference day, today included', () => {
     expect(span(resolvePeriod({ period: '7d' }, 'UTC', now).range)).toEqual(['2026-03-23T00:00:00.000Z', '2026-03-30T00:00:00.000Z']);
     expect(span(resolvePeriod({ period: '30d', date: '2026-01-30' }, 'UTC', now).range)).toEqual([
