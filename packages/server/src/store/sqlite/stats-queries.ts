@@ -189,8 +189,25 @@ interface Repeats {
   repeats: number;
 }
 
-/** Both ends on a UTC midnight. */
-const isWholeDays = (range: TimeRange) => range.from % DAY_MS === 0 && range.to % DAY_MS === 0;
+/**
+ * A bucket as its whole UTC days [lo, hi) and the parts of days at its edges, as [from, to)
+ * instants; a bucket within one day is all edge.
+ */
+interface DaySplit {
+  lo: number;
+  hi: number;
+  edges: Array<[number, number]>;
+}
+
+function splitDays(bucket: TimeRange): DaySplit {
+  const lo = Math.ceil(bucket.from / DAY_MS);
+  const hi = Math.max(lo, Math.floor(bucket.to / DAY_MS));
+  const edges: Array<[number, number]> = [
+    [bucket.from, Math.min(bucket.to, lo * DAY_MS)],
+    [Math.max(bucket.from, hi * DAY_MS), bucket.to],
+  ];
+  return { lo, hi, edges: edges.filter(([from, to]) => from < to) };
+}
 
 interface MeasureRow {
   visitors: number | null;
@@ -226,6 +243,10 @@ export class SqliteStatsQueries {
   private readonly dayRepeats;
   private readonly pageTotals;
   private readonly pageRepeats;
+  private readonly edgeTotals;
+  private readonly edgeVisitors;
+  private readonly edgePages;
+  private readonly edgePageVisitors;
 
   constructor(private readonly db: Database.Database) {
     this.firstTs = db.prepare<[string], number | null>('SELECT MIN(ts) FROM events WHERE site = ?').pluck();
@@ -248,28 +269,69 @@ export class SqliteStatsQueries {
       SELECT path AS k, COUNT(*) - COUNT(DISTINCT visitor_id) AS repeats
       FROM day_page_visitors WHERE site = ? AND multi = 1 AND day >= ? AND day < ?
       GROUP BY path`);
+    // Edges are read from the events; their visitors count only when the bucket's whole days
+    // (dlo to dhi) did not see them already. Counts and visitors take a pass each: one pass
+    // would test every event's visitor rather than every distinct one.
+    const edges = `WITH r(i, lo, hi, dlo, dhi) AS (SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4
+        FROM json_each(?))`;
+    const edgeEvents = `FROM r CROSS JOIN events ev ON ev.site = ? AND ev.ts >= r.lo AND ev.ts < r.hi WHERE ev.name <> '${ENGAGEMENT}'`;
+    const counts = `SUM(ev.name = '${PAGEVIEW}') AS pageviews, SUM(ev.name <> '${PAGEVIEW}') AS events`;
+    this.edgeTotals = db.prepare<[string, string], RollupRow>(`${edges}
+      SELECT r.i AS k, 0 AS visitors, ${counts} ${edgeEvents} GROUP BY r.i`);
+    this.edgeVisitors = db.prepare<[string, string, string], RollupRow>(`${edges}
+      SELECT i AS k, COUNT(*) AS visitors, 0 AS pageviews, 0 AS events
+      FROM (SELECT DISTINCT r.i, r.dlo, r.dhi, ev.visitor_id AS vid ${edgeEvents}) d
+      WHERE NOT EXISTS (SELECT 1 FROM day_visitors v WHERE v.site = ? AND v.visitor_id = d.vid AND v.day >= d.dlo AND v.day < d.dhi)
+      GROUP BY i`);
+    this.edgePages = db.prepare<[string, string], RollupRow>(`${edges}
+      SELECT ev.path AS k, 0 AS visitors, ${counts} ${edgeEvents} GROUP BY ev.path`);
+    this.edgePageVisitors = db.prepare<[string, string, string], RollupRow>(`${edges}
+      SELECT path AS k, COUNT(*) AS visitors, 0 AS pageviews, 0 AS events
+      FROM (SELECT DISTINCT r.dlo, r.dhi, ev.visitor_id AS vid, ev.path ${edgeEvents}) d
+      WHERE NOT EXISTS (SELECT 1 FROM day_page_visitors v
+        WHERE v.site = ? AND v.visitor_id = d.vid AND v.path = d.path AND v.day >= d.dlo AND v.day < d.dhi)
+      GROUP BY path`);
   }
 
   /**
-   * Event measures from the per-day rollups (rollups.ts), for buckets of whole UTC days without
-   * filters, overall or by page. Buckets of one day need no correction: an id is one row a day.
+   * Event measures from the per-day rollups (rollups.ts) for the whole UTC days of each bucket,
+   * and from the events for the parts of days at its edges (all of a bucket shorter than a day).
+   * Buckets of one whole day need no correction: an id is one row a day.
    */
-  private fromRollups(site: string, buckets: readonly TimeRange[], byPage: boolean): RollupRow[] {
-    const days = buckets.map((bucket) => [bucket.from / DAY_MS, bucket.to / DAY_MS] as const);
+  private fromRollups(site: string, splits: readonly DaySplit[], byPage: boolean): RollupRow[] {
     let rows: RollupRow[];
     let repeats: Repeats[] = [];
     if (byPage) {
-      const [from, to] = days[0]!;
-      rows = this.pageTotals.all(site, from, to);
-      if (to - from > 1) repeats = this.pageRepeats.all(site, from, to);
+      const { lo, hi } = splits[0]!;
+      rows = this.pageTotals.all(site, lo, hi);
+      if (hi - lo > 1) repeats = this.pageRepeats.all(site, lo, hi);
     } else {
-      const json = JSON.stringify(days);
-      rows = this.dayTotals.all(json, site);
-      if (days.some(([from, to]) => to - from > 1)) repeats = this.dayRepeats.all(json, site);
+      const days = JSON.stringify(splits.map(({ lo, hi }) => [lo, hi]));
+      rows = this.dayTotals.all(days, site);
+      if (splits.some(({ lo, hi }) => hi - lo > 1)) repeats = this.dayRepeats.all(days, site);
     }
-    if (repeats.length === 0) return rows;
-    const byKey = new Map(repeats.map((row) => [row.k, row.repeats]));
-    return rows.map((row) => ({ ...row, visitors: row.visitors - (byKey.get(row.k) ?? 0) }));
+    const edges = splits.flatMap(({ lo, hi, edges }, i) => edges.map(([from, to]) => [i, from, to, lo, hi]));
+    const edgeRows: RollupRow[] = [];
+    if (edges.length > 0) {
+      const json = JSON.stringify(edges);
+      edgeRows.push(...(byPage ? this.edgePages : this.edgeTotals).all(json, site));
+      edgeRows.push(...(byPage ? this.edgePageVisitors : this.edgeVisitors).all(json, site, site));
+    }
+    if (repeats.length === 0 && edgeRows.length === 0) return rows;
+
+    const byKey = new Map(rows.map((row) => [row.k, { ...row }]));
+    for (const { k, repeats: n } of repeats) if (n > 0) byKey.get(k)!.visitors -= n;
+    for (const edge of edgeRows) {
+      const row = byKey.get(edge.k);
+      if (row === undefined) {
+        byKey.set(edge.k, edge);
+      } else {
+        row.visitors += edge.visitors;
+        row.pageviews += edge.pageviews;
+        row.events += edge.events;
+      }
+    }
+    return [...byKey.values()];
   }
 
   /**
@@ -308,8 +370,9 @@ export class SqliteStatsQueries {
     group: Property | undefined,
   ): Array<Partial<MeasureRow> & { k: string | number | null }> {
     const byPage = group?.scope === 'event' && group.field === 'page';
-    if (filters.length === 0 && (group === undefined || byPage) && buckets.every(isWholeDays)) {
-      return this.fromRollups(site, buckets, byPage);
+    if (filters.length === 0 && (group === undefined || byPage)) {
+      const splits = buckets.map(splitDays);
+      if (splits.some(({ lo, hi }) => hi > lo)) return this.fromRollups(site, splits, byPage);
     }
     const params = new Params();
     const bucketJson = params.add(JSON.stringify(buckets.map((bucket) => [bucket.from, bucket.to])));
