@@ -6,6 +6,7 @@ export class SqliteRetention {
   private readonly setDays;
   private readonly selectSettings;
   private readonly deleteBefore;
+  private readonly anyBefore;
   private readonly deleteEvents;
   private readonly deleteKeys;
   private readonly deleteSiteRow;
@@ -21,6 +22,7 @@ export class SqliteRetention {
       'SELECT domain AS site, retention_days AS days FROM sites WHERE retention_days IS NOT NULL ORDER BY domain',
     );
     this.deleteBefore = db.prepare('DELETE FROM events WHERE site = ? AND ts < ?');
+    this.anyBefore = db.prepare<[string, number], number>('SELECT EXISTS (SELECT 1 FROM events WHERE site = ? AND ts < ?)').pluck();
     this.deleteEvents = db.prepare('DELETE FROM events WHERE site = ?');
     this.deleteKeys = db.prepare('DELETE FROM api_keys WHERE site = ?');
     this.deleteSiteRow = db.prepare('DELETE FROM sites WHERE domain = ?');
@@ -31,10 +33,9 @@ export class SqliteRetention {
       return this.deleteSiteRow.run(domain).changes === 1;
     });
     this.purge = db.transaction((site: string, before: number) => {
-      const deleted = this.deleteBefore.run(site, before).changes;
-      // With nothing deleted the rollups still match the events.
-      if (deleted > 0) this.rollups.purged(site, before);
-      return deleted;
+      if (this.anyBefore.get(site, before) === 0) return 0;
+      this.rollups.purging(site, before);
+      return this.deleteBefore.run(site, before).changes;
     });
   }
 

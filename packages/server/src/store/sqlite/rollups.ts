@@ -48,12 +48,19 @@ export class SqliteRollups {
   private readonly markPageVisitor;
   private readonly addTotals;
   private readonly addPage;
-  private readonly clearBefore;
   private readonly clearSite;
-  private readonly rebuildVisitors;
-  private readonly rebuildPageVisitors;
-  private readonly rebuildTotals;
-  private readonly rebuildPages;
+  private readonly dropDayVisitors;
+  private readonly dropDayPageVisitors;
+  private readonly dropDayTotals;
+  private readonly dropDayPages;
+  private readonly cutVisitors;
+  private readonly cutPagePairs;
+  private readonly deletePageVisitor;
+  private readonly cutCounts;
+  private readonly subtractTotals;
+  private readonly subtractPage;
+  private readonly dropEmptyTotals;
+  private readonly dropEmptyPages;
 
   constructor(db: Database.Database) {
     // RETURNING yields a row only when the (id, day) pair is new; its multi says whether the id
@@ -83,28 +90,36 @@ export class SqliteRollups {
       ON CONFLICT DO UPDATE SET visitors = visitors + excluded.visitors, pageviews = pageviews + excluded.pageviews,
         events = events + excluded.events`);
 
-    this.clearBefore = TABLES.map((table) => db.prepare(`DELETE FROM ${table} WHERE site = ? AND day < ?`));
     this.clearSite = TABLES.map((table) => db.prepare(`DELETE FROM ${table} WHERE site = ?`));
-    // A day cut by a purge is counted again from its remaining events. Its rows were deleted
-    // first, so any row of the id left is of another day.
-    const remaining = `FROM events ev WHERE ev.site = ? AND ev.ts >= ? AND ev.ts < ? AND ev.name <> '${ENGAGEMENT}'`;
-    this.rebuildVisitors = db.prepare(`
-      INSERT INTO day_visitors (site, visitor_id, day, multi)
-      SELECT ev.site, ev.visitor_id, ?, EXISTS (SELECT 1 FROM day_visitors o WHERE o.site = ev.site AND o.visitor_id = ev.visitor_id)
-      ${remaining} GROUP BY ev.visitor_id`);
-    this.rebuildPageVisitors = db.prepare(`
-      INSERT INTO day_page_visitors (site, visitor_id, path, day, multi)
-      SELECT ev.site, ev.visitor_id, ev.path, ?,
-        EXISTS (SELECT 1 FROM day_page_visitors o WHERE o.site = ev.site AND o.visitor_id = ev.visitor_id AND o.path = ev.path)
-      ${remaining} GROUP BY ev.visitor_id, ev.path`);
-    this.rebuildTotals = db.prepare(`
-      INSERT INTO day_totals (site, day, visitors, pageviews, events)
-      SELECT ev.site, ?, COUNT(DISTINCT ev.visitor_id), SUM(ev.name = '${PAGEVIEW}'), SUM(ev.name <> '${PAGEVIEW}')
-      ${remaining} GROUP BY ev.site`);
-    this.rebuildPages = db.prepare(`
-      INSERT INTO day_pages (site, day, path, visitors, pageviews, events)
-      SELECT ev.site, ?, ev.path, COUNT(DISTINCT ev.visitor_id), SUM(ev.name = '${PAGEVIEW}'), SUM(ev.name <> '${PAGEVIEW}')
-      ${remaining} GROUP BY ev.path`);
+
+    // A purge takes rows away in proportion to the events it deletes: the ids to look up come
+    // from those events, never from a scan of the site's rollups.
+    const counted = (bounds: string) => `FROM events WHERE site = ? AND ${bounds} AND name <> '${ENGAGEMENT}'`;
+    this.dropDayVisitors = db.prepare(`
+      DELETE FROM day_visitors WHERE site = ? AND day < ? AND visitor_id IN (SELECT visitor_id ${counted('ts < ?')})`);
+    this.dropDayPageVisitors = db.prepare(`
+      DELETE FROM day_page_visitors WHERE site = ? AND day < ? AND visitor_id IN (SELECT visitor_id ${counted('ts < ?')})`);
+    this.dropDayTotals = db.prepare('DELETE FROM day_totals WHERE site = ? AND day < ?');
+    this.dropDayPages = db.prepare('DELETE FROM day_pages WHERE site = ? AND day < ?');
+    // In a day cut in two, an id (id and path) goes when all its events were in the deleted part.
+    const goneFromDay = (columns: string) => `SELECT ${columns} ${counted('ts >= ? AND ts < ?')}
+      EXCEPT SELECT ${columns} ${counted('ts >= ? AND ts < ?')}`;
+    this.cutVisitors = db.prepare(`
+      DELETE FROM day_visitors WHERE site = ? AND day = ? AND visitor_id IN (${goneFromDay('visitor_id')})`);
+    // Deleted one by one: SQLite answers (visitor_id, path) IN (...) by scanning the site's rows.
+    this.cutPagePairs = db.prepare<unknown[], { visitor_id: number; path: string }>(goneFromDay('visitor_id, path'));
+    this.deletePageVisitor = db.prepare('DELETE FROM day_page_visitors WHERE site = ? AND visitor_id = ? AND path = ? AND day = ?');
+    this.cutCounts = db.prepare<[string, number, number], { path: string; pageviews: number; events: number }>(`
+      SELECT path, SUM(name = '${PAGEVIEW}') AS pageviews, SUM(name <> '${PAGEVIEW}') AS events
+      ${counted('ts >= ? AND ts < ?')} GROUP BY path`);
+    this.subtractTotals = db.prepare(
+      'UPDATE day_totals SET visitors = visitors - ?, pageviews = pageviews - ?, events = events - ? WHERE site = ? AND day = ?',
+    );
+    this.subtractPage = db.prepare(
+      'UPDATE day_pages SET visitors = visitors - ?, pageviews = pageviews - ?, events = events - ? WHERE site = ? AND day = ? AND path = ?',
+    );
+    this.dropEmptyTotals = db.prepare('DELETE FROM day_totals WHERE site = ? AND day = ? AND pageviews = 0 AND events = 0');
+    this.dropEmptyPages = db.prepare('DELETE FROM day_pages WHERE site = ? AND day = ? AND pageviews = 0 AND events = 0');
   }
 
   /** Counts a batch of new events; runs inside the transaction that inserts them. */
@@ -151,20 +166,36 @@ export class SqliteRollups {
   }
 
   /**
-   * Follows a purge of the site's events with ts < before: days wholly before it go, and a day
-   * it cuts is counted again from what is left of it.
+   * Runs in the transaction that deletes the site's events with ts < before, ahead of it, while
+   * those events can still tell which rows they made: days wholly before `before` go, and the
+   * counts of a day it cuts lose what the deleted part of the day contributed.
    */
-  purged(site: string, before: number): void {
+  purging(site: string, before: number): void {
     const day = Math.floor(before / DAY_MS);
-    const cut = before !== day * DAY_MS;
-    const keepFrom = cut ? day + 1 : day;
-    for (const statement of this.clearBefore) statement.run(site, keepFrom);
-    if (!cut) return;
-    const end = (day + 1) * DAY_MS;
-    this.rebuildVisitors.run(day, site, before, end);
-    this.rebuildPageVisitors.run(day, site, before, end);
-    this.rebuildTotals.run(day, site, before, end);
-    this.rebuildPages.run(day, site, before, end);
+    const dayStart = day * DAY_MS;
+    this.dropDayVisitors.run(site, day, site, dayStart);
+    this.dropDayPageVisitors.run(site, day, site, dayStart);
+    this.dropDayTotals.run(site, day);
+    this.dropDayPages.run(site, day);
+    if (before === dayStart) return;
+
+    const parts = [site, dayStart, before, site, before, dayStart + DAY_MS];
+    const visitors = this.cutVisitors.run(site, day, ...parts).changes;
+    const pageVisitors = new Map<string, number>();
+    for (const { visitor_id: visitorId, path } of this.cutPagePairs.all(...parts)) {
+      this.deletePageVisitor.run(site, visitorId, path, day);
+      pageVisitors.set(path, (pageVisitors.get(path) ?? 0) + 1);
+    }
+    let pageviews = 0;
+    let events = 0;
+    for (const page of this.cutCounts.all(site, dayStart, before)) {
+      this.subtractPage.run(pageVisitors.get(page.path) ?? 0, page.pageviews, page.events, site, day, page.path);
+      pageviews += page.pageviews;
+      events += page.events;
+    }
+    this.subtractTotals.run(visitors, pageviews, events, site, day);
+    this.dropEmptyPages.run(site, day);
+    this.dropEmptyTotals.run(site, day);
   }
 
   deleteSite(site: string): void {
