@@ -64,6 +64,9 @@ describe('rate limits', () => {
     expect(refused.body.error).toMatch(/for this site/);
     expect((await send(t, pageview({ site: 'other.org', url: 'https://other.org/' }), '198.51.100.99')).status).toBe(202);
     expect(await t.store.countEvents('example.com')).toBe(4);
+    // The refused visitor is not counted as on the site right now either.
+    const realtime = await request(t.app).get('/api/v1/stats/realtime/visitors?site_id=example.com').set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+    expect(realtime.body).toBe(4);
   });
 
   it('limits stats reads per address, and per key when one is sent', async () => {

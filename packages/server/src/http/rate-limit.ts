@@ -121,7 +121,14 @@ export class RateLimits {
  * body overlaps the Redis round trip instead of waiting for it. Every request counts, and an
  * address over its limit is answered 429 even when its body was bad too.
  */
-export function limitByIp(limit: Limit): { start: RequestHandler; settled: (res: Response) => Promise<void>; refuseFirst: ErrorRequestHandler } {
+export interface IpLimit {
+  start: RequestHandler;
+  /** The verdict for the request answered by `res`: resolves, or rejects with the 429. */
+  settled: (res: Response) => Promise<void>;
+  refuseFirst: ErrorRequestHandler;
+}
+
+export function limitByIp(limit: Limit): IpLimit {
   const taken = new WeakMap<Response, Promise<void>>();
   const settled = (res: Response) => taken.get(res) ?? Promise.resolve();
   return {

@@ -1,11 +1,11 @@
 /** POST /api/event: the tracker's endpoint. Answers 202 with no body once the event is durable. */
 import { LIMITS, parseEventPayload } from '@sightline/shared';
-import { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import cors from 'cors';
 import { HttpError } from '../http/errors.js';
 import { issuesOf } from '../http/parse.js';
 import { jsonBody } from '../http/json-body.js';
-import { limitByIp, type RateLimits } from '../http/rate-limit.js';
+import { limitByIp, type IpLimit, type RateLimits } from '../http/rate-limit.js';
 import type { SiteDirectory } from '../sites/site-directory.js';
 import { recordEvent, type RecordDeps } from './record-event.js';
 import { storeUnavailable } from './store-unavailable.js';
@@ -35,6 +35,16 @@ export const ingestHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/**
+ * The address's and the site's limits, counted at once. The caller awaits the verdict when it
+ * must; a refusal meanwhile is not an unhandled rejection.
+ */
+export function admit(limits: RateLimits, ipLimit: IpLimit, res: Response, site: string): Promise<void> {
+  const admitted = Promise.all([ipLimit.settled(res), limits.ingestSite.take(site)]).then(() => undefined);
+  admitted.catch(() => undefined);
+  return admitted;
+}
+
 export function eventRoute(deps: IngestDeps): Router {
   const router = Router();
   const ipLimit = limitByIp(deps.limits.ingestIp);
@@ -46,10 +56,10 @@ export function eventRoute(deps: IngestDeps): Router {
     if ((await deps.sites.get(payload.site)) === null) {
       throw new HttpError(404, `unknown site ${payload.site}: register it first (POST /api/sites or pnpm sightline site add)`);
     }
-    await Promise.all([ipLimit.settled(res), deps.limits.ingestSite.take(payload.site)]);
     const outcome = await recordEvent(deps, payload, {
       ip: req.ip ?? '',
       userAgent: req.get('user-agent') ?? '',
+      admitted: admit(deps.limits, ipLimit, res, payload.site),
     }).catch((error: unknown) => {
       throw storeUnavailable(error);
     });

@@ -31,6 +31,8 @@ export interface RequestContext {
   userAgent: string;
   /** Server-side calls (POST /track) come from the site's own back end, not from a crawler. */
   trusted?: boolean;
+  /** Resolves once the rate limits let the event in, rejects with their 429. Nothing is kept before. */
+  admitted: Promise<void>;
 }
 
 /** Why an event was answered but not kept, or that it was stored. */
@@ -38,21 +40,34 @@ export type RecordOutcome = 'stored' | 'bot' | 'hostname' | 'referrer-spam';
 
 export async function recordEvent(deps: RecordDeps, payload: EventPayload, context: RequestContext): Promise<RecordOutcome> {
   const client = describeClient(context.userAgent, payload.screen_width);
-  if (client.bot && !context.trusted) return 'bot';
   const url = new URL(payload.url);
-  if (!pageBelongsToSite(url.hostname, payload.site, deps.allowSubdomains)) return 'hostname';
-  if (isReferrerSpam(payload.referrer)) return 'referrer-spam';
+  const dropped: RecordOutcome | undefined =
+    client.bot && !context.trusted
+      ? 'bot'
+      : !pageBelongsToSite(url.hostname, payload.site, deps.allowSubdomains)
+        ? 'hostname'
+        : isReferrerSpam(payload.referrer)
+          ? 'referrer-spam'
+          : undefined;
+  if (dropped !== undefined) {
+    await context.admitted;
+    return dropped;
+  }
   const now = deps.clock.now();
   const normalized = { ...normalizeEvent(payload, url, client, now), country: deps.countries(context.ip) };
   const visitorId =
     payload.user_id !== undefined
       ? deps.visitors.identified(payload.site, payload.user_id)
       : await deps.visitors.anonymous(payload.site, context.ip, context.userAgent);
-  // Sent to Redis together rather than one after the other; the commit needs the session.
-  const [sessionId] = await Promise.all([
-    assignSession(deps.cache, payload.site, visitorId),
-    markActive(deps.cache, payload.site, visitorId, now),
-  ]);
+  // The visit is touched while the limits are still being counted, saving a Redis round trip.
+  // For an event they refuse, that only extends or leaves a session key that holds no data.
+  const session = assignSession(deps.cache, payload.site, visitorId);
+  session.catch(() => undefined);
+  await context.admitted;
+  const sessionId = await session;
+  // "Visitors right now" need not hold up the answer. Redis runs one connection's commands in
+  // order, so a count asked for after this answer still sees the visitor.
+  markActive(deps.cache, payload.site, visitorId, now).catch(() => undefined);
   await deps.writer.append({ ...normalized, visitorId, sessionId });
   return 'stored';
 }

@@ -8,7 +8,7 @@ import { HttpError } from '../http/errors.js';
 import { parseOr400 } from '../http/parse.js';
 import { limitByIp } from '../http/rate-limit.js';
 import { recordEvent } from './record-event.js';
-import { ingestHeaders, type IngestDeps } from './event-route.js';
+import { admit, ingestHeaders, type IngestDeps } from './event-route.js';
 import { storeUnavailable } from './store-unavailable.js';
 
 export function trackRoute(deps: IngestDeps, defaultSite: string | undefined): Router {
@@ -19,7 +19,6 @@ export function trackRoute(deps: IngestDeps, defaultSite: string | undefined): R
     if (defaultSite === undefined || (await deps.sites.get(defaultSite)) === null) {
       throw new HttpError(404, 'no default site: set DEFAULT_SITE to a registered site to use /track');
     }
-    await Promise.all([ipLimit.settled(res), deps.limits.ingestSite.take(defaultSite)]);
     const path = request.page_id.startsWith('/') ? request.page_id : `/${request.page_id}`;
     const payload = {
       site: defaultSite,
@@ -27,7 +26,13 @@ export function trackRoute(deps: IngestDeps, defaultSite: string | undefined): R
       url: new URL(path, `https://${defaultSite}`).href,
       ...(request.user_id === undefined ? {} : { user_id: request.user_id }),
     };
-    await recordEvent(deps, payload, { ip: req.ip ?? '', userAgent: req.get('user-agent') ?? '', trusted: true }).catch(
+    const context = {
+      ip: req.ip ?? '',
+      userAgent: req.get('user-agent') ?? '',
+      trusted: true,
+      admitted: admit(deps.limits, ipLimit, res, defaultSite),
+    };
+    await recordEvent(deps, payload, context).catch(
       (error: unknown) => {
         throw storeUnavailable(error);
       },
