@@ -76,10 +76,12 @@ async function main(): Promise<void> {
     const bareSequential = [];
     for (let i = 0; i < profile.readSamples; i++) bareSequential.push((await request(bare.port, 'GET', '/')).ms);
     closeConnections();
+    const bareWriteAverageMs = await averageOf('send-multiple-tracks', profile.sequential, bare.port);
     const ingest: IngestRow[] = [await loadTarget('bare node:http', bare, profile)];
     await bare.stop();
 
     const express = await startTarget('Express no-op', 'express-noop.ts');
+    const expressWriteAverageMs = await averageOf('send-multiple-tracks', profile.sequential, express.port);
     ingest.push(await loadTarget('Express no-op', express, profile));
     await express.stop();
 
@@ -114,7 +116,12 @@ async function main(): Promise<void> {
       ratios: { sightlineVsExpress: rate('sightline') / rate('Express no-op'), sightlineVsBare: rate('sightline') / rate('bare node:http') },
       integrity: { accepted: sightlineRow.load.accepted, sequentialWrites: profile.sequential, stored, droppedAsBot: sightlineRow.load.dropped },
       reads,
-      sequential: { writeAverageMs, readAverageMs, requests: profile.sequential },
+      sequential: {
+        writeAverageMs,
+        readAverageMs,
+        requests: profile.sequential,
+        reference: { bareWriteAverageMs, expressWriteAverageMs },
+      },
     };
     const report: Report = { ...partial, checks: checks(partial) };
     const table = markdown(report);

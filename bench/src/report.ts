@@ -40,7 +40,13 @@ export interface Report {
     storedAfterLoad: number;
     expectedAfterLoad: number;
   } | null;
-  sequential: { writeAverageMs: number; readAverageMs: number; requests: number };
+  sequential: {
+    writeAverageMs: number;
+    readAverageMs: number;
+    requests: number;
+    /** The same write script against the bare and the Express no-op servers in the same run. */
+    reference: { bareWriteAverageMs: number; expressWriteAverageMs: number };
+  };
   checks: Check[];
 }
 
@@ -122,6 +128,8 @@ export function markdown(report: Report): string {
     `### Sequential, one client (examples/scripts, ${report.sequential.requests} requests each)`,
     '',
     `POST /track average **${report.sequential.writeAverageMs.toFixed(3)} ms**; GET /stats average **${report.sequential.readAverageMs.toFixed(3)} ms** (the original quoted 5.0 and 4.8 ms).`,
+    '',
+    `The same write script in this run against the bare node:http server: ${report.sequential.reference.bareWriteAverageMs.toFixed(3)} ms; against the Express no-op: ${report.sequential.reference.expressWriteAverageMs.toFixed(3)} ms.`,
     '',
     '### Targets',
     '',

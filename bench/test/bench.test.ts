@@ -56,6 +56,8 @@ describe('pnpm bench --quick', () => {
     expect(report.reads?.rows.length).toBeGreaterThan(0);
     expect(report.sequential.writeAverageMs).toBeGreaterThan(0);
     expect(report.sequential.readAverageMs).toBeGreaterThan(0);
+    expect(report.sequential.reference.bareWriteAverageMs).toBeGreaterThan(0);
+    expect(report.sequential.reference.expressWriteAverageMs).toBeGreaterThan(0);
   });
 
   it('lost no request and stored exactly the events it acknowledged', () => {
