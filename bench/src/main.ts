@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   try {
     console.error(`bench: ${mode} run, working in ${runDir}`);
     const bare = await startTarget('bare node:http', 'bare-http.ts');
+    for (let i = 0; i < profile.readSamples; i++) await request(bare.port, 'GET', '/');
     const bareSequential = [];
     for (let i = 0; i < profile.readSamples; i++) bareSequential.push((await request(bare.port, 'GET', '/')).ms);
     closeConnections();
