@@ -252,7 +252,13 @@ describe('caching', () => {
     const closed = await get('/api/v1/stats/aggregate', { period: 'day', date: '2026-10-24' }).expect(200);
     expect(closed.headers['cache-control']).toBe('private, max-age=3600');
     expect(closed.headers.etag).toBeDefined();
-    await get('/api/v1/stats/aggregate', { period: 'day', date: '2026-10-24' }).set('If-None-Match', closed.headers.etag!).expect(304);
+    expect(closed.headers['content-length']).toBe(String(Buffer.byteLength(closed.text)));
+    const again = await get('/api/v1/stats/aggregate', { period: 'day', date: '2026-10-24' }).expect(200);
+    expect(again.headers['x-cache']).toBe('hit');
+    expect(again.headers.etag).toBe(closed.headers.etag);
+    const unchanged = await get('/api/v1/stats/aggregate', { period: 'day', date: '2026-10-24' }).set('If-None-Match', closed.headers.etag!).expect(304);
+    expect(unchanged.text).toBe('');
+    expect(unchanged.headers['content-length']).toBeUndefined();
   });
 
   it('shows an event ingested now at once uncached, and in a cached answer within its TTL', async () => {

@@ -11,6 +11,8 @@ import { recordEvent } from './record-event.js';
 import { admit, ingestHeaders, type IngestDeps } from './event-route.js';
 import { storeUnavailable } from './store-unavailable.js';
 
+const ACCEPTED = JSON.stringify({ status: 'ok' });
+
 export function trackRoute(deps: IngestDeps, defaultSite: string | undefined): Router {
   const router = Router();
   const ipLimit = limitByIp(deps.limits.ingestIp);
@@ -37,7 +39,8 @@ export function trackRoute(deps: IngestDeps, defaultSite: string | undefined): R
         throw storeUnavailable(error);
       },
     );
-    res.status(202).json({ status: 'ok' });
+    // A string is written with the headers at once; res.json would send the body in a second write.
+    res.status(202).set('Content-Type', 'application/json; charset=utf-8').end(ACCEPTED);
   };
   router.post('/track', ingestHeaders, ipLimit.start, express.json({ limit: '8kb' }), record, ipLimit.refuseFirst);
   return router;
