@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createApp, createWriter } from './app.js';
 import { createCache } from './cache/index.js';
+import { closeRedis, connectRedis, type RedisClient } from './cache/redis-client.js';
 import type { Cache } from './cache/types.js';
 import { systemClock } from './clock.js';
 import { ConfigError, DEMO_SITE, loadConfig, type Config } from './config.js';
@@ -63,7 +64,7 @@ function onShutdown(
   writer: WriteBuffer<StoredEvent>,
   store: EventStore,
   cache: Cache,
-  limits: RateLimits,
+  redis: RedisClient | undefined,
   logger: Logger,
 ) {
   let stopping = false;
@@ -81,7 +82,7 @@ function onShutdown(
     await writer.drain();
     await store.close();
     await cache.close();
-    await limits.close();
+    if (redis !== undefined) await closeRedis(redis);
     logger.info('stopped');
     process.exit(0);
   };
@@ -91,14 +92,16 @@ async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
   const store = await createStore(config.store);
-  const cache = createCache(config, systemClock, logger);
+  const redis =
+    config.redisUrl === undefined
+      ? undefined
+      : connectRedis(config.redisUrl, (error) => logger.debug({ reason: error.message }, 'redis client error'));
+  const cache = createCache(config, systemClock, logger, redis);
   if (config.demo) await ensureDemoSite(store);
 
   const writer = createWriter(store, config);
   const limits =
-    config.redisUrl === undefined
-      ? RateLimits.memory(config.rateLimits)
-      : RateLimits.redis(config.rateLimits, config.redisUrl, config.redisPrefix, logger);
+    redis === undefined ? RateLimits.memory(config.rateLimits) : RateLimits.redis(config.rateLimits, redis, config.redisPrefix);
   const app = createApp({ config, store, cache, writer, logger, limits });
   const server = createGuardedServer(app, config.server);
   server.listen(config.port, config.host, () => announce(config, cache.kind, logger));
@@ -109,7 +112,7 @@ async function main(): Promise<void> {
 
   schedulePurge(store, systemClock, config.retentionPurgeIntervalMs, logger);
 
-  const shutdown = onShutdown(server, writer, store, cache, limits, logger);
+  const shutdown = onShutdown(server, writer, store, cache, redis, logger);
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

@@ -1,7 +1,7 @@
 /** Rate limits, events for pages off the site, and referrer spam: answered, and nothing kept. */
 import request from 'supertest';
+import { closeRedis, connectRedis, type RedisClient } from '../src/cache/redis-client.js';
 import { RateLimits } from '../src/http/rate-limit.js';
-import { silentLogger } from '../src/logger.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { REDIS_URL, redisAvailable } from './support/redis-url.js';
 import { ADMIN_TOKEN, createTestApp, pageview, sendBeacon, type TestApp } from './support/test-app.js';
@@ -105,6 +105,17 @@ describe('rate limits shared through Redis', () => {
     available = await redisAvailable();
   });
 
+  const THREE_PER_IP = { ingestPerIp: 3, ingestPerSite: 0, statsPerClient: 0, windowSeconds: 60 };
+  const clients: RedisClient[] = [];
+  const client = (url: string) => {
+    const connection = connectRedis(url, () => undefined);
+    clients.push(connection);
+    return connection;
+  };
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map(closeRedis));
+  });
+
   async function connected(...limits: RateLimits[]): Promise<void> {
     for (let attempt = 0; attempt < 200 && !limits.every((l) => l.shared()); attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -115,8 +126,8 @@ describe('rate limits shared through Redis', () => {
   it('counts one budget across two instances', async () => {
     if (!available) return;
     const prefix = `sightline-test:${process.pid}:${Date.now()}:`;
-    const one = RateLimits.redis({ ingestPerIp: 3, ingestPerSite: 0, statsPerClient: 0, windowSeconds: 60 }, REDIS_URL, prefix, silentLogger);
-    const two = RateLimits.redis({ ingestPerIp: 3, ingestPerSite: 0, statsPerClient: 0, windowSeconds: 60 }, REDIS_URL, prefix, silentLogger);
+    const one = RateLimits.redis(THREE_PER_IP, client(REDIS_URL), prefix);
+    const two = RateLimits.redis(THREE_PER_IP, client(REDIS_URL), prefix);
     const a = await app({ env: LIMITED, limits: () => one });
     const b = await app({ env: LIMITED, limits: () => two });
     await connected(one, two);
@@ -130,7 +141,7 @@ describe('rate limits shared through Redis', () => {
   it('keeps ingest answering, still limited in-process, while Redis is down, and shares again when it returns', async () => {
     const redis = await PrivateRedis.start();
     try {
-      const limits = RateLimits.redis({ ingestPerIp: 3, ingestPerSite: 0, statsPerClient: 0, windowSeconds: 60 }, redis.url, 'rl-outage:', silentLogger);
+      const limits = RateLimits.redis(THREE_PER_IP, client(redis.url), 'rl-outage:');
       const t = await app({ env: LIMITED, limits: () => limits });
       await connected(limits);
       await redis.stop();

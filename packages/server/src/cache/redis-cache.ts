@@ -3,7 +3,7 @@
  * (no offline queue, a short timeout) so a missing Redis costs a request milliseconds, not seconds.
  */
 import { createHash } from 'node:crypto';
-import { createClient } from 'redis';
+import { closeRedis, connectRedis, type RedisClient } from './redis-client.js';
 import type { Cache } from './types.js';
 
 /** A healthy Redis on the same network answers in well under a millisecond. */
@@ -38,19 +38,6 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 0
 `);
 
-function newClient(url: string) {
-  return createClient({
-    url,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 2000,
-      reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000),
-    },
-  });
-}
-
-type Client = ReturnType<typeof newClient>;
-
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -63,8 +50,10 @@ export class RedisCache implements Cache {
   readonly kind = 'redis';
 
   private constructor(
-    private readonly client: Client,
+    private readonly client: RedisClient,
     private readonly prefix: string,
+    /** Whether close() ends the connection; a shared one is its creator's to close. */
+    private readonly ownsClient: boolean,
   ) {}
 
   /**
@@ -72,10 +61,12 @@ export class RedisCache implements Cache {
    * and the client keeps reconnecting in the background.
    */
   static connect(url: string, keyPrefix: string, onError: (error: Error) => void): RedisCache {
-    const client = newClient(url);
-    client.on('error', onError);
-    client.connect().catch(onError);
-    return new RedisCache(client, keyPrefix);
+    return new RedisCache(connectRedis(url, onError), keyPrefix, true);
+  }
+
+  /** Over a connection the caller owns and closes. */
+  static over(client: RedisClient, keyPrefix: string): RedisCache {
+    return new RedisCache(client, keyPrefix, false);
   }
 
   private ready(): void {
@@ -131,7 +122,6 @@ export class RedisCache implements Cache {
   }
 
   async close(): Promise<void> {
-    if (this.client.isReady) await this.client.close();
-    else if (this.client.isOpen) this.client.destroy();
+    if (this.ownsClient) await closeRedis(this.client);
   }
 }

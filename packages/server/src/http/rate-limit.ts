@@ -6,8 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import type { Logger } from 'pino';
-import { createClient } from 'redis';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
@@ -16,6 +14,7 @@ import {
   type RateLimiterAbstract,
   type RateLimiterInsuredAbstract,
 } from 'rate-limiter-flexible';
+import type { RedisClient } from '../cache/redis-client.js';
 import { bearerToken } from './admin-auth.js';
 import { HttpError } from './errors.js';
 
@@ -67,7 +66,6 @@ export class RateLimits {
   private constructor(
     config: RateLimitConfig,
     backend: Backend,
-    private readonly onClose: () => Promise<void> = async () => undefined,
     /** True while the counters are shared with other instances (Redis connected). */
     readonly shared: () => boolean = () => false,
   ) {
@@ -82,15 +80,11 @@ export class RateLimits {
     return new RateLimits(config, (name, points, duration) => new RateLimiterMemory({ keyPrefix: name, points, duration }));
   }
 
-  /** Connects in the background; until Redis answers, the in-process insurance counts. */
-  static redis(config: RateLimitConfig, url: string, prefix: string, logger: Logger): RateLimits {
-    const client = createClient({
-      url,
-      disableOfflineQueue: true,
-      socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) },
-    });
-    client.on('error', (error: Error) => logger.debug({ reason: error.message }, 'rate-limit redis client error'));
-    client.connect().catch(() => undefined);
+  /**
+   * Counts in Redis over the instance's shared connection (its owner closes it); until Redis
+   * answers, and whenever it does not, the in-process insurance counts.
+   */
+  static redis(config: RateLimitConfig, client: RedisClient, prefix: string): RateLimits {
     const backend: Backend = (name, points, duration) => {
       const insurance = new RateLimiterMemory({ keyPrefix: name, points, duration });
       const shared = new RateLimiterRedis({
@@ -103,16 +97,9 @@ export class RateLimits {
       });
       return new RLWrapperTimeouts({ limiter: shared, timeoutMs: REDIS_TIMEOUT_MS, insuranceLimiter: insurance });
     };
-    const close = async () => {
-      if (client.isReady) await client.close();
-      else if (client.isOpen) client.destroy();
-    };
-    return new RateLimits(config, backend, close, () => client.isReady);
+    return new RateLimits(config, backend, () => client.isReady);
   }
 
-  close(): Promise<void> {
-    return this.onClose();
-  }
 }
 
 /**

@@ -61,7 +61,6 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await writer.drain();
       await store.close();
       await cache.close();
-      await limits?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
