@@ -91,7 +91,7 @@ function onShutdown(
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
-  const store = await createStore(config.store);
+  const store = await createStore(config.store, { server: true });
   const redis =
     config.redisUrl === undefined
       ? undefined

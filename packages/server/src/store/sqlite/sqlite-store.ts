@@ -23,6 +23,7 @@ import {
   type SummaryRequest,
   type SummaryResult,
 } from '../types.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { migrate } from './migrations.js';
 import { SqliteRetention } from './retention.js';
 import { SqliteRollups } from './rollups.js';
@@ -37,6 +38,11 @@ export interface SqliteStoreOptions {
    * (survives a process crash, which is what a 202 must outlive on a journaling file system).
    */
   synchronous: 'FULL' | 'NORMAL';
+  /**
+   * Checkpoint the log from a worker thread (checkpointer.ts), for a server that commits all day;
+   * a short-lived process such as the CLI leaves it to SQLite.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 interface SiteRow {
@@ -53,6 +59,9 @@ const toSite = (row: SiteRow): SiteRecord => ({
   public: row.public === 1,
 });
 
+/** 64 MB of log, four times what the checkpoint worker lets it reach under a steady load. */
+const FALLBACK_CHECKPOINT_PAGES = 16_384;
+
 export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true });
   const db = new Database(options.file);
@@ -64,8 +73,18 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   // Deleted rows (yesterday's salt, purged or erased events) are overwritten, not left in free pages.
   db.pragma('secure_delete = ON');
   migrate(db);
-  const syncWal = options.synchronous === 'FULL' && options.file !== ':memory:';
-  return new SqliteStore(db, syncWal ? `${options.file}-wal` : undefined);
+  const onDisk = options.file !== ':memory:';
+  let checkpointer: Checkpointer | undefined;
+  if (onDisk && options.backgroundCheckpoints === true) {
+    // The worker keeps the log short; SQLite's own checkpoint on this connection only steps in
+    // when writes outrun the worker (or it failed), so the log stays bounded either way.
+    db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+    checkpointer = startCheckpointer(options.file, () => {
+      if (db.open) db.pragma('wal_autocheckpoint = 1000');
+    });
+  }
+  const syncWal = options.synchronous === 'FULL' && onDisk;
+  return new SqliteStore(db, syncWal ? `${options.file}-wal` : undefined, checkpointer);
 }
 
 class SqliteStore implements EventStore {
@@ -94,6 +113,7 @@ class SqliteStore implements EventStore {
     private readonly db: Database.Database,
     /** The WAL to sync before a write is reported done; undefined when NORMAL durability was asked for. */
     private readonly walFile: string | undefined,
+    private readonly checkpointer: Checkpointer | undefined,
   ) {
     this.insertEvent = db.prepare(`
       INSERT INTO events (site, ts, name, path, hostname, referrer, referrer_source,
@@ -286,7 +306,8 @@ class SqliteStore implements EventStore {
     });
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.checkpointer?.stop();
     return this.run('close', () => {
       if (this.walFd !== undefined) closeSync(this.walFd);
       this.walFd = undefined;
