@@ -26,6 +26,8 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 1000');
+// Copying log pages into the database reads them once: a large page cache would only cost memory.
+db.pragma('cache_size = -1024');
 const checkpoint = () => {
   try {
     const [state] = db.pragma('wal_checkpoint(PASSIVE)');
@@ -50,7 +52,12 @@ export interface Checkpointer {
 
 export function startCheckpointer(file: string, onFailure: (reason: string) => void, intervalMs = CHECKPOINT_INTERVAL_MS): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs, restartFrames: RESTART_FRAMES } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { file, driver, intervalMs, restartFrames: RESTART_FRAMES },
+    // It allocates next to nothing; without limits V8 would size its heap like the main thread's.
+    resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
+  });
   worker.on('message', (message: { failed?: string }) => {
     if (message.failed !== undefined) onFailure(message.failed);
   });
