@@ -48,6 +48,33 @@ describe('rate limits', () => {
     expect(await t.store.countEvents('example.com')).toBe(1);
   });
 
+  it("does not spend a site's budget on requests an address was refused", async () => {
+    const t = await app({ env: { TRUST_PROXY: 'true', RATE_LIMIT_INGEST_PER_IP: '2', RATE_LIMIT_INGEST_PER_SITE: '4' } });
+    const flood = [];
+    for (let i = 0; i < 6; i++) flood.push((await send(t, pageview(), '198.51.100.20')).status);
+    expect(flood).toEqual([202, 202, 429, 429, 429, 429]);
+    expect((await send(t, pageview(), '198.51.100.21')).status).toBe(202);
+    expect((await send(t, pageview(), '198.51.100.22')).status).toBe(202);
+    const overSite = await send(t, pageview(), '198.51.100.23');
+    expect(overSite.status).toBe(429);
+    expect(overSite.body.error).toMatch(/for this site/);
+  });
+
+  it('does not keep a visit open with requests it refuses', async () => {
+    const t = await app({ env: { TRUST_PROXY: 'true', RATE_LIMIT_INGEST_PER_IP: '1' } });
+    const identified = pageview({ user_id: 'user-42' });
+    expect((await send(t, pageview({ user_id: 'someone-else' }), '198.51.100.31')).status).toBe(202);
+    expect((await send(t, identified, '198.51.100.30')).status).toBe(202);
+    t.clock.advance(20 * 60 * 1000);
+    // The same visitor, from an address that has used its budget: refused.
+    expect((await send(t, identified, '198.51.100.31')).status).toBe(429);
+    t.clock.advance(20 * 60 * 1000);
+    // 40 minutes after the visitor's last accepted event: a new visit.
+    expect((await send(t, identified, '198.51.100.32')).status).toBe(202);
+    const measures = await t.store.aggregate({ site: 'example.com', range: { from: 0, to: t.clock.now() + 1 }, filters: [] });
+    expect({ pageviews: measures.pageviews, visits: measures.visits }).toEqual({ pageviews: 3, visits: 3 });
+  });
+
   it('limits POST /track per address too', async () => {
     const t = await app({ env: LIMITED });
     const track = () => request(t.app).post('/track').set('X-Forwarded-For', '198.51.100.9').send({ page_id: 'home' });

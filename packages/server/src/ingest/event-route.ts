@@ -1,4 +1,4 @@
-/** POST /api/event: the tracker's endpoint. Answers 202 with no body once the event is durable. */
+/** POST /api/event: the tracker's endpoint. Answers 202 with no body once the event is committed. */
 import { LIMITS, parseEventPayload } from '@sightline/shared';
 import { Router, type RequestHandler, type Response } from 'express';
 import cors from 'cors';
@@ -36,11 +36,12 @@ export const ingestHeaders: RequestHandler = (_req, res, next) => {
 };
 
 /**
- * The address's and the site's limits, counted at once. The caller awaits the verdict when it
- * must; a refusal meanwhile is not an unhandled rejection.
+ * The address's limit, then the site's: a request its address may not make must not use up the
+ * site's budget. The address was counted while the body was read, so its verdict is usually in.
+ * The caller awaits the result when it must; a refusal meanwhile is not an unhandled rejection.
  */
 export function admit(limits: RateLimits, ipLimit: IpLimit, res: Response, site: string): Promise<void> {
-  const admitted = Promise.all([ipLimit.settled(res), limits.ingestSite.take(site)]).then(() => undefined);
+  const admitted = ipLimit.settled(res).then(() => limits.ingestSite.take(site));
   admitted.catch(() => undefined);
   return admitted;
 }

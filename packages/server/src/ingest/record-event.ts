@@ -1,6 +1,6 @@
 /**
  * The ingest pipeline after validation: drop bots, enrich, identify the visitor and the visit,
- * and hand the event to the group-commit buffer. Resolves once the event is durable.
+ * and hand the event to the group-commit buffer. Resolves once the event is committed.
  */
 import type { EventPayload } from '@sightline/shared';
 import type { Cache } from '../cache/types.js';
@@ -59,15 +59,13 @@ export async function recordEvent(deps: RecordDeps, payload: EventPayload, conte
     payload.user_id !== undefined
       ? deps.visitors.identified(payload.site, payload.user_id)
       : await deps.visitors.anonymous(payload.site, context.ip, context.userAgent);
-  // The visit is touched while the limits are still being counted, saving a Redis round trip.
-  // For an event they refuse, that only extends or leaves a session key that holds no data.
-  const session = assignSession(deps.cache, payload.site, visitorId);
-  session.catch(() => undefined);
+  // Only once admitted: a refused request must not keep a visit open.
   await context.admitted;
-  const sessionId = await session;
+  const session = assignSession(deps.cache, payload.site, visitorId);
   // "Visitors right now" need not hold up the answer. Redis runs one connection's commands in
   // order, so a count asked for after this answer still sees the visitor.
   markActive(deps.cache, payload.site, visitorId, now).catch(() => undefined);
+  const sessionId = await session;
   await deps.writer.append({ ...normalized, visitorId, sessionId });
   return 'stored';
 }
