@@ -1,5 +1,5 @@
 /** The SQLite store's write-ahead log is copied into the database by a worker, not by commits. */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -59,5 +59,16 @@ it('leaves every committed event in the database file once closed', async () => 
     expect(db.prepare('SELECT COUNT(*) FROM events').pluck().get()).toBe(inserted);
   } finally {
     db.close();
+  }
+});
+
+it("empties yesterday's salt from every file even while the worker is checkpointing", async () => {
+  store = openSqliteStore({ file, synchronous: 'NORMAL', backgroundCheckpoints: true });
+  const yesterday = await store.daySalt('2026-11-28', Buffer.alloc(32, 7));
+  // A log of some megabytes keeps the worker copying when the day turns.
+  for (let round = 0; round < 10; round++) await insertSomeEvents(store);
+  await store.daySalt('2026-11-29', Buffer.alloc(32, 9));
+  for (const name of readdirSync(dataDir)) {
+    expect({ name, found: readFileSync(path.join(dataDir, name)).includes(yesterday) }).toEqual({ name, found: false });
   }
 });

@@ -59,6 +59,10 @@ const toSite = (row: SiteRow): SiteRecord => ({
   public: row.public === 1,
 });
 
+/** Ten seconds: far longer than one of the worker's checkpoints takes. */
+const EMPTY_WAL_ATTEMPTS = 500;
+const EMPTY_WAL_RETRY_MS = 20;
+
 /** 64 MB of log, four times what the checkpoint worker lets it reach under a steady load. */
 const FALLBACK_CHECKPOINT_PAGES = 16_384;
 
@@ -223,9 +227,22 @@ class SqliteStore implements EventStore {
     ).then(async ({ salt, rotated }) => {
       await this.durable();
       // Older copies of the salt's page live on in the WAL until it is checkpointed and emptied.
-      if (rotated) await this.run('daySalt', () => this.db.pragma('wal_checkpoint(TRUNCATE)'));
+      if (rotated) await this.emptyWal();
       return salt;
     });
+  }
+
+  /**
+   * Copies the whole WAL into the database and truncates it. While the checkpoint worker is
+   * copying, SQLite answers busy at once instead of waiting, so this waits for its turn.
+   */
+  private async emptyWal(): Promise<void> {
+    for (let attempt = 0; attempt < EMPTY_WAL_ATTEMPTS; attempt++) {
+      const [state] = await this.run('emptyWal', () => this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>);
+      if (state?.busy === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, EMPTY_WAL_RETRY_MS));
+    }
+    throw new StoreError('sqlite', 'emptyWal', new Error('the write-ahead log stayed busy'));
   }
 
   summary(request: SummaryRequest): Promise<SummaryResult> {
