@@ -30,6 +30,14 @@ describe('resolvePeriod', () => {
     expect(span(resolvePeriod({ period: '7d' }, 'UTC', before).range)[1]).toBe('2026-03-30T00:00:00.000Z');
   });
 
+  it('moves today at midnight after a day that began at 01:00 (summer time starting at midnight)', () => {
+    // Santiago skips from 00:00 to 01:00 on 2026-09-06, so that day starts at 01:00 local.
+    const day = (iso: string) => span(resolvePeriod({ period: 'day' }, 'America/Santiago', at(iso)).range)[0];
+    expect(day('2026-09-06T16:00:00Z')).toBe('2026-09-06T04:00:00.000Z');
+    // 00:30 local on the 7th.
+    expect(day('2026-09-07T03:30:00Z')).toBe('2026-09-07T03:00:00.000Z');
+  });
+
   it('ends 7d and 30d on the reference day, today included', () => {
     expect(span(resolvePeriod({ period: '7d' }, 'UTC', now).range)).toEqual(['2026-03-23T00:00:00.000Z', '2026-03-30T00:00:00.000Z']);
     expect(span(resolvePeriod({ period: '30d', date: '2026-01-30' }, 'UTC', now).range)).toEqual([

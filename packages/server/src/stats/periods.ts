@@ -60,7 +60,8 @@ export function resolvePeriod(query: PeriodQuery, zone: string, now: number): Re
   const today = DateTime.fromMillis(now, { zone }).startOf('day');
   const result = resolveDays(query.period, query.date, zone, today);
   if (resolved.size >= RESOLVED_LIMIT) resolved.clear();
-  resolved.set(key, { result, from: today.toMillis(), to: today.plus({ days: 1 }).toMillis() });
+  // startOf again: where a day begins at 01:00 (DST at midnight) the next one may begin at 00:00.
+  resolved.set(key, { result, from: today.toMillis(), to: today.plus({ days: 1 }).startOf('day').toMillis() });
   return result;
 }
 
