@@ -99,7 +99,6 @@ export class RateLimits {
     };
     return new RateLimits(config, backend, () => client.isReady);
   }
-
 }
 
 /**

@@ -1,22 +1,21 @@
 /**
  * Checkpoints the write-ahead log from a worker thread. SQLite's automatic checkpoint runs inside
  * the commit that crosses 1,000 log pages, copying them into the database and syncing it on the
- * event loop. Commits of 16 events at about 4,000 events a second held the loop 4.7 s in all,
- * with a p99 of 22 ms, most of it in those checkpoints; with the worker, 1.7 s and 9.8 ms. Its own
- * connection copies what has been committed without waiting for or blocking the server's writes
- * (a PASSIVE checkpoint).
+ * event loop, which stalled every request behind that commit (docs/performance.md, item 12). The
+ * worker's own connection copies what has been committed without waiting for or blocking the
+ * server's writes (a PASSIVE checkpoint).
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-export const CHECKPOINT_INTERVAL_MS = 200;
+const CHECKPOINT_INTERVAL_MS = 200;
 
 /**
  * Under a steady stream of commits a passive checkpoint never finds the log fully copied, so the
  * log would never start over. Past this many pages (16 MB) the worker finishes the job with a
  * RESTART checkpoint, which holds new commits back only while it copies the last pages.
  */
-export const RESTART_FRAMES = 4096;
+const RESTART_FRAMES = 4096;
 
 // The worker is given as source, not as a file: the same code then runs from src/ under the
 // tests and from dist/ in production. It loads the driver from the path resolved here.
@@ -25,7 +24,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = NORMAL');
-db.pragma('busy_timeout = 1000');
+// A RESTART holds new commits back while it waits for readers: it gives up soon and tries later.
+db.pragma('busy_timeout = 100');
 // Copying log pages into the database reads them once: a large page cache would only cost memory.
 db.pragma('cache_size = -1024');
 const checkpoint = () => {
@@ -50,11 +50,11 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
-export function startCheckpointer(file: string, onFailure: (reason: string) => void, intervalMs = CHECKPOINT_INTERVAL_MS): Checkpointer {
+export function startCheckpointer(file: string, onFailure: (reason: string) => void): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { file, driver, intervalMs, restartFrames: RESTART_FRAMES },
+    workerData: { file, driver, intervalMs: CHECKPOINT_INTERVAL_MS, restartFrames: RESTART_FRAMES },
     // It allocates next to nothing; without limits V8 would size its heap like the main thread's.
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
   });
