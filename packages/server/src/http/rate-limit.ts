@@ -103,8 +103,8 @@ export class RateLimits {
 
 /**
  * Ingest is limited by the client's address (req.ip honours TRUST_PROXY). The count starts as
- * the request arrives but is only awaited by the handler, with the site's limit, so reading the
- * body overlaps the Redis round trip instead of waiting for it. Every request counts, and an
+ * the request arrives but is only awaited by the handler, before the site's limit, so reading
+ * the body overlaps the Redis round trip instead of waiting for it. Every request counts, and an
  * address over its limit is answered 429 even when its body was bad too.
  */
 export interface IpLimit {

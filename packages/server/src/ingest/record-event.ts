@@ -12,7 +12,7 @@ import { normalizeEvent } from './normalize.js';
 import { isReferrerSpam } from './referrer-spam.js';
 import { assignSession } from './sessions.js';
 import { pageBelongsToSite } from './site-host.js';
-import { describeClient } from './user-agent.js';
+import { describeClient, type Client } from './user-agent.js';
 import type { VisitorIds } from './visitor-id.js';
 import type { WriteBuffer } from './write-buffer.js';
 
@@ -38,17 +38,17 @@ export interface RequestContext {
 /** Why an event was answered but not kept, or that it was stored. */
 export type RecordOutcome = 'stored' | 'bot' | 'hostname' | 'referrer-spam';
 
+function dropReason(deps: RecordDeps, payload: EventPayload, url: URL, client: Client, trusted: boolean): RecordOutcome | undefined {
+  if (client.bot && !trusted) return 'bot';
+  if (!pageBelongsToSite(url.hostname, payload.site, deps.allowSubdomains)) return 'hostname';
+  if (isReferrerSpam(payload.referrer)) return 'referrer-spam';
+  return undefined;
+}
+
 export async function recordEvent(deps: RecordDeps, payload: EventPayload, context: RequestContext): Promise<RecordOutcome> {
   const client = describeClient(context.userAgent, payload.screen_width);
   const url = new URL(payload.url);
-  const dropped: RecordOutcome | undefined =
-    client.bot && !context.trusted
-      ? 'bot'
-      : !pageBelongsToSite(url.hostname, payload.site, deps.allowSubdomains)
-        ? 'hostname'
-        : isReferrerSpam(payload.referrer)
-          ? 'referrer-spam'
-          : undefined;
+  const dropped = dropReason(deps, payload, url, client, context.trusted === true);
   if (dropped !== undefined) {
     await context.admitted;
     return dropped;
