@@ -3,8 +3,12 @@
  * so a migration never runs twice and a newer database is refused by an older server.
  */
 import type Database from 'better-sqlite3';
+import { ATTRIBUTE_COLUMNS, SqliteVisits } from './visits.js';
 
-const MIGRATIONS: readonly string[] = [
+/** SQL, or a step that needs the store's own code (filling a new table from the events). */
+type Migration = string | ((db: Database.Database) => void);
+
+const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE sites (
     domain TEXT PRIMARY KEY,
@@ -130,6 +134,37 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX day_visitors_multi ON day_visitors (site, day, visitor_id) WHERE multi = 1;
   CREATE INDEX day_page_visitors_multi ON day_page_visitors (site, day, path, visitor_id) WHERE multi = 1;
   `,
+  // One row per visit (visits.ts), filled from the stored events by the same code that keeps it
+  // at ingest. Rows are stored in start order, so a range of visits is one contiguous read with
+  // every attribute at hand; REPLACE finds a visit's old row (and start) through the unique index.
+  (db) => {
+    db.exec(`
+      CREATE TABLE visits (
+        site TEXT NOT NULL,
+        session_id INTEGER NOT NULL,
+        visitor_id INTEGER NOT NULL,
+        start_ts INTEGER NOT NULL,
+        end_ts INTEGER NOT NULL,
+        entry_page TEXT,
+        entry_ts INTEGER,
+        exit_page TEXT,
+        exit_ts INTEGER,
+        pageviews INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        engagement_ms INTEGER NOT NULL,
+        ${ATTRIBUTE_COLUMNS.map((column) => `${column} TEXT`).join(',\n        ')},
+        PRIMARY KEY (site, start_ts, session_id)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE UNIQUE INDEX visits_session ON visits (site, session_id);
+
+      CREATE TABLE visit_spans (
+        site TEXT PRIMARY KEY,
+        longest_ms INTEGER NOT NULL
+      ) STRICT;
+    `);
+    new SqliteVisits(db).fillFromEvents();
+  },
 ];
 
 export function migrate(db: Database.Database): void {
@@ -141,7 +176,9 @@ export function migrate(db: Database.Database): void {
   }
   for (let version = applied; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
+      const migration = MIGRATIONS[version]!;
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${version + 1}`);
     })();
   }

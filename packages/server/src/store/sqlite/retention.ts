@@ -1,6 +1,7 @@
 /** Retention settings, purges and whole-site erasure in the SQLite store. */
 import type Database from 'better-sqlite3';
 import type { SqliteRollups } from './rollups.js';
+import type { SqliteVisits } from './visits.js';
 
 export class SqliteRetention {
   private readonly setDays;
@@ -16,6 +17,7 @@ export class SqliteRetention {
   constructor(
     db: Database.Database,
     private readonly rollups: SqliteRollups,
+    private readonly visits: SqliteVisits,
   ) {
     this.setDays = db.prepare('UPDATE sites SET retention_days = ? WHERE domain = ?');
     this.selectSettings = db.prepare<[], { site: string; days: number }>(
@@ -29,13 +31,16 @@ export class SqliteRetention {
     this.deleteAll = db.transaction((domain: string) => {
       this.deleteEvents.run(domain);
       this.rollups.deleteSite(domain);
+      this.visits.deleteSite(domain);
       this.deleteKeys.run(domain);
       return this.deleteSiteRow.run(domain).changes === 1;
     });
     this.purge = db.transaction((site: string, before: number) => {
       if (this.anyBefore.get(site, before) === 0) return 0;
       this.rollups.purging(site, before);
-      return this.deleteBefore.run(site, before).changes;
+      const deleted = this.deleteBefore.run(site, before).changes;
+      this.visits.purged(site, before);
+      return deleted;
     });
   }
 

@@ -29,6 +29,7 @@ import { SqliteRetention } from './retention.js';
 import { SqliteRollups } from './rollups.js';
 import { SqliteSiteAdmin } from './site-admin.js';
 import { SqliteStatsQueries } from './stats-queries.js';
+import { SqliteVisits } from './visits.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for a throwaway database. */
@@ -125,6 +126,7 @@ class SqliteStore implements EventStore {
         browser, os, device, country, screen_width, visitor_id, session_id, engagement_ms, props)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.rollups = new SqliteRollups(db);
+    const visits = new SqliteVisits(db);
     // Positional values: binding by name copied every event into a new object and cost a third of the insert.
     this.insertBatch = db.transaction((events: readonly StoredEvent[]) => {
       for (const e of events) {
@@ -136,6 +138,7 @@ class SqliteStore implements EventStore {
         );
       }
       this.rollups.record(events);
+      visits.record(events);
     });
     this.selectCount = db.prepare('SELECT COUNT(*) AS n FROM events WHERE site = ?').pluck();
     this.selectSite = db.prepare<[string], SiteRow>('SELECT domain, timezone, created_at, public FROM sites WHERE domain = ?');
@@ -145,7 +148,7 @@ class SqliteStore implements EventStore {
     );
     this.stats = new SqliteStatsQueries(db);
     this.admin = new SqliteSiteAdmin(db);
-    this.retention = new SqliteRetention(db, this.rollups);
+    this.retention = new SqliteRetention(db, this.rollups, visits);
     this.insertSalt = db.prepare('INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT DO NOTHING');
     this.selectSalt = db.prepare<[string], Buffer>('SELECT salt FROM salts WHERE day = ?').pluck();
     this.deleteOldSalts = db.prepare('DELETE FROM salts WHERE day < ?');

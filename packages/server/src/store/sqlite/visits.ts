@@ -1,0 +1,261 @@
+/**
+ * One row per visit (session), kept exact in the same transaction as its events, so visit
+ * measures and visit breakdowns read a row per visit instead of grouping every event.
+ *
+ * A row describes the whole visit: its first event (by ts, arrival order breaking ties) gives the
+ * visitor and the first-event attributes, its first and last pageviews the entry and exit pages.
+ * Stats ranges that cut a visit in two read that visit from its events instead (edge-visits.ts):
+ * `visit_spans` keeps the longest visit of each site, which bounds where such visits can start.
+ */
+import type Database from 'better-sqlite3';
+import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
+import { FIRST_EVENT_FIELD_NAMES, FIRST_EVENT_FIELDS } from '../fields.js';
+import type { StoredEvent } from '../types.js';
+
+/** An event as far as its visit is concerned. `attributes` follow FIRST_EVENT_FIELD_NAMES. */
+export interface VisitEvent {
+  ts: number;
+  name: string;
+  path: string;
+  visitorId: number;
+  engagementMs: number | null;
+  attributes: Array<string | null>;
+}
+
+export interface Visit {
+  sessionId: number;
+  visitorId: number;
+  startTs: number;
+  endTs: number;
+  attributes: Array<string | null>;
+  entryPage: string | null;
+  entryTs: number | null;
+  exitPage: string | null;
+  exitTs: number | null;
+  pageviews: number;
+  events: number;
+  engagementMs: number;
+}
+
+export const ATTRIBUTE_COLUMNS = FIRST_EVENT_FIELD_NAMES.map((field) => FIRST_EVENT_FIELDS[field].column);
+
+/** The events table's columns that make a VisitEvent, in the order visitEventOf reads them. */
+export const VISIT_EVENT_COLUMNS = ['session_id', 'ts', 'name', 'path', 'visitor_id', 'engagement_ms', ...ATTRIBUTE_COLUMNS];
+
+export type VisitEventRow = [number, number, string, string, number, number | null, ...Array<string | null>];
+
+export const visitEventOf = (row: VisitEventRow): VisitEvent => ({
+  ts: row[1],
+  name: row[2],
+  path: row[3],
+  visitorId: row[4],
+  engagementMs: row[5],
+  attributes: row.slice(6) as Array<string | null>,
+});
+
+const visitEventOfStored = (e: StoredEvent): VisitEvent => ({
+  ts: e.ts,
+  name: e.name,
+  path: e.path,
+  visitorId: e.visitorId,
+  engagementMs: e.engagementMs,
+  attributes: FIRST_EVENT_FIELD_NAMES.map((field) => e[FIRST_EVENT_FIELDS[field].port]),
+});
+
+export function startVisit(sessionId: number, e: VisitEvent): Visit {
+  return {
+    sessionId,
+    visitorId: e.visitorId,
+    startTs: e.ts,
+    endTs: e.ts,
+    attributes: e.attributes,
+    entryPage: null,
+    entryTs: null,
+    exitPage: null,
+    exitTs: null,
+    pageviews: 0,
+    events: 0,
+    engagementMs: 0,
+  };
+}
+
+/**
+ * Adds an event that arrived after every event already folded in: on equal timestamps the
+ * earlier arrival stays first and the later one becomes last, so the order events are folded in
+ * must be arrival order (the events table's id).
+ */
+export function foldEvent(visit: Visit, e: VisitEvent): void {
+  if (e.ts < visit.startTs) {
+    visit.startTs = e.ts;
+    visit.visitorId = e.visitorId;
+    visit.attributes = e.attributes;
+  }
+  if (e.ts > visit.endTs) visit.endTs = e.ts;
+  if (e.name === PAGEVIEW) {
+    visit.pageviews++;
+    if (visit.entryTs === null || e.ts < visit.entryTs) {
+      visit.entryTs = e.ts;
+      visit.entryPage = e.path;
+    }
+    if (visit.exitTs === null || e.ts >= visit.exitTs) {
+      visit.exitTs = e.ts;
+      visit.exitPage = e.path;
+    }
+  } else if (e.name !== ENGAGEMENT) {
+    visit.events++;
+  }
+  visit.engagementMs += e.engagementMs ?? 0;
+}
+
+/** Folds rows of one or more sessions, each session's rows in arrival order. */
+export function foldRows(rows: Iterable<VisitEventRow>): Map<number, Visit> {
+  const visits = new Map<number, Visit>();
+  for (const row of rows) {
+    const e = visitEventOf(row);
+    const visit = visits.get(row[0]);
+    if (visit === undefined) visits.set(row[0], startVisit(row[0], e));
+    foldEvent(visits.get(row[0])!, e);
+  }
+  return visits;
+}
+
+const VISIT_COLUMNS = [
+  'session_id', 'visitor_id', 'start_ts', 'end_ts', 'entry_page', 'entry_ts', 'exit_page', 'exit_ts',
+  'pageviews', 'events', 'engagement_ms', ...ATTRIBUTE_COLUMNS,
+];
+
+type VisitRow = [number, number, number, number, string | null, number | null, string | null, number | null, number, number, number, ...Array<string | null>];
+
+const visitOf = (row: VisitRow): Visit => ({
+  sessionId: row[0],
+  visitorId: row[1],
+  startTs: row[2],
+  endTs: row[3],
+  entryPage: row[4],
+  entryTs: row[5],
+  exitPage: row[6],
+  exitTs: row[7],
+  pageviews: row[8],
+  events: row[9],
+  engagementMs: row[10],
+  attributes: row.slice(11) as Array<string | null>,
+});
+
+const rowOf = (site: string, v: Visit): unknown[] => [
+  site, v.sessionId, v.visitorId, v.startTs, v.endTs, v.entryPage, v.entryTs, v.exitPage, v.exitTs,
+  v.pageviews, v.events, v.engagementMs, ...v.attributes,
+];
+
+/** Sessions rebuilt from their events per statement when a migration or a purge rebuilds them. */
+const REBUILD_CHUNK = 5_000;
+
+export class SqliteVisits {
+  private readonly selectVisit;
+  private readonly writeVisit;
+  private readonly selectSpan;
+  private readonly writeSpan;
+  private readonly sessionEvents;
+  private readonly deleteVisits;
+  private readonly deleteEnded;
+  private readonly selectCut;
+  private readonly clearSite;
+  private readonly clearSpan;
+  private readonly sessionsAfter;
+  private readonly sites;
+  /** Longest visit per site as last written, so a batch writes the span only when it grows. */
+  private readonly spans = new Map<string, number>();
+
+  constructor(db: Database.Database) {
+    this.selectVisit = db
+      .prepare<[string, number], VisitRow>(`SELECT ${VISIT_COLUMNS.join(', ')} FROM visits WHERE site = ? AND session_id = ?`)
+      .raw();
+    this.writeVisit = db.prepare(
+      `INSERT OR REPLACE INTO visits (site, ${VISIT_COLUMNS.join(', ')}) VALUES (${['site', ...VISIT_COLUMNS].map(() => '?').join(', ')})`,
+    );
+    this.selectSpan = db.prepare<[string], number>('SELECT longest_ms FROM visit_spans WHERE site = ?').pluck();
+    this.writeSpan = db.prepare(`
+      INSERT INTO visit_spans (site, longest_ms) VALUES (?, ?)
+      ON CONFLICT DO UPDATE SET longest_ms = MAX(longest_ms, excluded.longest_ms)`);
+    this.sessionEvents = db
+      .prepare<[string, string], VisitEventRow>(`
+        SELECT ${VISIT_EVENT_COLUMNS.join(', ')} FROM events
+        WHERE site = ? AND session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, id`)
+      .raw();
+    this.deleteVisits = db.prepare('DELETE FROM visits WHERE site = ? AND session_id IN (SELECT value FROM json_each(?))');
+    this.deleteEnded = db.prepare('DELETE FROM visits WHERE site = ? AND start_ts < ? AND end_ts < ?');
+    this.selectCut = db.prepare<[string, number], number>('SELECT session_id FROM visits WHERE site = ? AND start_ts < ?').pluck();
+    this.clearSite = db.prepare('DELETE FROM visits WHERE site = ?');
+    this.clearSpan = db.prepare('DELETE FROM visit_spans WHERE site = ?');
+    this.sessionsAfter = db
+      .prepare<[string, number, number], number>(
+        'SELECT DISTINCT session_id FROM events WHERE site = ? AND session_id > ? ORDER BY session_id LIMIT ?',
+      )
+      .pluck();
+    this.sites = db.prepare<[], string>('SELECT DISTINCT site FROM events').pluck();
+  }
+
+  /** Folds a batch of new events into their visits; runs inside the transaction that inserts them. */
+  record(events: readonly StoredEvent[]): void {
+    const touched = new Map<string, { site: string; visit: Visit }>();
+    for (const stored of events) {
+      const key = `${stored.sessionId}\u0000${stored.site}`;
+      const e = visitEventOfStored(stored);
+      let entry = touched.get(key);
+      if (entry === undefined) {
+        const row = this.selectVisit.get(stored.site, stored.sessionId);
+        entry = { site: stored.site, visit: row === undefined ? startVisit(stored.sessionId, e) : visitOf(row) };
+        touched.set(key, entry);
+      }
+      foldEvent(entry.visit, e);
+    }
+    for (const { site, visit } of touched.values()) this.write(site, visit);
+  }
+
+  private write(site: string, visit: Visit): void {
+    this.writeVisit.run(...rowOf(site, visit));
+    const span = visit.endTs - visit.startTs;
+    let known = this.spans.get(site);
+    if (known === undefined) {
+      known = this.selectSpan.get(site) ?? 0;
+      this.spans.set(site, known);
+    }
+    if (span > known) {
+      this.writeSpan.run(site, span);
+      this.spans.set(site, span);
+    }
+  }
+
+  /** Rewrites the visits of these sessions from their stored events (none left: no visit). */
+  private rebuild(site: string, sessionIds: readonly number[]): void {
+    for (let i = 0; i < sessionIds.length; i += REBUILD_CHUNK) {
+      const ids = JSON.stringify(sessionIds.slice(i, i + REBUILD_CHUNK));
+      this.deleteVisits.run(site, ids);
+      for (const visit of foldRows(this.sessionEvents.all(site, ids)).values()) this.write(site, visit);
+    }
+  }
+
+  /** Runs in the purge's transaction after the site's events with ts < before are deleted. */
+  purged(site: string, before: number): void {
+    this.deleteEnded.run(site, before, before);
+    this.rebuild(site, this.selectCut.all(site, before));
+  }
+
+  deleteSite(site: string): void {
+    this.clearSite.run(site);
+    this.clearSpan.run(site);
+    this.spans.delete(site);
+  }
+
+  /** Builds every visit from the stored events: the migration that adds the table. */
+  fillFromEvents(): void {
+    for (const site of this.sites.all()) {
+      let after = -1;
+      for (;;) {
+        const ids = this.sessionsAfter.all(site, after, REBUILD_CHUNK);
+        if (ids.length === 0) break;
+        this.rebuild(site, ids);
+        after = ids[ids.length - 1]!;
+      }
+    }
+  }
+}
