@@ -183,10 +183,11 @@ describe('sqlite rollups', () => {
           const old = openSqliteStore({ file, synchronous: 'NORMAL' });
           for (const batch of batches) await old.insertEvents(batch.map(toStored));
           await old.close();
-          // The schema as it was one version ago: the rollup tables are all the last migration adds.
+          // The schema as it was before the rollups: they and the visits are all the migrations since add.
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(5);
+          expect(db.pragma('user_version', { simple: true })).toBe(6);
           db.exec('DROP TABLE day_visitors; DROP TABLE day_page_visitors; DROP TABLE day_totals; DROP TABLE day_pages;');
+          db.exec('DROP TABLE visits; DROP TABLE visit_spans;');
           db.pragma('user_version = 4');
           db.close();
 

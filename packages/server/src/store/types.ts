@@ -1,3 +1,5 @@
+import type { Metric } from '@sightline/shared';
+
 /**
  * The storage port. Everything the server keeps durably goes through this interface;
  * it speaks domain types only, so SQLite and MongoDB stay inside their adapters.
@@ -78,8 +80,7 @@ export interface AllTimeResult {
 // - A visit is a session (sessionId) restricted to the range: its events with from <= ts < to.
 //   Its visit attributes (source, referrer, utm_*, country, browser, os, device) are those of its
 //   first event in the range; entry_page / exit_page are the paths of its first / last pageview
-//   in the range (null without one). Events of one session never share a ts in the fixtures;
-//   ties may be broken any way.
+//   in the range (null without one). Events with the same ts are ordered as they arrived.
 // - Filters on visit properties keep whole visits; filters on event properties keep events.
 //   A visit is counted when it passes the visit filters and has at least one counted event that
 //   passes the event filters. Event measures (visitors, pageviews, events) count the passing
@@ -174,8 +175,21 @@ export interface TimeseriesQuery extends EventMeasuresHint {
   filters: Filter[];
 }
 
+/**
+ * One page of a breakdown's groups, ranked by a metric (as stats/metrics.ts computes it from the
+ * measures) descending, then by value with missing values last. The store then never holds more
+ * groups in memory than the page, however many values the property has.
+ */
+export interface BreakdownPage {
+  rankBy: Metric;
+  offset: number;
+  limit: number;
+}
+
 export interface BreakdownQuery extends StatsQuery {
   property: Property;
+  /** Absent: every group, in any order. */
+  page?: BreakdownPage;
 }
 
 /**
@@ -191,7 +205,7 @@ export interface StatsQueries {
   aggregate(query: StatsQuery): Promise<Measures>;
   /** One entry per bucket, same order; empty buckets are all zeros. */
   timeseries(query: TimeseriesQuery): Promise<Measures[]>;
-  /** Every group with a passing counted event, in any order: sorting and paging happen above the store. */
+  /** Every group with a passing counted event, in any order, or with `page` that page of them in its order. */
   breakdown(query: BreakdownQuery): Promise<BreakdownRow[]>;
 }
 
@@ -264,5 +278,20 @@ export class StoreError extends Error {
   constructor(adapter: string, method: string, cause: unknown) {
     super(`${adapter}.${method} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'StoreError';
+  }
+}
+
+/**
+ * A stats read given up at its deadline. The query asked for more work than one read may take,
+ * so narrowing it (a shorter period, fewer filters) helps where retrying it as it is would not.
+ */
+export class QueryTimeoutError extends StoreError {
+  constructor(
+    adapter: string,
+    method: string,
+    readonly timeoutMs: number,
+  ) {
+    super(adapter, method, new Error(`no answer within ${timeoutMs} ms`));
+    this.name = 'QueryTimeoutError';
   }
 }

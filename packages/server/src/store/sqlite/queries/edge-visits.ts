@@ -1,0 +1,41 @@
+/**
+ * Visits that a range cuts in two: they have events on both sides of its start or of its end, so
+ * their rows in the visits table describe more than the range holds. They are rebuilt from their
+ * events inside the range with the same fold as at ingest. A visit that crosses an instant started
+ * at most the site's longest visit before it, which bounds the rows looked at.
+ */
+import type Database from 'better-sqlite3';
+import type { TimeRange } from '../../types.js';
+import { foldRows, VISIT_EVENT_COLUMNS, type Visit, type VisitEventRow } from '../visits.js';
+
+export class EdgeVisits {
+  private readonly longest;
+  private readonly crossing;
+  private readonly eventsInRange;
+
+  constructor(db: Database.Database) {
+    this.longest = db.prepare<[string], number>('SELECT longest_ms FROM visit_spans WHERE site = ?').pluck();
+    this.crossing = db
+      .prepare<[string, number, number, number], number>(
+        'SELECT session_id FROM visits WHERE site = ? AND start_ts >= ? AND start_ts < ? AND end_ts >= ?',
+      )
+      .pluck();
+    this.eventsInRange = db
+      .prepare<[string, string, number, number], VisitEventRow>(`
+        SELECT ${VISIT_EVENT_COLUMNS.join(', ')} FROM events
+        WHERE site = ? AND session_id IN (SELECT value FROM json_each(?)) AND ts >= ? AND ts < ?
+        ORDER BY session_id, id`)
+      .raw();
+  }
+
+  /** The range's part of every visit it cuts, as a visit of its own. */
+  within(site: string, range: TimeRange): Visit[] {
+    const span = this.longest.get(site) ?? 0;
+    const sessions = new Set<number>();
+    for (const instant of [range.from, range.to]) {
+      for (const id of this.crossing.all(site, instant - span, instant, instant)) sessions.add(id);
+    }
+    if (sessions.size === 0) return [];
+    return [...foldRows(this.eventsInRange.all(site, JSON.stringify([...sessions]), range.from, range.to)).values()];
+  }
+}

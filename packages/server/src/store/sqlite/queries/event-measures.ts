@@ -1,0 +1,191 @@
+/**
+ * Visitors, pageviews and custom events without visits: from the per-day rollups (rollups.ts)
+ * where they hold the answer, otherwise in one pass over the range's passing events, grouped by
+ * bucket or by value.
+ */
+import type Database from 'better-sqlite3';
+import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
+import { pageOfGroups } from '../../breakdown-page.js';
+import { EVENT_FIELDS } from '../../fields.js';
+import type { BreakdownPage, Filter, Property, TimeRange } from '../../types.js';
+import { DAY_MS } from '../rollups.js';
+import { eventFilterSql, pageSql, Params, propSql, toMeasures, type MeasureRow } from './sql.js';
+import type { GroupRow } from './visit-measures.js';
+
+interface RollupRow {
+  k: string | number;
+  visitors: number;
+  pageviews: number;
+  events: number;
+}
+
+interface Repeats {
+  k: string | number;
+  repeats: number;
+}
+
+/**
+ * A bucket as its whole UTC days [lo, hi) and the parts of days at its edges, as [from, to)
+ * instants; a bucket within one day is all edge.
+ */
+interface DaySplit {
+  lo: number;
+  hi: number;
+  edges: Array<[number, number]>;
+}
+
+function splitDays(bucket: TimeRange): DaySplit {
+  const lo = Math.ceil(bucket.from / DAY_MS);
+  const hi = Math.max(lo, Math.floor(bucket.to / DAY_MS));
+  const edges: Array<[number, number]> = [
+    [bucket.from, Math.min(bucket.to, lo * DAY_MS)],
+    [Math.max(bucket.from, hi * DAY_MS), bucket.to],
+  ];
+  return { lo, hi, edges: edges.filter(([from, to]) => from < to) };
+}
+
+
+/** Rows merged in memory are ordered and cut here; the event pass does it in SQL (pageSql). */
+const pageOf = (rows: RollupRow[], page: BreakdownPage | undefined): GroupRow[] =>
+  page === undefined ? rows : pageOfGroups(rows, page, toMeasures, (row) => row.k);
+
+export class EventMeasures {
+  /** Statements keyed by SQL text: a dashboard asks the same few shapes over and over. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private readonly dayTotals;
+  private readonly dayRepeats;
+  private readonly pageTotals;
+  private readonly pageRepeats;
+  private readonly edgeTotals;
+  private readonly edgeVisitors;
+  private readonly edgePages;
+  private readonly edgePageVisitors;
+
+  constructor(private readonly db: Database.Database) {
+    const dayBuckets = `WITH b(i, lo, hi) AS (SELECT CAST(key AS INTEGER), value ->> 0, value ->> 1 FROM json_each(?))`;
+    this.dayTotals = db.prepare<[string, string], RollupRow>(`${dayBuckets}
+      SELECT b.i AS k, SUM(t.visitors) AS visitors, SUM(t.pageviews) AS pageviews, SUM(t.events) AS events
+      FROM b CROSS JOIN day_totals t ON t.site = ? AND t.day >= b.lo AND t.day < b.hi
+      GROUP BY b.i`);
+    // Rows beyond the first of each id within a bucket: what summing the days counted twice.
+    this.dayRepeats = db.prepare<[string, string], Repeats>(`${dayBuckets}
+      SELECT b.i AS k, (SELECT COUNT(*) - COUNT(DISTINCT v.visitor_id) FROM day_visitors v
+          WHERE v.site = ? AND v.multi = 1 AND v.day >= b.lo AND v.day < b.hi) AS repeats
+      FROM b WHERE b.hi - b.lo > 1`);
+    this.pageTotals = db.prepare<[string, number, number], RollupRow>(`
+      SELECT path AS k, SUM(visitors) AS visitors, SUM(pageviews) AS pageviews, SUM(events) AS events
+      FROM day_pages WHERE site = ? AND day >= ? AND day < ?
+      GROUP BY path`);
+    this.pageRepeats = db.prepare<[string, number, number], Repeats>(`
+      SELECT path AS k, COUNT(*) - COUNT(DISTINCT visitor_id) AS repeats
+      FROM day_page_visitors WHERE site = ? AND multi = 1 AND day >= ? AND day < ?
+      GROUP BY path`);
+    // Edges are read from the events; their visitors count only when the bucket's whole days
+    // (dlo to dhi) did not see them already. Counts and visitors take a pass each: one pass
+    // would test every event's visitor rather than every distinct one.
+    const edges = `WITH r(i, lo, hi, dlo, dhi) AS (SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4
+        FROM json_each(?))`;
+    const edgeEvents = `FROM r CROSS JOIN events ev ON ev.site = ? AND ev.ts >= r.lo AND ev.ts < r.hi WHERE ev.name <> '${ENGAGEMENT}'`;
+    const counts = `SUM(ev.name = '${PAGEVIEW}') AS pageviews, SUM(ev.name <> '${PAGEVIEW}') AS events`;
+    this.edgeTotals = db.prepare<[string, string], RollupRow>(`${edges}
+      SELECT r.i AS k, 0 AS visitors, ${counts} ${edgeEvents} GROUP BY r.i`);
+    this.edgeVisitors = db.prepare<[string, string, string], RollupRow>(`${edges}
+      SELECT i AS k, COUNT(*) AS visitors, 0 AS pageviews, 0 AS events
+      FROM (SELECT DISTINCT r.i, r.dlo, r.dhi, ev.visitor_id AS vid ${edgeEvents}) d
+      WHERE NOT EXISTS (SELECT 1 FROM day_visitors v WHERE v.site = ? AND v.visitor_id = d.vid AND v.day >= d.dlo AND v.day < d.dhi)
+      GROUP BY i`);
+    this.edgePages = db.prepare<[string, string], RollupRow>(`${edges}
+      SELECT ev.path AS k, 0 AS visitors, ${counts} ${edgeEvents} GROUP BY ev.path`);
+    this.edgePageVisitors = db.prepare<[string, string, string], RollupRow>(`${edges}
+      SELECT path AS k, COUNT(*) AS visitors, 0 AS pageviews, 0 AS events
+      FROM (SELECT DISTINCT r.dlo, r.dhi, ev.visitor_id AS vid, ev.path ${edgeEvents}) d
+      WHERE NOT EXISTS (SELECT 1 FROM day_page_visitors v
+        WHERE v.site = ? AND v.visitor_id = d.vid AND v.path = d.path AND v.day >= d.dlo AND v.day < d.dhi)
+      GROUP BY path`);
+  }
+
+  /**
+   * Event measures from the per-day rollups (rollups.ts) for the whole UTC days of each bucket,
+   * and from the events for the parts of days at its edges (all of a bucket shorter than a day).
+   * Buckets of one whole day need no correction: an id is one row a day.
+   */
+  private fromRollups(site: string, splits: readonly DaySplit[], byPage: boolean): RollupRow[] {
+    let rows: RollupRow[];
+    let repeats: Repeats[] = [];
+    if (byPage) {
+      const { lo, hi } = splits[0]!;
+      rows = this.pageTotals.all(site, lo, hi);
+      if (hi - lo > 1) repeats = this.pageRepeats.all(site, lo, hi);
+    } else {
+      const days = JSON.stringify(splits.map(({ lo, hi }) => [lo, hi]));
+      rows = this.dayTotals.all(days, site);
+      if (splits.some(({ lo, hi }) => hi - lo > 1)) repeats = this.dayRepeats.all(days, site);
+    }
+    const edges = splits.flatMap(({ lo, hi, edges }, i) => edges.map(([from, to]) => [i, from, to, lo, hi]));
+    const edgeRows: RollupRow[] = [];
+    if (edges.length > 0) {
+      const json = JSON.stringify(edges);
+      edgeRows.push(...(byPage ? this.edgePages : this.edgeTotals).all(json, site));
+      edgeRows.push(...(byPage ? this.edgePageVisitors : this.edgeVisitors).all(json, site, site));
+    }
+    if (repeats.length === 0 && edgeRows.length === 0) return rows;
+
+    const byKey = new Map(rows.map((row) => [row.k, { ...row }]));
+    for (const { k, repeats: n } of repeats) if (n > 0) byKey.get(k)!.visitors -= n;
+    for (const edge of edgeRows) {
+      const row = byKey.get(edge.k);
+      if (row === undefined) {
+        byKey.set(edge.k, edge);
+      } else {
+        row.visitors += edge.visitors;
+        row.pageviews += edge.pageviews;
+        row.events += edge.events;
+      }
+    }
+    return [...byKey.values()];
+  }
+
+  private all(sql: string, params: Params): GroupRow[] {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      if (this.statements.size >= 200) this.statements.clear();
+      this.statements.set(sql, statement);
+    }
+    return statement.all(...params.values) as GroupRow[];
+  }
+
+  /**
+   * Visitors, pageviews and events need no visits: one pass over the passing events, grouped by
+   * bucket or by value, or the rollups when they hold the answer. Visit measures are left 0, as
+   * the hint allows.
+   */
+  run(
+    site: string,
+    buckets: readonly TimeRange[],
+    filters: readonly Filter[],
+    group: Property | undefined,
+    page?: BreakdownPage,
+  ): GroupRow[] {
+    const byPage = group?.scope === 'event' && group.field === 'page';
+    if (filters.length === 0 && (group === undefined || byPage)) {
+      const splits = buckets.map(splitDays);
+      if (splits.some(({ lo, hi }) => hi > lo)) return pageOf(this.fromRollups(site, splits, byPage), page);
+    }
+    const params = new Params();
+    const bucketJson = params.add(JSON.stringify(buckets.map((bucket) => [bucket.from, bucket.to])));
+    let key = 'b.i';
+    if (group?.scope === 'event') key = `ev.${EVENT_FIELDS[group.field].column}`;
+    if (group?.scope === 'prop') key = propSql('ev.', group.key, params);
+    const siteParam = params.add(site);
+    const passing = [`ev.name <> '${ENGAGEMENT}'`, ...filters.map((filter) => eventFilterSql(filter, 'ev.', params))];
+    const sql = `SELECT * FROM (WITH b(i, lo, hi) AS (SELECT CAST(key AS INTEGER), value ->> 0, value ->> 1 FROM json_each(${bucketJson}))
+      SELECT ${key} AS k, COUNT(DISTINCT ev.visitor_id) AS visitors, SUM(ev.name = '${PAGEVIEW}') AS pageviews,
+        SUM(ev.name <> '${PAGEVIEW}') AS events
+      FROM b CROSS JOIN events ev ON ev.site = ${siteParam} AND ev.ts >= b.lo AND ev.ts < b.hi
+      WHERE ${passing.join(' AND ')}
+      GROUP BY k) ${page === undefined ? '' : pageSql(page, params)}`;
+    return this.all(sql, params);
+  }
+}
