@@ -1,8 +1,9 @@
 /**
- * `pnpm bench [--quick] [--skip-reads] [--profile]`: measures Sightline against a bare
- * node:http server and an Express no-op in the same run, checks that every acknowledged
- * event was stored, measures stats reads over a generated history, prints a markdown table
- * and writes it with the JSON under bench/results/.
+ * `pnpm bench [--quick] [--events N] [--skip-reads] [--profile]`: measures Sightline against a
+ * bare node:http server and an Express no-op in the same run, checks that every acknowledged
+ * event was stored, measures the dashboard's stats reads over a generated history of N events
+ * and the server's responsiveness while it computes them, prints a markdown table and writes it
+ * with the JSON under bench/results/.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,11 +23,43 @@ import { BENCH_SITE } from './traffic.js';
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 
+/**
+ * Cold samples stop at `coldSamples`, or once a query has had its `coldBudgetSeconds` (and at
+ * least three samples): a visit breakdown that takes seconds would otherwise hold a full run up
+ * for minutes. The probe stops at whichever of its bounds comes first.
+ */
 const PROFILES = {
-  full: { seconds: 10, warmupSeconds: 2, connections: 16, historyEvents: 1_000_000, readSamples: 200, coldSamples: 10, sequential: 1000 },
-  quick: { seconds: 2, warmupSeconds: 0.5, connections: 8, historyEvents: 20_000, readSamples: 20, coldSamples: 5, sequential: 50 },
+  full: {
+    seconds: 10,
+    warmupSeconds: 2,
+    connections: 16,
+    historyEvents: 1_000_000,
+    readSamples: 200,
+    coldSamples: 10,
+    coldBudgetSeconds: 6,
+    probe: { samples: 500, rounds: 5, seconds: 60 },
+    sequential: 1000,
+  },
+  quick: {
+    seconds: 2,
+    warmupSeconds: 0.5,
+    connections: 8,
+    historyEvents: 20_000,
+    readSamples: 20,
+    coldSamples: 5,
+    coldBudgetSeconds: 2,
+    probe: { samples: 100, rounds: 10, seconds: 5 },
+    sequential: 50,
+  },
 };
 export type Profile = (typeof PROFILES)['full'];
+
+function historyEvents(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const events = Number(value);
+  if (!Number.isSafeInteger(events) || events < 1) throw new Error(`--events must be a positive whole number, not ${value}`);
+  return events;
+}
 
 const SEED = 20_260_101;
 
@@ -50,10 +83,10 @@ async function startTarget(name: string, file: string): Promise<Service> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, 'skip-reads': { type: 'boolean' }, profile: { type: 'boolean' } },
+    options: { quick: { type: 'boolean' }, events: { type: 'string' }, 'skip-reads': { type: 'boolean' }, profile: { type: 'boolean' } },
   });
   const mode = values.quick ? 'quick' : 'full';
-  const profile = PROFILES[mode];
+  const profile = { ...PROFILES[mode], historyEvents: historyEvents(values.events, PROFILES[mode].historyEvents) };
   const startedAt = new Date().toISOString();
   const loadBefore = os.loadavg()[0]!;
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'sightline-bench-'));

@@ -20,3 +20,20 @@ export function pick<T>(random: Random, items: readonly T[]): T {
 export function skewedIndex(random: Random, n: number): number {
   return Math.min(n - 1, Math.floor(n * random() ** 3));
 }
+
+/**
+ * A 48-bit id from a few integers, the same on every run: what the server's keyed hashes give a
+ * visitor (one id per day for anonymous ones, one for good for identified ones), without a salt.
+ */
+export function hashId(...parts: readonly number[]): number {
+  let high = 0x9e3779b9;
+  let low = 0x85ebca6b;
+  for (const part of parts) {
+    high = Math.imul(high ^ (part >>> 0), 0x85ebca6b);
+    high ^= high >>> 13;
+    low = Math.imul(low ^ Math.floor(part / 2 ** 32) ^ high, 0xc2b2ae35);
+    low ^= low >>> 16;
+    high = Math.imul(high ^ low, 0x27d4eb2f) ^ (high >>> 15);
+  }
+  return (high >>> 0) * 2 ** 16 + ((low >>> 0) & 0xffff);
+}

@@ -9,22 +9,42 @@ export interface Timed {
   body: string;
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+/**
+ * Kept-alive connections to the servers under test. A dashboard's browser opens several at once;
+ * a probe needs its own, so its requests never queue behind another client's.
+ */
+export class Client {
+  private readonly agent: http.Agent;
+
+  constructor(sockets = 1) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  }
+
+  request(port: number, method: string, path: string, body?: string, headers: http.OutgoingHttpHeaders = {}): Promise<Timed> {
+    return new Promise((resolve, reject) => {
+      const started = performance.now();
+      const req = http.request({ host: '127.0.0.1', port, method, path, agent: this.agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        );
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+const sequential = new Client();
 
 export function request(port: number, method: string, path: string, body?: string, headers: http.OutgoingHttpHeaders = {}): Promise<Timed> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, headers: res.headers, body: Buffer.concat(chunks).toString() }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return sequential.request(port, method, path, body, headers);
 }
 
 export interface LatencySummary {
@@ -40,5 +60,5 @@ export function summarize(times: readonly number[]): LatencySummary {
 }
 
 export function closeConnections(): void {
-  agent.destroy();
+  sequential.close();
 }

@@ -39,8 +39,10 @@ function environment(options: SightlineOptions, port: number): NodeJS.ProcessEnv
   };
 }
 
-export async function registerSite(options: SightlineOptions): Promise<void> {
-  await run(process.execPath, [`${SERVER_DIST}cli/main.js`, 'site', 'add', options.site], {
+/** `timezone` unset: the CLI's default (UTC). */
+export async function registerSite(options: SightlineOptions, timezone?: string): Promise<void> {
+  const zone = timezone === undefined ? [] : ['--timezone', timezone];
+  await run(process.execPath, [`${SERVER_DIST}cli/main.js`, 'site', 'add', options.site, ...zone], {
     env: { ...process.env, ...environment(options, 0) },
   });
 }

@@ -1,13 +1,15 @@
 /**
  * `pnpm bench --quick` end to end: it builds, runs every target on a small load, and leaves
- * its table and JSON under bench/results/. Timings are not asserted (they are noise here);
- * the run's own correctness checks are: no failed request, and every 202 stored.
+ * its table and JSON under bench/results/. Timings are not asserted (they are noise here, and a
+ * quick history is too small for the targets to mean anything); the run's own correctness checks
+ * are: the dashboard's whole query set and the probe ran, no failed request, and every 202 stored.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { DASHBOARD_QUERIES } from '../src/reads/queries.js';
 import type { Report } from '../src/report.js';
 
 const run = promisify(execFile);
@@ -53,7 +55,12 @@ describe('pnpm bench --quick', () => {
       expect(row.load.requests).toBeGreaterThan(0);
       expect(row.rssPeakMb).toBeGreaterThan(0);
     }
-    expect(report.reads?.rows.length).toBeGreaterThan(0);
+    expect(report.reads?.rows.map((row) => [row.filter, row.query])).toEqual(DASHBOARD_QUERIES.map((query) => [query.filter, query.name]));
+    for (const row of report.reads?.rows ?? []) expect(row.cold.samples).toBeGreaterThanOrEqual(3);
+    expect(report.reads?.timezone).toBe('Europe/Berlin');
+    expect(report.reads?.probe.health.samples).toBeGreaterThan(0);
+    expect(report.reads?.probe.event.samples).toBeGreaterThan(0);
+    expect(report.reads?.probe.heavyReads).toBeGreaterThan(0);
     expect(report.sequential.writeAverageMs).toBeGreaterThan(0);
     expect(report.sequential.readAverageMs).toBeGreaterThan(0);
     expect(report.sequential.reference.bareWriteAverageMs).toBeGreaterThan(0);
@@ -65,6 +72,9 @@ describe('pnpm bench --quick', () => {
     expect(sightline.load.errors + sightline.load.timeouts + sightline.load.non2xx).toBe(0);
     expect(report.integrity.droppedAsBot).toBe(0);
     expect(report.integrity.stored).toBe(report.integrity.accepted + report.integrity.sequentialWrites);
+    expect(report.reads?.probe.failed).toBe(0);
+    expect(report.reads?.probe.dropped).toBe(0);
+    expect(report.reads?.probe.accepted).toBe(report.reads?.probe.event.samples);
     expect(report.reads?.storedAfterLoad).toBe(report.reads?.expectedAfterLoad);
   });
 });
