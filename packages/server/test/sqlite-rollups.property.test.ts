@@ -1,6 +1,6 @@
 /**
- * The SQLite store answers event measures from per-UTC-day rollups kept at insert time, reading
- * events only for the parts of days at a range's edges. Generated histories check them against counts made here in plain JS from the
+ * The SQLite store answers event measures from per-day rollups kept at insert time (days of a
+ * site off UTC start at its own midnight), reading events only for the parts of days at a range's edges. Generated histories check them against counts made here in plain JS from the
  * events that remain: identified visitors seen on several days, anonymous ones on one, late
  * events for past days, purges on and between UTC midnights, and a database written before the
  * rollups existed.
@@ -54,15 +54,19 @@ function toStored(g: Generated): StoredEvent {
   });
 }
 
-type Operation = { insert: Generated[] } | { purgeBefore: number };
+type Operation = { insert: Generated[] } | { purgeBefore: number; site: string };
 
 const operation: fc.Arbitrary<Operation> = fc.oneof(
   { weight: 4, arbitrary: fc.array(generatedEvent, { minLength: 1, maxLength: 25 }).map((insert) => ({ insert })) },
   {
     weight: 1,
     arbitrary: fc
-      .tuple(fc.integer({ min: 0, max: DAYS }), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: DAY - 1 })))
-      .map(([day, ms]) => ({ purgeBefore: START + day * DAY + ms })),
+      .tuple(
+        fc.integer({ min: 0, max: DAYS }),
+        fc.oneof(fc.constant(0), fc.constant(DAY - 19_800_000), fc.integer({ min: 1, max: DAY - 1 })),
+        fc.constantFrom(SITE, OTHER),
+      )
+      .map(([day, ms, site]) => ({ purgeBefore: START + day * DAY + ms, site })),
   },
 );
 
@@ -146,7 +150,9 @@ describe('sqlite rollups', () => {
         const file = freshFile();
         const store = openSqliteStore({ file, synchronous: 'NORMAL' });
         try {
-          for (const domain of [SITE, OTHER]) await store.createSite({ domain, timezone: 'UTC', createdAt: START });
+          // The other site's days start at its own midnight (+05:30), so UTC midnights cut them.
+          await store.createSite({ domain: SITE, timezone: 'UTC', createdAt: START });
+          await store.createSite({ domain: OTHER, timezone: 'Asia/Kolkata', createdAt: START });
           let events: StoredEvent[] = [];
           for (const op of operations) {
             if ('insert' in op) {
@@ -154,8 +160,8 @@ describe('sqlite rollups', () => {
               await store.insertEvents(batch);
               events.push(...batch);
             } else {
-              const purged = (e: StoredEvent) => e.site === SITE && e.ts < op.purgeBefore;
-              expect(await store.purgeEvents(SITE, op.purgeBefore)).toBe(events.filter(purged).length);
+              const purged = (e: StoredEvent) => e.site === op.site && e.ts < op.purgeBefore;
+              expect(await store.purgeEvents(op.site, op.purgeBefore)).toBe(events.filter(purged).length);
               events = events.filter((e) => !purged(e));
             }
           }
@@ -185,9 +191,9 @@ describe('sqlite rollups', () => {
           await old.close();
           // The schema as it was before the rollups: they and the visits are all the migrations since add.
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(6);
+          expect(db.pragma('user_version', { simple: true })).toBe(7);
           db.exec('DROP TABLE day_visitors; DROP TABLE day_page_visitors; DROP TABLE day_totals; DROP TABLE day_pages;');
-          db.exec('DROP TABLE visits; DROP TABLE visit_spans;');
+          db.exec('DROP TABLE visits; DROP TABLE visit_spans; ALTER TABLE sites DROP COLUMN rollup_shift_ms;');
           db.pragma('user_version = 4');
           db.close();
 

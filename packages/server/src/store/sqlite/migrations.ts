@@ -3,6 +3,7 @@
  * so a migration never runs twice and a newer database is refused by an older server.
  */
 import type Database from 'better-sqlite3';
+import { rollupShiftMs, SqliteRollups } from './rollups.js';
 import { ATTRIBUTE_COLUMNS, SqliteVisits } from './visits.js';
 
 /** SQL, or a step that needs the store's own code (filling a new table from the events). */
@@ -164,6 +165,19 @@ const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `);
     new SqliteVisits(db).fillFromEvents();
+  },
+  // Rollup days start at each site's standard-time midnight (rollups.ts): sites off UTC recount theirs.
+  (db) => {
+    db.exec('ALTER TABLE sites ADD COLUMN rollup_shift_ms INTEGER NOT NULL DEFAULT 0');
+    const sites = db.prepare<[], { domain: string; timezone: string; created_at: number }>('SELECT domain, timezone, created_at FROM sites').all();
+    const setShift = db.prepare('UPDATE sites SET rollup_shift_ms = ? WHERE domain = ?');
+    const rollups = new SqliteRollups(db);
+    for (const site of sites) {
+      const shift = rollupShiftMs(site.timezone, site.created_at);
+      if (shift === 0) continue;
+      setShift.run(shift, site.domain);
+      rollups.rebuildSite(site.domain);
+    }
   },
 ];
 

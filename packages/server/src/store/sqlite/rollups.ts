@@ -1,7 +1,12 @@
 /**
- * Per-UTC-day rollups of counted events (pageviews and custom events), kept exact in the same
- * transaction as the events they count, so event measures over whole UTC days are read from a
- * few rows per day instead of every event.
+ * Per-day rollups of counted events (pageviews and custom events), kept exact in the same
+ * transaction as the events they count, so event measures over whole days are read from a few
+ * rows per day instead of every event.
+ *
+ * A site's days start at its own midnight in standard time: day = floor((ts + shift) / 24 h),
+ * with the site's `rollup_shift_ms` (its UTC offset outside daylight-saving time). Its dashboard
+ * asks for whole local days, which are then whole rollup days, or an hour off them in summer;
+ * with UTC days a Berlin site's every day was a 23-hour edge read from the events.
  *
  *   day_visitors       (site, visitor_id, day, multi): the visitor had a counted event that day
  *   day_page_visitors  (site, visitor_id, path, day, multi): the same per page
@@ -16,10 +21,23 @@
  * range subtracts 0.
  */
 import type Database from 'better-sqlite3';
+import { IANAZone } from 'luxon';
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import type { StoredEvent } from '../types.js';
 
 export const DAY_MS = 86_400_000;
+
+/** The zone's offset in standard time, the smaller of January's and July's (DST only adds). */
+export function rollupShiftMs(timezone: string, at: number): number {
+  const zone = IANAZone.create(timezone);
+  if (!zone.isValid) return 0;
+  const year = new Date(at).getUTCFullYear();
+  return Math.min(zone.offset(Date.UTC(year, 0, 1)), zone.offset(Date.UTC(year, 6, 1))) * 60_000;
+}
+
+/** The rollup day of an instant, and the instant a rollup day starts, for a site's shift. */
+export const rollupDay = (ts: number, shift: number) => Math.floor((ts + shift) / DAY_MS);
+export const rollupDayStart = (day: number, shift: number) => day * DAY_MS - shift;
 
 const TABLES = ['day_visitors', 'day_page_visitors', 'day_totals', 'day_pages'] as const;
 
@@ -61,8 +79,13 @@ export class SqliteRollups {
   private readonly subtractPage;
   private readonly dropEmptyTotals;
   private readonly dropEmptyPages;
+  private readonly selectShift;
+  private readonly refill;
+  /** Each site's shift; it never changes, as a site's time zone cannot. */
+  private readonly shifts = new Map<string, number>();
 
   constructor(db: Database.Database) {
+    this.selectShift = db.prepare<[string], number>('SELECT rollup_shift_ms FROM sites WHERE domain = ?').pluck();
     // RETURNING yields a row only when the (id, day) pair is new; its multi says whether the id
     // already had another day, and then every row of the id must carry the flag.
     this.insertVisitor = db
@@ -91,6 +114,24 @@ export class SqliteRollups {
         events = events + excluded.events`);
 
     this.clearSite = TABLES.map((table) => db.prepare(`DELETE FROM ${table} WHERE site = ?`));
+    // As the migration that added the rollups filled them, for one site and its shift.
+    // A bound number arrives as REAL; integer division needs the shift as an INTEGER.
+    const shifted = 'ts + CAST(@shift AS INTEGER)';
+    const countedDays = `(SELECT visitor_id, path, name, (${shifted}) / ${DAY_MS} - ((${shifted}) % ${DAY_MS} < 0) AS day
+      FROM events WHERE site = @site AND name <> '${ENGAGEMENT}')`;
+    this.refill = [
+      `INSERT INTO day_visitors (site, visitor_id, day, multi) SELECT @site, visitor_id, day, 0 FROM ${countedDays} GROUP BY visitor_id, day`,
+      `UPDATE day_visitors SET multi = 1 WHERE site = @site AND visitor_id IN
+        (SELECT visitor_id FROM day_visitors WHERE site = @site GROUP BY visitor_id HAVING COUNT(*) > 1)`,
+      `INSERT INTO day_page_visitors (site, visitor_id, path, day, multi)
+        SELECT @site, visitor_id, path, day, 0 FROM ${countedDays} GROUP BY visitor_id, path, day`,
+      `UPDATE day_page_visitors SET multi = 1 WHERE site = @site AND (visitor_id, path) IN
+        (SELECT visitor_id, path FROM day_page_visitors WHERE site = @site GROUP BY visitor_id, path HAVING COUNT(*) > 1)`,
+      `INSERT INTO day_totals (site, day, visitors, pageviews, events)
+        SELECT @site, day, COUNT(DISTINCT visitor_id), SUM(name = '${PAGEVIEW}'), SUM(name <> '${PAGEVIEW}') FROM ${countedDays} GROUP BY day`,
+      `INSERT INTO day_pages (site, day, path, visitors, pageviews, events)
+        SELECT @site, day, path, COUNT(DISTINCT visitor_id), SUM(name = '${PAGEVIEW}'), SUM(name <> '${PAGEVIEW}') FROM ${countedDays} GROUP BY day, path`,
+    ].map((sql) => db.prepare(sql));
 
     // A purge takes rows away in proportion to the events it deletes: the ids to look up come
     // from those events, never from a scan of the site's rollups.
@@ -122,6 +163,15 @@ export class SqliteRollups {
     this.dropEmptyPages = db.prepare('DELETE FROM day_pages WHERE site = ? AND day = ? AND pageviews = 0 AND events = 0');
   }
 
+  shiftOf(site: string): number {
+    let shift = this.shifts.get(site);
+    if (shift === undefined) {
+      shift = this.selectShift.get(site) ?? 0;
+      this.shifts.set(site, shift);
+    }
+    return shift;
+  }
+
   /** Counts a batch of new events; runs inside the transaction that inserts them. */
   record(events: readonly StoredEvent[]): void {
     const totals = new Map<string, Counts>();
@@ -130,7 +180,7 @@ export class SqliteRollups {
     const seen = new Set<string>();
     for (const e of events) {
       if (e.name === ENGAGEMENT) continue;
-      const day = Math.floor(e.ts / DAY_MS);
+      const day = rollupDay(e.ts, this.shiftOf(e.site));
       const dayKey = `${e.site}\u0000${day}`;
       const total = countsFor(totals, dayKey, e.site, day, '');
       const page = countsFor(pages, `${dayKey}\u0000${e.path}`, e.site, day, e.path);
@@ -171,8 +221,9 @@ export class SqliteRollups {
    * counts of a day it cuts lose what the deleted part of the day contributed.
    */
   purging(site: string, before: number): void {
-    const day = Math.floor(before / DAY_MS);
-    const dayStart = day * DAY_MS;
+    const shift = this.shiftOf(site);
+    const day = rollupDay(before, shift);
+    const dayStart = rollupDayStart(day, shift);
     this.dropDayVisitors.run(site, day, site, dayStart);
     this.dropDayPageVisitors.run(site, day, site, dayStart);
     this.dropDayTotals.run(site, day);
@@ -200,5 +251,14 @@ export class SqliteRollups {
 
   deleteSite(site: string): void {
     for (const statement of this.clearSite) statement.run(site);
+    this.shifts.delete(site);
+  }
+
+  /** Recounts a site's rollups from its events, for days under its current shift. */
+  rebuildSite(site: string): void {
+    this.shifts.delete(site);
+    const shift = this.shiftOf(site);
+    for (const statement of this.clearSite) statement.run(site);
+    for (const statement of this.refill) statement.run({ site, shift });
   }
 }

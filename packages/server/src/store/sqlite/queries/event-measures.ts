@@ -8,7 +8,7 @@ import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import { pageOfGroups } from '../../breakdown-page.js';
 import { EVENT_FIELDS } from '../../fields.js';
 import type { BreakdownPage, Filter, Property, TimeRange } from '../../types.js';
-import { DAY_MS } from '../rollups.js';
+import { rollupDay, rollupDayStart } from '../rollups.js';
 import { eventFilterSql, pageSql, Params, propSql, toMeasures, type MeasureRow } from './sql.js';
 import type { GroupRow } from './visit-measures.js';
 
@@ -25,7 +25,7 @@ interface Repeats {
 }
 
 /**
- * A bucket as its whole UTC days [lo, hi) and the parts of days at its edges, as [from, to)
+ * A bucket as its whole rollup days [lo, hi) and the parts of days at its edges, as [from, to)
  * instants; a bucket within one day is all edge.
  */
 interface DaySplit {
@@ -34,12 +34,13 @@ interface DaySplit {
   edges: Array<[number, number]>;
 }
 
-function splitDays(bucket: TimeRange): DaySplit {
-  const lo = Math.ceil(bucket.from / DAY_MS);
-  const hi = Math.max(lo, Math.floor(bucket.to / DAY_MS));
+function splitDays(bucket: TimeRange, shift: number): DaySplit {
+  const first = rollupDay(bucket.from, shift);
+  const lo = rollupDayStart(first, shift) === bucket.from ? first : first + 1;
+  const hi = Math.max(lo, rollupDay(bucket.to, shift));
   const edges: Array<[number, number]> = [
-    [bucket.from, Math.min(bucket.to, lo * DAY_MS)],
-    [Math.max(bucket.from, hi * DAY_MS), bucket.to],
+    [bucket.from, Math.min(bucket.to, rollupDayStart(lo, shift))],
+    [Math.max(bucket.from, rollupDayStart(hi, shift)), bucket.to],
   ];
   return { lo, hi, edges: edges.filter(([from, to]) => from < to) };
 }
@@ -62,7 +63,10 @@ export class EventMeasures {
   private readonly edgePages;
   private readonly edgePageVisitors;
 
+  private readonly shift;
+
   constructor(private readonly db: Database.Database) {
+    this.shift = db.prepare<[string], number>('SELECT rollup_shift_ms FROM sites WHERE domain = ?').pluck();
     const dayBuckets = `WITH b(i, lo, hi) AS (SELECT CAST(key AS INTEGER), value ->> 0, value ->> 1 FROM json_each(?))`;
     this.dayTotals = db.prepare<[string, string], RollupRow>(`${dayBuckets}
       SELECT b.i AS k, SUM(t.visitors) AS visitors, SUM(t.pageviews) AS pageviews, SUM(t.events) AS events
@@ -170,7 +174,8 @@ export class EventMeasures {
   ): GroupRow[] {
     const byPage = group?.scope === 'event' && group.field === 'page';
     if (filters.length === 0 && (group === undefined || byPage)) {
-      const splits = buckets.map(splitDays);
+      const shift = this.shift.get(site) ?? 0;
+      const splits = buckets.map((bucket) => splitDays(bucket, shift));
       if (splits.some(({ lo, hi }) => hi > lo)) return pageOf(this.fromRollups(site, splits, byPage), page);
     }
     const params = new Params();
