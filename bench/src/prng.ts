@@ -16,6 +16,19 @@ export function pick<T>(random: Random, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;
 }
 
+export type Weighted<T> = ReadonlyArray<readonly [T, number]>;
+
+/** `u` in [0, 1) picks an item with probability proportional to its weight. */
+export function weighted<T>(items: Weighted<T>, u: number): T {
+  const total = items.reduce((sum, [, weight]) => sum + weight, 0);
+  let left = u * total;
+  for (const [item, weight] of items) {
+    left -= weight;
+    if (left < 0) return item;
+  }
+  return items[items.length - 1]![0];
+}
+
 /** Index in [0, n) with a long tail, as page popularity has: a few pages get most views. */
 export function skewedIndex(random: Random, n: number): number {
   return Math.min(n - 1, Math.floor(n * random() ** 3));

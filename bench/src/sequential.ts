@@ -41,7 +41,8 @@ export class Client {
   }
 }
 
-const sequential = new Client();
+/** The one-request-at-a-time client of the sequential measurements. */
+export const sequential = new Client();
 
 export function request(port: number, method: string, path: string, body?: string, headers: http.OutgoingHttpHeaders = {}): Promise<Timed> {
   return sequential.request(port, method, path, body, headers);

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { Service } from '../processes.js';
 import type { IngestRow, ReadRow, Report } from '../report.js';
 import type { Profile } from '../main.js';
-import { Client, closeConnections, request, summarize, type LatencySummary } from '../sequential.js';
+import { closeConnections, request, sequential, summarize, type LatencySummary } from '../sequential.js';
 import { countStored, registerSite, startSightline, type SightlineOptions } from '../sightline.js';
 import { HISTORY_TIMEZONE, writeHistory } from './history/index.js';
 import { probeUnderReads } from './probe.js';
@@ -47,8 +47,6 @@ async function readKey(port: number, options: SightlineOptions): Promise<string>
   if (response.status !== 201) throw new Error(`issuing an API key answered ${response.status}: ${response.body.slice(0, 300)}`);
   return (JSON.parse(response.body) as { key: string }).key;
 }
-
-const sequential = new Client();
 
 async function measureQuery(port: number, site: string, query: Query, ranges: FreshRanges, profile: Profile, key: string): Promise<ReadRow> {
   const label = labelOf(query.name, query.filter);
@@ -114,7 +112,6 @@ export async function measureReads(input: ReadsInput): Promise<NonNullable<Repor
   const rows: ReadRow[] = [];
   for (const query of queries) rows.push(await measureQuery(server.port, options.site, query, ranges, profile, key));
   closeConnections();
-  sequential.close();
 
   console.error('bench: probe while the heaviest reads run');
   const probe = await probeUnderReads({

@@ -12,7 +12,7 @@ export const historyDay = (offset: number) => new Date(Date.parse(`${HISTORY_FIR
 export class FreshRanges {
   private readonly asked = new Map<string, number>();
 
-  /** `query` tells apart requests that share a cache key only when they share a range. */
+  /** Each query, by its label, has its own sequence of ranges. */
   next(query: string): [string, string] {
     const count = this.asked.get(query) ?? 0;
     this.asked.set(query, count + 1);

@@ -2,7 +2,7 @@
  * Where visits come from, stored as the server stores them: the referrer as host and path, the
  * source named after the referrer's host, and utm_source winning over the referrer.
  */
-import { weighted } from './population.js';
+import { weighted, type Weighted } from '../../prng.js';
 
 export interface Arrival {
   referrer: string | null;
@@ -25,7 +25,7 @@ const newsletter = (day: number): Arrival => ({
   utmCampaign: `weekly-${1 + Math.floor(day / 7)}`,
 });
 
-const ARRIVALS: ReadonlyArray<readonly [(day: number) => Arrival, number]> = [
+const ARRIVALS: Weighted<(day: number) => Arrival> = [
   [() => DIRECT, 38],
   [() => referred('google.com', 'Google'), 30],
   [() => referred('t.co', 'Twitter'), 7],

@@ -2,7 +2,7 @@
  * The site's visitors. Who a visitor is (country, browser, whether they log in) is fixed for the
  * whole history and derived from their index, so a population of millions costs no memory.
  */
-import { hashId } from '../../prng.js';
+import { hashId, weighted, type Weighted } from '../../prng.js';
 
 export interface ClientProfile {
   browser: string;
@@ -18,8 +18,6 @@ export interface Visitor {
   identified: boolean;
   index: number;
 }
-
-type Weighted<T> = ReadonlyArray<readonly [T, number]>;
 
 const COUNTRIES: Weighted<string> = [
   ['DE', 30],
@@ -46,17 +44,6 @@ const CLIENTS: Weighted<ClientProfile> = [
 ];
 
 const IDENTIFIED_PERCENT = 15;
-
-/** `u` in [0, 1) picks an item with probability proportional to its weight. */
-export function weighted<T>(items: Weighted<T>, u: number): T {
-  const total = items.reduce((sum, [, weight]) => sum + weight, 0);
-  let left = u * total;
-  for (const [item, weight] of items) {
-    left -= weight;
-    if (left < 0) return item;
-  }
-  return items[items.length - 1]![0];
-}
 
 const unit = (id: number) => id / 2 ** 48;
 

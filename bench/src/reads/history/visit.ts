@@ -6,10 +6,10 @@
  * does not count as a referrer.
  */
 import type { StoredEvent } from '@sightline/server/dist/store/types.js';
-import { pick, skewedIndex, type Random } from '../../prng.js';
+import { pick, skewedIndex, weighted, type Random, type Weighted } from '../../prng.js';
 import { PAGES } from '../../traffic.js';
 import { arrivalOn, type Arrival } from './arrivals.js';
-import { visitorIdOn, weighted, type Visitor } from './population.js';
+import { visitorIdOn, type Visitor } from './population.js';
 
 const MAX_PAGES = 8;
 const ENGAGEMENT_SHARE = 0.6;
@@ -18,7 +18,7 @@ const CUSTOM_EVENT_SHARE = 0.18;
 
 type CustomEvent = (random: Random) => { name: string; props: Record<string, string> };
 
-const CUSTOM_EVENTS: ReadonlyArray<readonly [CustomEvent, number]> = [
+const CUSTOM_EVENTS: Weighted<CustomEvent> = [
   [(random) => ({ name: 'Signup', props: { plan: weighted([['free', 6], ['pro', 3], ['team', 1]] as const, random()) } }), 45],
   [(random) => ({ name: 'Download', props: { file: pick(random, ['sightline-linux.tar.gz', 'sightline-macos.dmg', 'whitepaper.pdf']) } }), 30],
   [(random) => ({ name: 'Outbound Link: Click', props: { url: pick(random, ['https://github.com/sightline/sightline', 'https://docs.example.org/']) } }), 25],
