@@ -8,7 +8,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { ReadThrough } from './cache/cached.js';
-import type { Cache } from './cache/types.js';
+import type { ResponseCache } from './cache/types.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { errorHandler, notFound } from './http/errors.js';
@@ -30,6 +30,8 @@ import { seedStatsRoute } from './stats/seed-stats-route.js';
 import { timeseriesRoute } from './stats/timeseries-route.js';
 import { summaryRoute } from './stats/summary-route.js';
 import type { EventStore, StoredEvent } from './store/types.js';
+import { MemoryVisitState } from './visits/memory-visit-state.js';
+import type { VisitState } from './visits/types.js';
 import { dashboardRoute } from './web/dashboard-route.js';
 import { demoRoutes } from './web/demo-page.js';
 import { docsRoutes } from './web/docs-route.js';
@@ -44,7 +46,9 @@ export const DEFAULT_SCRIPT_FILE = path.resolve(
 export interface AppDeps {
   config: Config;
   store: EventStore;
-  cache: Cache;
+  cache: ResponseCache;
+  /** Which visit each visitor is in; in process memory by default. */
+  visits?: VisitState;
   clock?: Clock;
   logger?: Logger;
   /** The group-commit buffer; the caller owns it when it must drain it on shutdown. */
@@ -66,10 +70,11 @@ export function createApp(deps: AppDeps): Express {
   const logger = deps.logger ?? silentLogger;
   const sites = new SiteDirectory(store, clock);
   const limits = deps.limits ?? RateLimits.memory(config.rateLimits);
+  const visits = deps.visits ?? new MemoryVisitState(clock);
   const ingest: IngestDeps = {
     limits,
     allowSubdomains: config.allowSubdomains,
-    cache,
+    visits,
     clock,
     sites,
     visitors: new VisitorIds(store, clock),
@@ -79,7 +84,7 @@ export function createApp(deps: AppDeps): Express {
   const access = new SiteAccess(store, sites, config.adminToken);
   const cached = new ReadThrough(cache, clock);
   const stats = { reader: store, sites, access, cached, clock };
-  const v1 = { queries: store, access, cached, cache, clock };
+  const v1 = { queries: store, access, cached, visits, clock };
 
   const app = express();
   app.disable('x-powered-by');

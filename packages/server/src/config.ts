@@ -43,6 +43,7 @@ const EnvSchema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
   REDIS_PREFIX: z.string().min(1).max(100).default('sightline:'),
+  MEMORY_CACHE_MB: z.coerce.number({ message: 'must be a number of megabytes' }).int().min(0).max(65_536).default(32),
   TRUST_PROXY: trustProxy.default(false),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DEMO: booleanFlag.optional(),
@@ -71,6 +72,8 @@ export interface Config {
   store: StoreConfig;
   redisUrl: string | undefined;
   redisPrefix: string;
+  /** Bytes of stats answers cached in process memory (without Redis, or while it is down). */
+  memoryCacheBytes: number;
   trustProxy: boolean | number | string;
   adminToken: string | undefined;
   /** Registers a demo site and serves a demo page at `/`. */
@@ -116,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : { kind: 'sqlite', dataDir: path.resolve(e.DATA_DIR), synchronous: e.SQLITE_SYNCHRONOUS },
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    memoryCacheBytes: e.MEMORY_CACHE_MB * 1024 * 1024,
     trustProxy: e.TRUST_PROXY,
     adminToken: e.ADMIN_TOKEN,
     demo,

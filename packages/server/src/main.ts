@@ -5,19 +5,20 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createApp, createWriter } from './app.js';
-import { createCache } from './cache/index.js';
 import { closeRedis, connectRedis, type RedisClient } from './cache/redis-client.js';
-import type { Cache } from './cache/types.js';
+import type { ResponseCache } from './cache/types.js';
 import { systemClock } from './clock.js';
 import { ConfigError, DEMO_SITE, loadConfig, type Config } from './config.js';
 import type { WriteBuffer } from './ingest/write-buffer.js';
 import { RateLimits } from './http/rate-limit.js';
 import { createGuardedServer } from './http/server-guard.js';
 import { createLogger } from './logger.js';
+import { createSharedState } from './shared-state.js';
 import { registerSite, snippet } from './sites/register-site.js';
 import { schedulePurge } from './sites/retention.js';
 import { createStore } from './store/index.js';
 import type { EventStore, StoredEvent } from './store/types.js';
+import type { VisitState } from './visits/types.js';
 
 /** After this long a shutdown stops waiting for open connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -63,7 +64,8 @@ function onShutdown(
   server: Server,
   writer: WriteBuffer<StoredEvent>,
   store: EventStore,
-  cache: Cache,
+  cache: ResponseCache,
+  visits: VisitState,
   redis: RedisClient | undefined,
   logger: Logger,
 ) {
@@ -82,6 +84,7 @@ function onShutdown(
     await writer.drain();
     await store.close();
     await cache.close();
+    await visits.close();
     if (redis !== undefined) await closeRedis(redis);
     logger.info('stopped');
     process.exit(0);
@@ -96,13 +99,13 @@ async function main(): Promise<void> {
     config.redisUrl === undefined
       ? undefined
       : connectRedis(config.redisUrl, (error) => logger.debug({ reason: error.message }, 'redis client error'));
-  const cache = createCache(config, systemClock, logger, redis);
+  const { cache, visits } = createSharedState(config, redis, systemClock, logger);
   if (config.demo) await ensureDemoSite(store);
 
   const writer = createWriter(store, config);
   const limits =
     redis === undefined ? RateLimits.memory(config.rateLimits) : RateLimits.redis(config.rateLimits, redis, config.redisPrefix);
-  const app = createApp({ config, store, cache, writer, logger, limits });
+  const app = createApp({ config, store, cache, visits, writer, logger, limits });
   const server = createGuardedServer(app, config.server);
   server.listen(config.port, config.host, () => announce(config, cache.kind, logger));
   server.on('error', (error) => {
@@ -112,7 +115,7 @@ async function main(): Promise<void> {
 
   schedulePurge(store, systemClock, config.retentionPurgeIntervalMs, logger);
 
-  const shutdown = onShutdown(server, writer, store, cache, redis, logger);
+  const shutdown = onShutdown(server, writer, store, cache, visits, redis, logger);
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

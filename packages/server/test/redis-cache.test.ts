@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { RedisCache } from '../src/cache/redis-cache.js';
+import { closeRedis, connectRedis } from '../src/cache/redis-client.js';
+import { RedisVisitState } from '../src/visits/redis-visit-state.js';
 import { PrivateRedis } from './support/redis-server.js';
-import { connectedRedis as connected, redisAvailable } from './support/redis-url.js';
+import { connectedRedis as connected, connectedRedisVisits, redisAvailable } from './support/redis-url.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const describeWithRedis = (await redisAvailable()) ? describe : describe.skip;
@@ -29,12 +31,14 @@ describeWithRedis('the Redis cache', () => {
   });
 
   it('keeps one session per key across instances and only starts one when none exists', async () => {
-    const other = await connected(prefix);
+    const one = await connectedRedisVisits(prefix);
+    const other = await connectedRedisVisits(prefix);
     try {
-      expect(await cache.touchSession('session:a', 111, 60_000)).toBe(111);
+      expect(await one.touchSession('session:a', 111, 60_000)).toBe(111);
       expect(await other.touchSession('session:a', 222, 60_000)).toBe(111);
       expect(await other.touchSession('session:b', 333, 60_000)).toBe(333);
     } finally {
+      await one.close();
       await other.close();
     }
   });
@@ -60,10 +64,12 @@ describeWithRedis('the Redis cache', () => {
   });
 });
 
-describe('the Redis cache after Redis restarts', () => {
+describe('the Redis visit state after Redis restarts', () => {
   it('keeps touching sessions and windows, loading its scripts into the new server', async () => {
     const redis = await PrivateRedis.start();
-    const cache = RedisCache.connect(redis.url, 'restart-test:', () => undefined);
+    const client = connectRedis(redis.url, () => undefined);
+    const cache = RedisCache.over(client, 'restart-test:');
+    const visits = RedisVisitState.over(client, 'restart-test:');
     const ready = async () => {
       for (let attempt = 0; attempt < 200; attempt++) {
         if (await cache.ping().then(() => true, () => false)) return;
@@ -73,20 +79,20 @@ describe('the Redis cache after Redis restarts', () => {
     };
     try {
       await ready();
-      expect(await cache.touchSession('session:a', 1, 60_000)).toBe(1);
+      expect(await visits.touchSession('session:a', 1, 60_000)).toBe(1);
       await redis.stop();
       await redis.resume();
       await ready();
       // The restarted server has neither the session nor the scripts.
-      expect(await cache.touchSession('session:a', 2, 60_000)).toBe(2);
-      expect(await cache.touchSession('session:a', 3, 60_000)).toBe(2);
-      await cache.markSeen('active:a', 'v1', 1_000, 500);
-      await cache.markSeen('active:a', 'v2', 1_400, 500);
-      await cache.markSeen('active:a', 'v3', 1_600, 500);
+      expect(await visits.touchSession('session:a', 2, 60_000)).toBe(2);
+      expect(await visits.touchSession('session:a', 3, 60_000)).toBe(2);
+      await visits.markSeen('active:a', 'v1', 1_000, 500);
+      await visits.markSeen('active:a', 'v2', 1_400, 500);
+      await visits.markSeen('active:a', 'v3', 1_600, 500);
       // v1 (seen at 1,000) fell out of the window ending at 1,600.
-      expect(await cache.countSeen('active:a', 0)).toBe(2);
+      expect(await visits.countSeen('active:a', 0)).toBe(2);
     } finally {
-      await cache.close();
+      await closeRedis(client);
       await redis.stop();
     }
   }, 30_000);

@@ -2,15 +2,18 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import request from 'supertest';
 import { HOT_MS } from '../src/cache/cached.js';
-import { createCache } from '../src/cache/index.js';
-import type { Cache } from '../src/cache/types.js';
+import { DEFAULT_MAX_BYTES } from '../src/cache/memory-cache.js';
+import { closeRedis, connectRedis, type RedisClient } from '../src/cache/redis-client.js';
+import type { ResponseCache } from '../src/cache/types.js';
 import { systemClock } from '../src/clock.js';
+import { createSharedState } from '../src/shared-state.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { BROWSER_UA, createTestApp, pageview, type TestApp } from './support/test-app.js';
 
 let redis: PrivateRedis;
 let t: TestApp;
-let cache: Cache;
+let client: RedisClient;
+let cache: ResponseCache;
 const logLines: Array<{ msg: string }> = [];
 
 beforeAll(async () => {
@@ -29,13 +32,16 @@ beforeEach(async () => {
     },
   });
   const logger = pino({ level: 'info' }, sink);
-  cache = createCache({ redisUrl: redis.url, redisPrefix: 'outage-test:' }, systemClock, logger);
-  t = await createTestApp({ cache: () => cache });
+  client = connectRedis(redis.url, () => undefined);
+  const state = createSharedState({ redisPrefix: 'outage-test:', memoryCacheBytes: DEFAULT_MAX_BYTES }, client, systemClock, logger);
+  cache = state.cache;
+  t = await createTestApp({ cache: () => state.cache, visits: () => state.visits });
   await until(async () => (await cache.ping().then(() => true, () => false)));
 });
 
 afterEach(async () => {
   await t.close();
+  await closeRedis(client);
 });
 
 async function until(condition: () => Promise<boolean>): Promise<void> {

@@ -1,14 +1,33 @@
 import { ManualClock } from '../../test/support/manual-clock.js';
+import type { Clock } from '../clock.js';
 import { HOT_MS, ReadThrough } from './cached.js';
-import { MemoryCache } from './memory-cache.js';
+import type { ResponseCache } from './types.js';
 
-/** The in-process cache standing in for Redis, counting how often it is asked. */
-class CountingCache extends MemoryCache {
+/** Stands in for Redis: keeps answers of any size until they expire, counting how often it is asked. */
+class CountingCache implements ResponseCache {
+  readonly kind = 'redis';
   reads = 0;
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
 
-  override get(key: string): Promise<string | null> {
+  constructor(private readonly clock: Clock) {}
+
+  get(key: string): Promise<string | null> {
     this.reads++;
-    return super.get(key);
+    const entry = this.entries.get(key);
+    return Promise.resolve(entry !== undefined && entry.expiresAt > this.clock.now() ? entry.value : null);
+  }
+
+  set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.entries.set(key, { value, expiresAt: this.clock.now() + ttlMs });
+    return Promise.resolve();
+  }
+
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 }
 

@@ -9,7 +9,7 @@
  * range, an hour for a closed one).
  */
 import type { Clock } from '../clock.js';
-import type { Cache } from './types.js';
+import type { ResponseCache } from './types.js';
 
 export const HOT_MS = 1_000;
 
@@ -27,7 +27,7 @@ export class ReadThrough {
   private hotChars = 0;
 
   constructor(
-    private readonly cache: Cache,
+    private readonly cache: ResponseCache,
     private readonly clock: Clock,
   ) {}
 

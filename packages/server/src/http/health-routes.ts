@@ -3,7 +3,7 @@
  * (for load balancers), reporting the store and the cache separately.
  */
 import { Router } from 'express';
-import type { Cache } from '../cache/types.js';
+import type { ResponseCache } from '../cache/types.js';
 import type { EventStore } from '../store/types.js';
 
 async function check(probe: () => Promise<void>): Promise<'ok' | 'down'> {
@@ -15,7 +15,7 @@ async function check(probe: () => Promise<void>): Promise<'ok' | 'down'> {
   }
 }
 
-export function healthRoutes(store: EventStore, cache: Cache): Router {
+export function healthRoutes(store: EventStore, cache: ResponseCache): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

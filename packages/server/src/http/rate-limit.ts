@@ -1,8 +1,9 @@
 /**
- * Rate limits with rate-limiter-flexible: per client IP and per site on ingest, per API key (or
- * per IP without one) on the stats API. Counters live in Redis when REDIS_URL is set, so every
- * instance shares them; each Redis limiter is insured by an in-process one, so a Redis outage
- * or a slow Redis never blocks ingest, it only makes the limits per instance for a while.
+ * Rate limits with rate-limiter-flexible: per client address and per site on ingest, per API key
+ * (or per address without one) on the stats API; an address is an IPv4 address or an IPv6 /64
+ * (address-key.ts). Counters live in Redis when REDIS_URL is set, so every instance shares them;
+ * each Redis limiter is insured by an in-process one, so a Redis outage or a slow Redis never
+ * blocks ingest, it only makes the limits per instance for a while.
  */
 import { createHash } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
@@ -15,6 +16,7 @@ import {
   type RateLimiterInsuredAbstract,
 } from 'rate-limiter-flexible';
 import type { RedisClient } from '../cache/redis-client.js';
+import { addressKey } from './address-key.js';
 import { bearerToken } from './admin-auth.js';
 import { HttpError } from './errors.js';
 
@@ -119,7 +121,7 @@ export function limitByIp(limit: Limit): IpLimit {
   const settled = (res: Response) => taken.get(res) ?? Promise.resolve();
   return {
     start: (req, res, next) => {
-      const pending = limit.take(req.ip ?? '');
+      const pending = limit.take(addressKey(req.ip ?? ''));
       // Awaited later; without a handler now, a refusal would be an unhandled rejection until then.
       pending.catch(() => undefined);
       taken.set(res, pending);
@@ -140,7 +142,7 @@ export function limitByClient(limit: Limit): RequestHandler {
   return (req, _res, next) => {
     const token = bearerToken(req.get('authorization'));
     limit
-      .take(`ip:${req.ip ?? ''}`)
+      .take(`ip:${addressKey(req.ip ?? '')}`)
       .then(() => (token === undefined ? undefined : limit.take(`key:${token}`)))
       .then(() => next(), next);
   };

@@ -5,6 +5,7 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { addressKey } from './address-key.js';
 
 export interface ServerGuards {
   /** Time a client has to send its headers, and its whole request. */
@@ -43,13 +44,13 @@ export function createGuardedServer(listener: RequestListener, guards: ServerGua
 }
 
 /**
- * A map entry per address. A connection over the cap is answered 429 and closed at its first
- * request; one that never sends a request is closed by the headers timeout.
+ * A map entry per address, an IPv6 /64 counting as one. A connection over the cap is answered 429
+ * and closed at its first request; one that never sends a request is closed by the headers timeout.
  */
 function countConnections(server: Server, max: number, overCap: WeakSet<Socket>): void {
   const open = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? '';
+    const address = addressKey(socket.remoteAddress ?? '');
     const count = (open.get(address) ?? 0) + 1;
     open.set(address, count);
     if (count > max) overCap.add(socket);

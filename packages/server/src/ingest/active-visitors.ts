@@ -2,16 +2,16 @@
  * "Visitors right now": every event marks its visitor as seen in a per-site sliding window of
  * five minutes (a Redis sorted set scored by time, or its in-process equivalent).
  */
-import type { Cache } from '../cache/types.js';
+import type { VisitState } from '../visits/types.js';
 
 export const ACTIVE_WINDOW_MS = 5 * 60 * 1000;
 
 const windowKey = (site: string) => `active:${site}`;
 
-export function markActive(cache: Cache, site: string, visitorId: number, now: number): Promise<void> {
-  return cache.markSeen(windowKey(site), String(visitorId), now, ACTIVE_WINDOW_MS);
+export function markActive(visits: VisitState, site: string, visitorId: number, now: number): Promise<void> {
+  return visits.markSeen(windowKey(site), String(visitorId), now, ACTIVE_WINDOW_MS);
 }
 
-export function countActive(cache: Cache, site: string, now: number): Promise<number> {
-  return cache.countSeen(windowKey(site), now - ACTIVE_WINDOW_MS);
+export function countActive(visits: VisitState, site: string, now: number): Promise<number> {
+  return visits.countSeen(windowKey(site), now - ACTIVE_WINDOW_MS);
 }

@@ -3,9 +3,9 @@
  * and hand the event to the group-commit buffer. Resolves once the event is committed.
  */
 import type { EventPayload } from '@sightline/shared';
-import type { Cache } from '../cache/types.js';
 import type { Clock } from '../clock.js';
 import type { StoredEvent } from '../store/types.js';
+import type { VisitState } from '../visits/types.js';
 import { markActive } from './active-visitors.js';
 import type { CountryLookup } from './geo.js';
 import { normalizeEvent } from './normalize.js';
@@ -17,7 +17,7 @@ import type { VisitorIds } from './visitor-id.js';
 import type { WriteBuffer } from './write-buffer.js';
 
 export interface RecordDeps {
-  cache: Cache;
+  visits: VisitState;
   clock: Clock;
   visitors: VisitorIds;
   writer: WriteBuffer<StoredEvent>;
@@ -61,10 +61,10 @@ export async function recordEvent(deps: RecordDeps, payload: EventPayload, conte
       : await deps.visitors.anonymous(payload.site, context.ip, context.userAgent);
   // Only once admitted: a refused request must not keep a visit open.
   await context.admitted;
-  const session = assignSession(deps.cache, payload.site, visitorId);
+  const session = assignSession(deps.visits, payload.site, visitorId);
   // "Visitors right now" need not hold up the answer. Redis runs one connection's commands in
   // order, so a count asked for after this answer still sees the visitor.
-  markActive(deps.cache, payload.site, visitorId, now).catch(() => undefined);
+  markActive(deps.visits, payload.site, visitorId, now).catch(() => undefined);
   const sessionId = await session;
   await deps.writer.append({ ...normalized, visitorId, sessionId });
   return 'stored';

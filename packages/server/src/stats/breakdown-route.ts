@@ -1,22 +1,15 @@
 /**
  * GET /api/v1/stats/breakdown: metrics per value of one property, sorted by the first metric
- * asked for (in the fixed order visitors, visits, pageviews, …) descending, then by value.
+ * asked for (in the fixed order visitors, visits, pageviews, …) descending, then by value. The
+ * store ranks and cuts the page, so an answer's memory follows `limit`, not the property's values.
  */
 import { BreakdownQuerySchema, type BreakdownResponse } from '@sightline/shared';
 import { Router } from 'express';
 import { parseOr400 } from '../http/parse.js';
-import { eventMetricsOnly, metricValue, metricValues } from './metrics.js';
+import { eventMetricsOnly, metricValues } from './metrics.js';
 import { resolvePeriod } from './periods.js';
 import { normalizeFilters, shortName, toFilter, toProperty } from './query-model.js';
 import { answer, cacheKey, rangeKey, type V1Deps } from './v1-request.js';
-
-/** Missing values (direct traffic, no prop) sort after every named one. */
-function byValue(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a < b ? -1 : 1;
-}
 
 export function breakdownRoute(deps: V1Deps): Router {
   const router = Router();
@@ -40,18 +33,10 @@ export function breakdownRoute(deps: V1Deps): Router {
         filters: filters.map(toFilter),
         property: toProperty(query.property),
         eventMeasuresOnly: eventMetricsOnly(query.metrics),
+        page: { rankBy: query.metrics[0]!, offset: (query.page - 1) * query.limit, limit: query.limit },
       });
-      const sortBy = query.metrics[0]!;
-      const sorted = rows
-        .map((row) => ({ row, rank: metricValue(row.measures, sortBy) }))
-        .sort((a, b) => b.rank - a.rank || byValue(a.row.value, b.row.value));
-      const start = (query.page - 1) * query.limit;
       const name = shortName(query.property);
-      return {
-        results: sorted
-          .slice(start, start + query.limit)
-          .map(({ row }) => ({ [name]: row.value, ...metricValues(row.measures, query.metrics) })),
-      };
+      return { results: rows.map((row) => ({ [name]: row.value, ...metricValues(row.measures, query.metrics) })) };
     });
   });
   return router;

@@ -5,17 +5,17 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import type { ReadThrough } from '../cache/cached.js';
-import type { Cache } from '../cache/types.js';
 import type { Clock } from '../clock.js';
 import type { SiteAccess } from '../sites/site-access.js';
 import type { StatsQueries, TimeRange } from '../store/types.js';
+import type { VisitState } from '../visits/types.js';
 import { sendCachedJson, ttlFor } from './cache-policy.js';
 
 export interface V1Deps {
   queries: StatsQueries;
   access: SiteAccess;
   cached: ReadThrough;
-  cache: Cache;
+  visits: VisitState;
   clock: Clock;
 }
 

@@ -16,6 +16,7 @@ import type {
   SiteAdmin,
   StatsQueries,
 } from '../../src/store/types.js';
+import { pageOfGroups } from '../../src/store/breakdown-page.js';
 import { BERLIN_DAYS, BLOG, BLOG_DAY, EMPTY, FIXTURE, SHOP, SHOP_RANGE } from './fixture.js';
 
 export type ContractStore = EventStore & StatsQueries & SiteAdmin;
@@ -310,6 +311,20 @@ export function runStatsContract({ name, create, skip = {} }: StatsContractOptio
         test(`breakdown: ${title}`, async () => {
           expect(byValue(await store.breakdown({ site: SHOP, range: SHOP_RANGE, filters, property }))).toEqual(expected);
         });
+      }
+
+      // Each page must be the slice of the whole breakdown ranked as the API ranks it.
+      for (const [title, property, filters] of BREAKDOWNS) {
+        for (const rankBy of ['visitors', 'bounce_rate', 'views_per_visit'] as const) {
+          test(`breakdown page: ${title} by ${rankBy}`, async () => {
+            const all = await store.breakdown({ site: SHOP, range: SHOP_RANGE, filters, property });
+            const ranked = pageOfGroups(all, { rankBy, offset: 0, limit: all.length }, (row) => row.measures, (row) => row.value);
+            for (const [offset, limit] of [[0, 1], [1, 2], [0, 100]] as const) {
+              const page = await store.breakdown({ site: SHOP, range: SHOP_RANGE, filters, property, page: { rankBy, offset, limit } });
+              expect(page).toEqual(ranked.slice(offset, offset + limit));
+            }
+          });
+        }
       }
 
       test('breakdown: an empty site has no rows', async () => {

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { RedisCache } from '../../src/cache/redis-cache.js';
+import { RedisVisitState } from '../../src/visits/redis-visit-state.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -33,6 +34,20 @@ export async function connectedRedis(prefix = `sightline-test:${randomUUID()}:`)
     try {
       await cache.ping();
       return cache;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  throw new Error('Redis did not become ready');
+}
+
+/** Redis visit state under a prefix of its own, once it answers. */
+export async function connectedRedisVisits(prefix = `sightline-test:${randomUUID()}:`): Promise<RedisVisitState> {
+  const visits = RedisVisitState.connect(REDIS_URL, prefix, () => undefined);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      await visits.countSeen('ready', 0);
+      return visits;
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

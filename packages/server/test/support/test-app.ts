@@ -6,12 +6,14 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { createApp, createWriter } from '../../src/app.js';
 import { MemoryCache } from '../../src/cache/memory-cache.js';
-import type { Cache } from '../../src/cache/types.js';
+import type { ResponseCache } from '../../src/cache/types.js';
 import type { RateLimits } from '../../src/http/rate-limit.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { registerSite } from '../../src/sites/register-site.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { EventStore } from '../../src/store/types.js';
+import { MemoryVisitState } from '../../src/visits/memory-visit-state.js';
+import type { VisitState } from '../../src/visits/types.js';
 import { ManualClock } from './manual-clock.js';
 
 export const BROWSER_UA =
@@ -21,7 +23,8 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export interface TestApp {
   app: Express;
   store: EventStore;
-  cache: Cache;
+  cache: ResponseCache;
+  visits: VisitState;
   clock: ManualClock;
   config: Config;
   dataDir: string;
@@ -30,7 +33,8 @@ export interface TestApp {
 
 export interface TestAppOptions {
   env?: Record<string, string | undefined>;
-  cache?: (clock: ManualClock) => Cache;
+  cache?: (clock: ManualClock) => ResponseCache;
+  visits?: (clock: ManualClock) => VisitState;
   sites?: string[];
   /** Sites are registered public (stats readable without a key) unless this is false. */
   publicSites?: boolean;
@@ -44,16 +48,18 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const clock = new ManualClock(options.now ?? '2026-11-28T12:00:00Z');
   const store = openSqliteStore({ file: path.join(dataDir, 'sightline.db'), synchronous: 'NORMAL' });
   const cache = options.cache?.(clock) ?? new MemoryCache(clock);
+  const visits = options.visits?.(clock) ?? new MemoryVisitState(clock);
   for (const domain of options.sites ?? ['example.com']) {
     await registerSite(store, { domain, timezone: 'UTC', public: options.publicSites ?? true }, clock.now());
   }
   const writer = createWriter(store, config);
   const limits = options.limits?.(config);
-  const app = createApp({ config, store, cache, clock, writer, ...(limits === undefined ? {} : { limits }) });
+  const app = createApp({ config, store, cache, visits, clock, writer, ...(limits === undefined ? {} : { limits }) });
   return {
     app,
     store,
     cache,
+    visits,
     clock,
     config,
     dataDir,
@@ -61,6 +67,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await writer.drain();
       await store.close();
       await cache.close();
+      await visits.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

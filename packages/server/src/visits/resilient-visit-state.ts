@@ -1,0 +1,39 @@
+/**
+ * Visit state with an in-process fallback while Redis is unreachable (see Failover). Visits
+ * opened during an outage live on in this instance only, so one may be split in two when Redis returns.
+ */
+import type { Failover } from '../cache/failover.js';
+import type { VisitState } from './types.js';
+
+export class ResilientVisitState implements VisitState {
+  constructor(
+    private readonly primary: VisitState,
+    private readonly fallback: VisitState,
+    private readonly failover: Failover,
+  ) {}
+
+  touchSession(key: string, candidate: number, ttlMs: number) {
+    return this.failover.attempt(
+      () => this.primary.touchSession(key, candidate, ttlMs),
+      () => this.fallback.touchSession(key, candidate, ttlMs),
+    );
+  }
+
+  markSeen(key: string, member: string, at: number, windowMs: number) {
+    return this.failover.attempt(
+      () => this.primary.markSeen(key, member, at, windowMs),
+      () => this.fallback.markSeen(key, member, at, windowMs),
+    );
+  }
+
+  countSeen(key: string, since: number) {
+    return this.failover.attempt(
+      () => this.primary.countSeen(key, since),
+      () => this.fallback.countSeen(key, since),
+    );
+  }
+
+  async close() {
+    await Promise.all([this.primary.close(), this.fallback.close()]);
+  }
+}
