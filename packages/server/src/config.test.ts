@@ -25,6 +25,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
   });
 
+  it('gives a server two stats readers and a 10 s deadline per read unless told otherwise', () => {
+    expect(loadConfig({}).store).toMatchObject({ statsReaders: { workers: 2, timeoutMs: 10_000 } });
+    expect(loadConfig({ STATS_READERS: '4', STATS_QUERY_TIMEOUT_MS: '2500' }).store).toMatchObject({
+      statsReaders: { workers: 4, timeoutMs: 2500 },
+    });
+    const lines = problems({ STATS_READERS: '0', STATS_QUERY_TIMEOUT_MS: 'soon' });
+    expect(lines.map((line) => line.split(':')[0]).sort()).toEqual(['STATS_QUERY_TIMEOUT_MS', 'STATS_READERS']);
+  });
+
   it('reports every bad setting on its own line, naming it', () => {
     const lines = problems({ PORT: 'eighty', REDIS_URL: 'localhost:6379', ADMIN_TOKEN: 'short', DEMO: 'maybe' });
     expect(lines).toHaveLength(4);

@@ -29,6 +29,9 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('NORMAL'),
+  // Reader threads compete with the event loop for cores: more of them than cores slows ingest during heavy reads.
+  STATS_READERS: z.coerce.number({ message: 'must be a number of threads' }).int().min(1).max(64).default(2),
+  STATS_QUERY_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100).max(600_000).default(10_000),
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL')
@@ -61,7 +64,13 @@ const EnvSchema = z.object({
 });
 
 export type StoreConfig =
-  | { kind: 'sqlite'; dataDir: string; synchronous: 'FULL' | 'NORMAL' }
+  | {
+      kind: 'sqlite';
+      dataDir: string;
+      synchronous: 'FULL' | 'NORMAL';
+      /** Reader threads and each read's deadline for a server; absent, reads run in-process. */
+      statsReaders?: { workers: number; timeoutMs: number };
+    }
   /** Events are acknowledged only once `writeConcern` nodes (default: a majority) have them. */
   | { kind: 'mongo'; uri: string; writeConcern: 'majority' | number };
 
@@ -116,7 +125,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     store:
       e.MONGODB_URI !== undefined
         ? { kind: 'mongo', uri: e.MONGODB_URI, writeConcern: e.MONGODB_WRITE_CONCERN }
-        : { kind: 'sqlite', dataDir: path.resolve(e.DATA_DIR), synchronous: e.SQLITE_SYNCHRONOUS },
+        : {
+            kind: 'sqlite',
+            dataDir: path.resolve(e.DATA_DIR),
+            synchronous: e.SQLITE_SYNCHRONOUS,
+            statsReaders: { workers: e.STATS_READERS, timeoutMs: e.STATS_QUERY_TIMEOUT_MS },
+          },
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     memoryCacheBytes: e.MEMORY_CACHE_MB * 1024 * 1024,

@@ -1,7 +1,7 @@
 /** One error shape for the whole API: `{"error": "...", "details": ...}` with the right status. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { StoreError } from '../store/types.js';
+import { QueryTimeoutError, StoreError } from '../store/types.js';
 
 /** Long enough for a restart or a failover to finish, short enough that a beacon retry still matters. */
 export const RETRY_AFTER_SECONDS = '5';
@@ -44,6 +44,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof HttpError) {
       res.set(error.headers);
       res.status(error.status).json(error.details === undefined ? { error: error.message } : { error: error.message, details: error.details });
+      return;
+    }
+    // Checked before StoreError, its parent: the store is fine, this query asked too much of it.
+    if (error instanceof QueryTimeoutError) {
+      logger.warn({ err: error }, 'stats read past its deadline');
+      res.set('Retry-After', RETRY_AFTER_SECONDS).status(503).json({
+        error: `the query was too expensive to answer within ${error.timeoutMs / 1000} s: narrow it with a shorter period or fewer filters`,
+      });
       return;
     }
     // Any request that reaches the store while it is down (a site look-up, a stats read) may retry.

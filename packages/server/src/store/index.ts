@@ -17,6 +17,8 @@ export async function createStore(config: StoreConfig, use: StoreUse = {}): Prom
         file: path.join(config.dataDir, 'sightline.db'),
         synchronous: config.synchronous,
         backgroundCheckpoints: use.server === true,
+        // A command reads once and exits: starting reader threads would only slow it down.
+        ...(use.server === true && config.statsReaders !== undefined ? { statsReaders: config.statsReaders } : {}),
       });
     case 'mongo': {
       // Loaded only when chosen: mongoose and its driver add about 33 MB to every embedded-store server.

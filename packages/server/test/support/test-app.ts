@@ -40,13 +40,20 @@ export interface TestAppOptions {
   publicSites?: boolean;
   now?: string;
   limits?: (config: Config) => RateLimits;
+  /** Stats reads on reader threads, as the server runs them (STATS_READERS, STATS_QUERY_TIMEOUT_MS), instead of in-process. */
+  statsReaders?: boolean;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sightline-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, ADMIN_TOKEN, DEMO: 'false', DEFAULT_SITE: 'example.com', ...options.env });
   const clock = new ManualClock(options.now ?? '2026-11-28T12:00:00Z');
-  const store = openSqliteStore({ file: path.join(dataDir, 'sightline.db'), synchronous: 'NORMAL' });
+  const readers = options.statsReaders === true && config.store.kind === 'sqlite' ? config.store.statsReaders : undefined;
+  const store = openSqliteStore({
+    file: path.join(dataDir, 'sightline.db'),
+    synchronous: 'NORMAL',
+    ...(readers === undefined ? {} : { statsReaders: readers }),
+  });
   const cache = options.cache?.(clock) ?? new MemoryCache(clock);
   const visits = options.visits?.(clock) ?? new MemoryVisitState(clock);
   for (const domain of options.sites ?? ['example.com']) {

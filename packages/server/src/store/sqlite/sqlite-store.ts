@@ -5,7 +5,6 @@
 import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { PAGEVIEW } from '@sightline/shared';
 import {
   StoreError,
   type AllTimeResult,
@@ -17,7 +16,6 @@ import {
   type StatsQuery,
   type TimeseriesQuery,
   type EventStore,
-  type PageTotals,
   type SiteRecord,
   type StoredEvent,
   type SummaryRequest,
@@ -25,10 +23,11 @@ import {
 } from '../types.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { migrate } from './migrations.js';
+import { ReadPool } from './read-pool.js';
 import { SqliteRetention } from './retention.js';
 import { SqliteRollups } from './rollups.js';
 import { SqliteSiteAdmin } from './site-admin.js';
-import { SqliteStatsQueries } from './stats-queries.js';
+import { statsReader, type ReadArg, type ReadMethod, type ReadResult, type StatsReader } from './stats-reads.js';
 import { SqliteVisits } from './visits.js';
 
 export interface SqliteStoreOptions {
@@ -44,6 +43,13 @@ export interface SqliteStoreOptions {
    * a short-lived process such as the CLI leaves it to SQLite.
    */
   backgroundCheckpoints?: boolean;
+  /**
+   * Run stats reads on this many reader threads (read-pool.ts), each read given up after
+   * timeoutMs, so that none holds up the event loop a server acknowledges events on. Absent,
+   * reads run on the calling thread with no deadline: fine for a command such as the CLI. A
+   * ':memory:' database always reads in-process, as no other connection can see its data.
+   */
+  statsReaders?: { workers: number; timeoutMs: number };
 }
 
 interface SiteRow {
@@ -89,7 +95,8 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     });
   }
   const syncWal = options.synchronous === 'FULL' && onDisk;
-  return new SqliteStore(db, syncWal ? `${options.file}-wal` : undefined, checkpointer);
+  const readers = onDisk && options.statsReaders !== undefined ? new ReadPool({ file: options.file, ...options.statsReaders }) : undefined;
+  return new SqliteStore(db, syncWal ? `${options.file}-wal` : undefined, checkpointer, readers);
 }
 
 class SqliteStore implements EventStore {
@@ -102,13 +109,10 @@ class SqliteStore implements EventStore {
   private readonly insertSalt;
   private readonly selectSalt;
   private readonly deleteOldSalts;
-  private readonly selectTotals;
-  private readonly selectTopPages;
-  private readonly selectAllTimeTotals;
-  private readonly selectAllTimePages;
 
   private readonly rollups;
-  private readonly stats;
+  /** Reads on this connection, when there is no reader pool. */
+  private readonly localReads: StatsReader | undefined;
   private readonly admin;
   private readonly retention;
 
@@ -119,6 +123,7 @@ class SqliteStore implements EventStore {
     /** The WAL to sync before a write is reported done; undefined when NORMAL durability was asked for. */
     private readonly walFile: string | undefined,
     private readonly checkpointer: Checkpointer | undefined,
+    private readonly readers: ReadPool | undefined,
   ) {
     this.insertEvent = db.prepare(`
       INSERT INTO events (site, ts, name, path, hostname, referrer, referrer_source,
@@ -146,26 +151,12 @@ class SqliteStore implements EventStore {
     this.insertSite = db.prepare(
       'INSERT INTO sites (domain, timezone, created_at, public) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
-    this.stats = new SqliteStatsQueries(db);
+    this.localReads = readers === undefined ? statsReader(db) : undefined;
     this.admin = new SqliteSiteAdmin(db);
     this.retention = new SqliteRetention(db, this.rollups, visits);
     this.insertSalt = db.prepare('INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT DO NOTHING');
     this.selectSalt = db.prepare<[string], Buffer>('SELECT salt FROM salts WHERE day = ?').pluck();
     this.deleteOldSalts = db.prepare('DELETE FROM salts WHERE day < ?');
-    this.selectTotals = db.prepare<[string, number, number], { pageviews: number; visitors: number }>(`
-      SELECT COALESCE(SUM(name = '${PAGEVIEW}'), 0) AS pageviews, COUNT(DISTINCT visitor_id) AS visitors
-      FROM events WHERE site = ? AND ts >= ? AND ts < ?`);
-    this.selectTopPages = db.prepare<[string, number, number, number], PageTotals>(`
-      SELECT path AS page, COUNT(*) AS pageviews, COUNT(DISTINCT visitor_id) AS visitors
-      FROM events WHERE site = ? AND name = '${PAGEVIEW}' AND ts >= ? AND ts < ?
-      GROUP BY path ORDER BY visitors DESC, pageviews DESC, path LIMIT ?`);
-    this.selectAllTimeTotals = db.prepare<[string], { pageviews: number; visitors: number }>(`
-      SELECT COALESCE(SUM(name = '${PAGEVIEW}'), 0) AS pageviews, COUNT(DISTINCT visitor_id) AS visitors
-      FROM events WHERE site = ?`);
-    this.selectAllTimePages = db.prepare<[string], PageTotals>(`
-      SELECT path AS page, COUNT(*) AS pageviews, COUNT(DISTINCT visitor_id) AS visitors
-      FROM events WHERE site = ? AND name = '${PAGEVIEW}'
-      GROUP BY path ORDER BY pageviews DESC, path`);
   }
 
   private run<T>(method: string, work: () => T): Promise<T> {
@@ -174,6 +165,12 @@ class SqliteStore implements EventStore {
     } catch (error) {
       return Promise.reject(new StoreError('sqlite', method, error));
     }
+  }
+
+  private read<M extends ReadMethod>(method: M, arg: ReadArg<M>): Promise<ReadResult<M>> {
+    if (this.readers !== undefined) return this.readers.run(method, arg);
+    const local = this.localReads!;
+    return this.run(method, () => local(method, arg));
   }
 
   /**
@@ -249,30 +246,23 @@ class SqliteStore implements EventStore {
   }
 
   summary(request: SummaryRequest): Promise<SummaryResult> {
-    return this.run('summary', () => {
-      const totals = this.selectTotals.get(request.site, request.from, request.to)!;
-      const topPages = this.selectTopPages.all(request.site, request.from, request.to, request.limit);
-      return { pageviews: totals.pageviews, visitors: totals.visitors, topPages };
-    });
+    return this.read('summary', request);
   }
 
   allTime(site: string): Promise<AllTimeResult> {
-    return this.run('allTime', () => {
-      const totals = this.selectAllTimeTotals.get(site)!;
-      return { pageviews: totals.pageviews, visitors: totals.visitors, pages: this.selectAllTimePages.all(site) };
-    });
+    return this.read('allTime', site);
   }
 
   aggregate(query: StatsQuery): Promise<Measures> {
-    return this.run('aggregate', () => this.stats.aggregate(query));
+    return this.read('aggregate', query);
   }
 
   timeseries(query: TimeseriesQuery): Promise<Measures[]> {
-    return this.run('timeseries', () => this.stats.timeseries(query));
+    return this.read('timeseries', query);
   }
 
   breakdown(query: BreakdownQuery): Promise<BreakdownRow[]> {
-    return this.run('breakdown', () => this.stats.breakdown(query));
+    return this.read('breakdown', query);
   }
 
   updateSite(domain: string, patch: SitePatch): Promise<SiteRecord | null> {
@@ -327,6 +317,7 @@ class SqliteStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await this.readers?.close();
     await this.checkpointer?.stop();
     return this.run('close', () => {
       if (this.walFd !== undefined) closeSync(this.walFd);
