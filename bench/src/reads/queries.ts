@@ -1,8 +1,9 @@
 /**
  * What the dashboard asks when it opens (packages/dashboard/src: api.ts, dashboard.ts,
  * properties.ts, views/top-stats.ts): the top-line numbers against the previous period, the
- * chart, and each breakdown panel's tabs with the metrics that tab shows, ten rows a page. Then
- * the same after a click on a row or a prop: one filter, the numbers and a couple of panels.
+ * chart, and the breakdown panels, ten rows a page, each tab with the metrics it shows: the tab
+ * each panel opens with, and the others but the rarer UTM ones (medium, campaign, term, content).
+ * Then views after a click on a row or a prop: one filter, the numbers and a couple of panels.
  * Parameters are built and encoded as the dashboard builds them.
  */
 export interface Query {
