@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { configProblems as problems } from '../test/support/config-problems.js';
 import { loadConfig } from './config.js';
 
@@ -26,7 +27,7 @@ describe('loadConfig', () => {
   });
 
   it('gives a server two stats readers and a 10 s deadline per read unless told otherwise', () => {
-    expect(loadConfig({}).store).toMatchObject({ statsReaders: { workers: 2, timeoutMs: 10_000 } });
+    expect(loadConfig({}).store).toMatchObject({ statsReaders: { workers: Math.max(1, availableParallelism() - 1), timeoutMs: 10_000 } });
     expect(loadConfig({ STATS_READERS: '4', STATS_QUERY_TIMEOUT_MS: '2500' }).store).toMatchObject({
       statsReaders: { workers: 4, timeoutMs: 2500 },
     });
