@@ -28,6 +28,7 @@ import { breakdownRoute } from './stats/breakdown-route.js';
 import { realtimeRoute } from './stats/realtime-route.js';
 import { seedStatsRoute } from './stats/seed-stats-route.js';
 import { timeseriesRoute } from './stats/timeseries-route.js';
+import { StatsAnswers } from './stats/stats-answers.js';
 import { summaryRoute } from './stats/summary-route.js';
 import type { EventStore, StoredEvent } from './store/types.js';
 import { MemoryVisitState } from './visits/memory-visit-state.js';
@@ -82,9 +83,8 @@ export function createApp(deps: AppDeps): Express {
     countries: deps.countries ?? openCountryLookup(),
   };
   const access = new SiteAccess(store, sites, config.adminToken);
-  const cached = new ReadThrough(cache, clock);
-  const stats = { reader: store, sites, access, cached, clock };
-  const v1 = { queries: store, access, cached, visits, clock };
+  const answers = new StatsAnswers({ store, cached: new ReadThrough(cache, clock), visits });
+  const stats = { access, answers, clock };
 
   const app = express();
   app.disable('x-powered-by');
@@ -108,8 +108,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(dashboardRoute({ defaultSite: config.defaultSite, https }));
   app.use(['/api/stats', '/stats', '/api/v1/stats'], limitByClient(limits.stats));
   app.use(summaryRoute(stats));
-  app.use(seedStatsRoute(stats, config.defaultSite));
-  app.use(aggregateRoute(v1), timeseriesRoute(v1), breakdownRoute(v1), realtimeRoute(v1));
+  app.use(seedStatsRoute({ sites, answers }, config.defaultSite));
+  app.use(aggregateRoute(stats), timeseriesRoute(stats), breakdownRoute(stats), realtimeRoute(stats));
   app.use(docsRoutes(config.publicUrl));
   app.use(express.json({ limit: '16kb' }), siteRoutes({ store, sites, access, clock, config }));
   if (config.demo) app.use(demoRoutes());

@@ -1,6 +1,6 @@
 /** Admin actions require `Authorization: Bearer $ADMIN_TOKEN`, compared in constant time. */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { HttpError } from './errors.js';
 
 /** Comparing digests keeps the comparison constant-time even when the lengths differ. */
@@ -11,6 +11,9 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+/** The request's bearer token, if it sent one: what SiteAccess checks. */
+export const bearerOf = (req: Request): string | undefined => bearerToken(req.get('authorization'));
+
 export function requireAdmin(adminToken: string | undefined): RequestHandler {
   const expected = adminToken === undefined ? undefined : digest(adminToken);
   return (req, _res, next) => {
@@ -18,7 +21,7 @@ export function requireAdmin(adminToken: string | undefined): RequestHandler {
       next(new HttpError(403, 'the admin API is disabled: start the server with ADMIN_TOKEN set'));
       return;
     }
-    const token = bearerToken(req.get('authorization'));
+    const token = bearerOf(req);
     if (token === undefined || !timingSafeEqual(digest(token), expected)) {
       next(new HttpError(401, 'send Authorization: Bearer <ADMIN_TOKEN>', undefined, { 'WWW-Authenticate': 'Bearer' }));
       return;

@@ -1,6 +1,7 @@
 /** One error shape for the whole API: `{"error": "...", "details": ...}` with the right status. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { InvalidQuery, NotAuthenticated, NotPermitted, UnknownSite } from '../domain-errors.js';
 import { QueryTimeoutError, StoreError } from '../store/types.js';
 
 /** Long enough for a restart or a failover to finish, short enough that a beacon retry still matters. */
@@ -39,8 +40,18 @@ export const notFound: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, `no route for ${req.method} ${req.path}`));
 };
 
+/** The domain's errors in HTTP terms; anything else passes through unchanged. */
+function asHttpError(error: unknown): unknown {
+  if (error instanceof InvalidQuery) return new HttpError(400, error.message);
+  if (error instanceof UnknownSite) return new HttpError(404, error.message);
+  if (error instanceof NotAuthenticated) return new HttpError(401, error.message, undefined, { 'WWW-Authenticate': 'Bearer' });
+  if (error instanceof NotPermitted) return new HttpError(403, error.message);
+  return error;
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _req, res, _next) => {
+  return (thrown: unknown, _req, res, _next) => {
+    const error = asHttpError(thrown);
     if (error instanceof HttpError) {
       res.set(error.headers);
       res.status(error.status).json(error.details === undefined ? { error: error.message } : { error: error.message, details: error.details });

@@ -7,7 +7,7 @@ import { CreateKeyRequestSchema, CreateSiteRequestSchema, UpdateSiteRequestSchem
 import { Router } from 'express';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import { requireAdmin } from '../http/admin-auth.js';
+import { bearerOf, requireAdmin } from '../http/admin-auth.js';
 import { HttpError } from '../http/errors.js';
 import { parseOr400 } from '../http/parse.js';
 import type { EventStore } from '../store/types.js';
@@ -41,7 +41,7 @@ export function siteRoutes({ store, sites, access, clock, config }: Deps): Route
   });
 
   router.patch('/api/sites/:id', async (req, res) => {
-    const site = await access.authorize(req, req.params.id.toLowerCase(), 'sites:admin');
+    const site = await access.authorize(bearerOf(req), req.params.id.toLowerCase(), 'sites:admin');
     const patch = parseOr400(UpdateSiteRequestSchema, req.body ?? {}, 'site');
     const updated = await store.updateSite(site.domain, patch);
     if (updated === null) throw new HttpError(404, `unknown site ${site.domain}`);
@@ -50,14 +50,14 @@ export function siteRoutes({ store, sites, access, clock, config }: Deps): Route
   });
 
   router.post('/api/sites/:id/keys', async (req, res) => {
-    const site = await access.authorize(req, req.params.id.toLowerCase(), 'sites:admin');
+    const site = await access.authorize(bearerOf(req), req.params.id.toLowerCase(), 'sites:admin');
     const request = parseOr400(CreateKeyRequestSchema, req.body ?? {}, 'key');
     const { record, secret } = await issueKey(store, site.domain, request.scopes, clock.now());
     res.status(201).set('Cache-Control', 'no-store').json({ ...keyJson(record), key: secret });
   });
 
   router.get('/api/sites/:id/keys', async (req, res) => {
-    const site = await access.authorize(req, req.params.id.toLowerCase(), 'sites:admin');
+    const site = await access.authorize(bearerOf(req), req.params.id.toLowerCase(), 'sites:admin');
     res.json({ keys: (await store.listApiKeys(site.domain)).map(keyJson) });
   });
 

@@ -5,7 +5,7 @@
  */
 import { MAX_BUCKETS, type Interval, type Period } from '@sightline/shared';
 import { DateTime } from 'luxon';
-import { HttpError } from '../http/errors.js';
+import { InvalidQuery } from '../domain-errors.js';
 import type { TimeRange } from '../store/types.js';
 
 const REALTIME_MS = 30 * 60 * 1000;
@@ -122,7 +122,7 @@ export function bucketsOf(range: TimeRange, interval: Interval, zone: string): B
   let start = DateTime.fromMillis(range.from, { zone }).startOf(interval);
   while (start.toMillis() < range.to) {
     if (buckets.length >= MAX_BUCKETS) {
-      throw new HttpError(400, `interval: ${interval} gives more than ${MAX_BUCKETS} buckets for this period; use a larger interval`);
+      throw new InvalidQuery(`interval: ${interval} gives more than ${MAX_BUCKETS} buckets for this period; use a larger interval`);
     }
     const next = start.plus({ [`${interval}s`]: 1 });
     buckets.push({
