@@ -20,6 +20,10 @@ export interface PropPair {
   v: string;
 }
 
+/**
+ * Declared field by field because this is the shape on disk; the pipelines reach its fields by
+ * the vocabulary's `mongo` paths (store/fields.ts), which documents.test.ts holds to it.
+ */
 export interface EventDocument {
   ts: Date;
   meta: EventMeta;

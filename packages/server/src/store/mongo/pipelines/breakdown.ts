@@ -5,6 +5,7 @@
  */
 import type { PipelineStage } from 'mongoose';
 import type { BreakdownQuery, BreakdownRow } from '../../types.js';
+import { visitPath } from './document-paths.js';
 import { stage } from './expressions.js';
 import { eventValue } from './filters.js';
 import { measuresByKey, readMeasures } from './measures.js';
@@ -12,7 +13,7 @@ import type { PipelineQuery } from './pipeline-query.js';
 import { countedVisitStages, passingIsPageview } from './visits.js';
 
 function groupStages(property: BreakdownQuery['property']): PipelineStage[] {
-  if (property.scope === 'visit') return measuresByKey(`$visit.${property.field}`);
+  if (property.scope === 'visit') return measuresByKey(`$${visitPath(property.field)}`);
   return [
     stage({ $unwind: '$passing' }),
     // One document per (value, visit) with the visit's own totals, so a visit counts once per group.

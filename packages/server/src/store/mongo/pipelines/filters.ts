@@ -4,11 +4,9 @@
  * only ever compared (`$in`, `$literal`) or matched by a pattern in which every regular
  * expression character has been escaped.
  */
-import type { EventField, Filter, Property } from '../../types.js';
+import type { Filter, Property } from '../../types.js';
+import { EVENT_KEYS } from './document-paths.js';
 import { literal, type Expression } from './expressions.js';
-
-/** The one-letter fields of the events array a visit document carries (see visits.ts). */
-export const EVENT_KEYS: Record<EventField, string> = { page: 'p', name: 'n', hostname: 'h' };
 
 const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|]/g;
 

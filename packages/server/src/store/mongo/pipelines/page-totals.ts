@@ -2,6 +2,8 @@
 import type { PipelineStage } from 'mongoose';
 import { PAGEVIEW } from '@sightline/shared';
 import type { PageTotals } from '../../types.js';
+import { EVENT_FIELDS } from '../../fields.js';
+import { eventFieldRef } from './document-paths.js';
 import { literal } from './expressions.js';
 import { asNumber } from './pipeline-query.js';
 
@@ -14,7 +16,7 @@ export function totalsStages(): FacetStage[] {
     {
       $group: {
         _id: '$visitorId',
-        pageviews: { $sum: { $cond: [{ $eq: ['$meta.name', literal(PAGEVIEW)] }, 1, 0] } },
+        pageviews: { $sum: { $cond: [{ $eq: [eventFieldRef('name'), literal(PAGEVIEW)] }, 1, 0] } },
       },
     },
     { $group: { _id: null, visitors: { $sum: 1 }, pageviews: { $sum: '$pageviews' } } },
@@ -25,8 +27,8 @@ export function pageStages(order: 'visitors' | 'pageviews', limit?: number): Fac
   const sort: Record<string, 1 | -1> =
     order === 'visitors' ? { visitors: -1, pageviews: -1, _id: 1 } : { pageviews: -1, _id: 1 };
   const stages: FacetStage[] = [
-    { $match: { 'meta.name': { $eq: PAGEVIEW } } },
-    { $group: { _id: { page: '$path', visitor: '$visitorId' }, pageviews: { $sum: 1 } } },
+    { $match: { [EVENT_FIELDS.name.mongo]: { $eq: PAGEVIEW } } },
+    { $group: { _id: { page: eventFieldRef('page'), visitor: '$visitorId' }, pageviews: { $sum: 1 } } },
     { $group: { _id: '$_id.page', pageviews: { $sum: '$pageviews' }, visitors: { $sum: 1 } } },
     { $sort: sort },
   ];

@@ -11,28 +11,16 @@
  */
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import type { PipelineStage } from 'mongoose';
+import { FIRST_EVENT_FIELD_NAMES } from '../../fields.js';
 import { BOUNCE_ENGAGED_MS, type Filter, type TimeRange, type VisitField } from '../../types.js';
+import { EVENT_KEY_SOURCES, EVENT_KEYS, FIRST_EVENT_SOURCES, visitPath } from './document-paths.js';
 import { fieldOfEnd, filter, literal, size, stage, sumOf, type Expression } from './expressions.js';
 import { eventValue, filterExpression, filterQuery } from './filters.js';
 import { matchSite } from './site-range.js';
 
-/** Where each visit attribute comes from in an event document. */
-const VISIT_SOURCES: Record<Exclude<VisitField, 'entry_page' | 'exit_page'>, string> = {
-  source: '$referrerSource',
-  referrer: '$referrer',
-  utm_source: '$utmSource',
-  utm_medium: '$utmMedium',
-  utm_campaign: '$utmCampaign',
-  utm_term: '$utmTerm',
-  utm_content: '$utmContent',
-  country: '$country',
-  browser: '$browser',
-  os: '$os',
-  device: '$device',
-};
-
-const nameIs = (variable: string, name: string) => ({ $eq: [`${variable}.n`, literal(name)] });
-const isCustom = (variable: string) => ({ $not: [{ $in: [`${variable}.n`, literal([PAGEVIEW, ENGAGEMENT])] }] });
+const nameOf = (variable: string) => `${variable}.${EVENT_KEYS.name}`;
+const nameIs = (variable: string, name: string) => ({ $eq: [nameOf(variable), literal(name)] });
+const isCustom = (variable: string) => ({ $not: [{ $in: [nameOf(variable), literal([PAGEVIEW, ENGAGEMENT])] }] });
 
 export function countedVisitStages(site: string, range: TimeRange, filters: readonly Filter[]): PipelineStage[] {
   const visitFilters = filters.filter((f) => f.property.scope === 'visit');
@@ -46,10 +34,8 @@ export function countedVisitStages(site: string, range: TimeRange, filters: read
     stage({
       $group: {
         _id: '$sessionId',
-        first: { $first: { t: '$ts', ...VISIT_SOURCES } },
-        events: {
-          $push: { t: '$ts', n: '$meta.name', p: '$path', h: '$hostname', v: '$visitorId', e: '$engagementMs', pr: '$props' },
-        },
+        first: { $first: { t: '$ts', ...FIRST_EVENT_SOURCES } },
+        events: { $push: { t: '$ts', ...EVENT_KEY_SOURCES, v: '$visitorId', e: '$engagementMs', pr: '$props' } },
       },
     }),
     // $push keeps arrival order in practice but does not promise it, so the array is sorted explicitly.
@@ -57,14 +43,14 @@ export function countedVisitStages(site: string, range: TimeRange, filters: read
     stage({
       $addFields: {
         visit: {
-          entry_page: fieldOfEnd('$first', pageviews, 'p'),
-          exit_page: fieldOfEnd('$last', pageviews, 'p'),
-          ...Object.fromEntries(Object.keys(VISIT_SOURCES).map((field) => [field, { $ifNull: [`$first.${field}`, null] }])),
+          entry_page: fieldOfEnd('$first', pageviews, EVENT_KEYS.page),
+          exit_page: fieldOfEnd('$last', pageviews, EVENT_KEYS.page),
+          ...Object.fromEntries(FIRST_EVENT_FIELD_NAMES.map((field) => [field, { $ifNull: [`$first.${field}`, null] }])),
         },
       },
     }),
     ...(visitFilters.length > 0
-      ? [stage({ $match: { $and: visitFilters.map((f) => filterQuery(`visit.${(f.property as { field: VisitField }).field}`, f)) } })]
+      ? [stage({ $match: { $and: visitFilters.map((f) => filterQuery(visitPath((f.property as { field: VisitField }).field), f)) } })]
       : []),
     stage({
       $addFields: {
