@@ -4,7 +4,7 @@ import { configProblems as problems } from '../support/config-problems.js';
 
 describe('store selection', () => {
   it('uses the embedded store without MONGODB_URI', () => {
-    expect(loadConfig({ DATA_DIR: '/tmp/x' }).store).toEqual({ kind: 'sqlite', dataDir: '/tmp/x', synchronous: 'NORMAL' });
+    expect(loadConfig({ DATA_DIR: '/tmp/x' }).store).toMatchObject({ kind: 'sqlite', dataDir: '/tmp/x', synchronous: 'NORMAL' });
   });
 
   it('uses MongoDB with majority writes when MONGODB_URI is set', () => {
