@@ -191,9 +191,10 @@ describe('sqlite rollups', () => {
           await old.close();
           // The schema as it was before the rollups: they and the visits are all the migrations since add.
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(7);
+          expect(db.pragma('user_version', { simple: true })).toBe(8);
           db.exec('DROP TABLE day_visitors; DROP TABLE day_page_visitors; DROP TABLE day_totals; DROP TABLE day_pages;');
-          db.exec('DROP TABLE visits; DROP TABLE visit_spans; ALTER TABLE sites DROP COLUMN rollup_shift_ms;');
+          db.exec('DROP TABLE visit_day_groups; DROP TABLE visit_days; DROP TABLE visits; DROP TABLE visit_spans;');
+          db.exec('ALTER TABLE sites DROP COLUMN rollup_shift_ms;');
           db.pragma('user_version = 4');
           db.close();
 

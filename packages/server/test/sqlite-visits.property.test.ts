@@ -456,10 +456,16 @@ const queries = fc.array(generatedQuery, { minLength: 1, maxLength: 3 });
  * How to undo each migration since version 5, oldest first: the visits table is migration 6. A
  * migration added later needs its undo here, which the version check points out.
  */
-const SINCE_VISITS = ['DROP TABLE visits; DROP TABLE visit_spans;', 'ALTER TABLE sites DROP COLUMN rollup_shift_ms;'];
+const SINCE_VISITS = [
+  'DROP TABLE visits; DROP TABLE visit_spans;',
+  'ALTER TABLE sites DROP COLUMN rollup_shift_ms;',
+  'DROP TABLE visit_day_groups; DROP TABLE visit_days;',
+];
 
 async function createSites(store: EventStore): Promise<void> {
-  for (const domain of SITES) await store.createSite({ domain, timezone: 'UTC', createdAt: START });
+  // The other site's days start at its own midnight (+05:30), which UTC instants cut.
+  await store.createSite({ domain: SITE, timezone: 'UTC', createdAt: START });
+  await store.createSite({ domain: OTHER, timezone: 'Asia/Kolkata', createdAt: START });
 }
 
 describe('sqlite visits', () => {

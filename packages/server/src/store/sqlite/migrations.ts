@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { rollupShiftMs, SqliteRollups } from './rollups.js';
+import { SqliteVisitRollups } from './visit-rollups.js';
 import { ATTRIBUTE_COLUMNS, SqliteVisits } from './visits.js';
 
 /** SQL, or a step that needs the store's own code (filling a new table from the events). */
@@ -178,6 +179,39 @@ const MIGRATIONS: readonly Migration[] = [
       setShift.run(shift, site.domain);
       rollups.rebuildSite(site.domain);
     }
+  },
+  // Per-day rollups of visits by each visit property (visit-rollups.ts), counted from the visits.
+  (db) => {
+    db.exec(`
+      CREATE TABLE visit_day_groups (
+        site TEXT NOT NULL,
+        field TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        value TEXT NOT NULL,
+        missing INTEGER NOT NULL,
+        visitors INTEGER NOT NULL,
+        visits INTEGER NOT NULL,
+        bounces INTEGER NOT NULL,
+        pageviews INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        engagement_ms INTEGER NOT NULL,
+        PRIMARY KEY (site, field, day, value, missing)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE visit_days (
+        site TEXT NOT NULL,
+        visitor_id INTEGER NOT NULL,
+        day INTEGER NOT NULL,
+        multi INTEGER NOT NULL,
+        PRIMARY KEY (site, visitor_id, day)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE INDEX visits_visitor ON visits (site, visitor_id, start_ts);
+    `);
+    const rollups = new SqliteRollups(db);
+    const groups = new SqliteVisitRollups(db, (site) => rollups.shiftOf(site));
+    for (const site of db.prepare<[], string>('SELECT DISTINCT site FROM visits').pluck().all()) groups.rebuildSite(site);
+    db.exec('CREATE INDEX visit_days_multi ON visit_days (site, day, visitor_id) WHERE multi = 1');
   },
 ];
 

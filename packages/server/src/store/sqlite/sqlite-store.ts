@@ -25,9 +25,10 @@ import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { migrate } from './migrations.js';
 import { ReadPool } from './read-pool.js';
 import { SqliteRetention } from './retention.js';
-import { SqliteRollups } from './rollups.js';
+import { rollupShiftMs, SqliteRollups } from './rollups.js';
 import { SqliteSiteAdmin } from './site-admin.js';
 import { statsReader, type ReadArg, type ReadMethod, type ReadResult, type StatsReader } from './stats-reads.js';
+import { SqliteVisitRollups } from './visit-rollups.js';
 import { SqliteVisits } from './visits.js';
 
 export interface SqliteStoreOptions {
@@ -131,7 +132,7 @@ class SqliteStore implements EventStore {
         browser, os, device, country, screen_width, visitor_id, session_id, engagement_ms, props)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.rollups = new SqliteRollups(db);
-    const visits = new SqliteVisits(db);
+    const visits = new SqliteVisits(db, new SqliteVisitRollups(db, (site) => this.rollups.shiftOf(site)));
     // Positional values: binding by name copied every event into a new object and cost a third of the insert.
     this.insertBatch = db.transaction((events: readonly StoredEvent[]) => {
       for (const e of events) {
@@ -149,7 +150,7 @@ class SqliteStore implements EventStore {
     this.selectSite = db.prepare<[string], SiteRow>('SELECT domain, timezone, created_at, public FROM sites WHERE domain = ?');
     this.selectSites = db.prepare<[], SiteRow>('SELECT domain, timezone, created_at, public FROM sites ORDER BY domain');
     this.insertSite = db.prepare(
-      'INSERT INTO sites (domain, timezone, created_at, public) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      'INSERT INTO sites (domain, timezone, created_at, public, rollup_shift_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
     this.localReads = readers === undefined ? statsReader(db) : undefined;
     this.admin = new SqliteSiteAdmin(db);
@@ -200,7 +201,7 @@ class SqliteStore implements EventStore {
   }
 
   createSite(site: SiteRecord): Promise<SiteRecord | null> {
-    return this.run('createSite', () => (this.insertSite.run(site.domain, site.timezone, site.createdAt, site.public ? 1 : 0).changes === 1 ? site : null)).then(async (created) => {
+    return this.run('createSite', () => (this.insertSite.run(site.domain, site.timezone, site.createdAt, site.public ? 1 : 0, rollupShiftMs(site.timezone, site.createdAt)).changes === 1 ? site : null)).then(async (created) => {
       await this.durable();
       return created;
     });

@@ -1,11 +1,15 @@
 /**
  * The stats queries of the SQLite store, each answered by the cheapest of its query shapes
- * (queries/): event measures alone from the rollups or one pass over events, and measures that
- * need visits from the visits table.
+ * (queries/): event measures alone from the rollups or one pass over events, unfiltered visit
+ * measures from the per-day visit rollups, and the rest from the visits table.
  */
 import type Database from 'better-sqlite3';
+import { pageOfGroups } from '../breakdown-page.js';
 import type { BreakdownQuery, BreakdownRow, Filter, Measures, Property, StatsQuery, TimeseriesQuery } from '../types.js';
+import { ALL_VISITS } from './visit-rollups.js';
+import { EdgeVisits } from './queries/edge-visits.js';
 import { EventMeasures } from './queries/event-measures.js';
+import { VisitGroups } from './queries/visit-groups.js';
 import { hasVisitFilter, toMeasures } from './queries/sql.js';
 import { eventMeasuresSource, VisitMeasures, type GroupRow } from './queries/visit-measures.js';
 
@@ -14,10 +18,13 @@ const byKey = (rows: readonly GroupRow[]) => new Map(rows.map((row) => [row.k, r
 export class SqliteStatsQueries {
   private readonly eventMeasures;
   private readonly visitMeasures;
+  private readonly visitGroups;
 
   constructor(db: Database.Database) {
+    const edges = new EdgeVisits(db);
     this.eventMeasures = new EventMeasures(db);
-    this.visitMeasures = new VisitMeasures(db);
+    this.visitMeasures = new VisitMeasures(db, edges);
+    this.visitGroups = new VisitGroups(db, edges);
   }
 
   private canSkipVisits(query: { eventMeasuresOnly?: boolean; filters: readonly Filter[] }, group?: Property): boolean {
@@ -38,7 +45,13 @@ export class SqliteStatsQueries {
   }
 
   aggregate(query: StatsQuery): Measures {
-    if (this.canSkipVisits(query)) return toMeasures(this.eventMeasures.run(query.site, [query.range], query.filters, undefined)[0]);
+    const events = () => this.eventMeasures.run(query.site, [query.range], query.filters, undefined)[0];
+    if (this.canSkipVisits(query)) return toMeasures(events());
+    const groups = query.filters.length === 0 ? this.visitGroups.run(query.site, query.range, ALL_VISITS) : undefined;
+    if (groups !== undefined) {
+      const counts = events();
+      return toMeasures({ ...groups[0], visitors: counts?.visitors, pageviews: counts?.pageviews, events: counts?.events });
+    }
     return this.perBucket(query.site, [query.range], query.filters)[0]!;
   }
 
@@ -51,6 +64,14 @@ export class SqliteStatsQueries {
   }
 
   breakdown(query: BreakdownQuery): BreakdownRow[] {
+    const fromGroups =
+      query.property.scope === 'visit' && query.filters.length === 0
+        ? this.visitGroups.run(query.site, query.range, query.property.field)
+        : undefined;
+    if (fromGroups !== undefined) {
+      const groups = fromGroups.map((row) => ({ value: row.k as string | null, measures: toMeasures(row) }));
+      return query.page === undefined ? groups : pageOfGroups(groups, query.page, (row) => row.measures, (row) => row.value);
+    }
     const rows = this.canSkipVisits(query, query.property)
       ? this.eventMeasures.run(query.site, [query.range], query.filters, query.property, query.page)
       : this.visitMeasures.run({

@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3';
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import { FIRST_EVENT_FIELD_NAMES, FIRST_EVENT_FIELDS } from '../fields.js';
 import type { StoredEvent } from '../types.js';
+import type { SqliteVisitRollups } from './visit-rollups.js';
 
 /** An event as far as its visit is concerned. `attributes` follow FIRST_EVENT_FIELD_NAMES. */
 export interface VisitEvent {
@@ -119,14 +120,14 @@ export function foldRows(rows: Iterable<VisitEventRow>): Map<number, Visit> {
   return visits;
 }
 
-const VISIT_COLUMNS = [
+export const VISIT_COLUMNS = [
   'session_id', 'visitor_id', 'start_ts', 'end_ts', 'entry_page', 'entry_ts', 'exit_page', 'exit_ts',
   'pageviews', 'events', 'engagement_ms', ...ATTRIBUTE_COLUMNS,
 ];
 
-type VisitRow = [number, number, number, number, string | null, number | null, string | null, number | null, number, number, number, ...Array<string | null>];
+export type VisitRow = [number, number, number, number, string | null, number | null, string | null, number | null, number, number, number, ...Array<string | null>];
 
-const visitOf = (row: VisitRow): Visit => ({
+export const visitOf = (row: VisitRow): Visit => ({
   sessionId: row[0],
   visitorId: row[1],
   startTs: row[2],
@@ -162,15 +163,29 @@ export class SqliteVisits {
   private readonly clearSpan;
   private readonly sessionsAfter;
   private readonly sites;
+  private readonly wholeVisits;
+  private readonly updateVisit;
+  private readonly endedSince;
+  private readonly deleteVisit;
   /** Longest visit per site as last written, so a batch writes the span only when it grows. */
   private readonly spans = new Map<string, number>();
 
-  constructor(db: Database.Database) {
+  /** Without `groups` (a migration that runs before they exist), the per-day visit rollups are left alone. */
+  constructor(
+    db: Database.Database,
+    private readonly groups?: SqliteVisitRollups,
+  ) {
     this.selectVisit = db
       .prepare<[string, number], VisitRow>(`SELECT ${VISIT_COLUMNS.join(', ')} FROM visits WHERE site = ? AND session_id = ?`)
       .raw();
     this.writeVisit = db.prepare(
       `INSERT OR REPLACE INTO visits (site, ${VISIT_COLUMNS.join(', ')}) VALUES (${['site', ...VISIT_COLUMNS].map(() => '?').join(', ')})`,
+    );
+    // Most events extend a visit without moving its start: the row is then changed in place,
+    // which spares the delete and insert in the table and both indexes that REPLACE costs.
+    const kept = VISIT_COLUMNS.filter((column) => !['session_id', 'start_ts'].includes(column));
+    this.updateVisit = db.prepare(
+      `UPDATE visits SET ${kept.map((column) => `${column} = ?`).join(', ')} WHERE site = ? AND start_ts = ? AND session_id = ?`,
     );
     this.selectSpan = db.prepare<[string], number>('SELECT longest_ms FROM visit_spans WHERE site = ?').pluck();
     this.writeSpan = db.prepare(`
@@ -192,27 +207,52 @@ export class SqliteVisits {
       )
       .pluck();
     this.sites = db.prepare<[], string>('SELECT DISTINCT site FROM events').pluck();
+    this.wholeVisits = db
+      .prepare<[string, string], VisitRow>(
+        `SELECT ${VISIT_COLUMNS.join(', ')} FROM visits WHERE site = ? AND session_id IN (SELECT value FROM json_each(?))`,
+      )
+      .raw();
+    this.endedSince = db
+      .prepare<[string, number, number, number], VisitRow>(
+        `SELECT ${VISIT_COLUMNS.join(', ')} FROM visits WHERE site = ? AND start_ts >= ? AND start_ts < ? AND end_ts < ?`,
+      )
+      .raw();
+    this.deleteVisit = db.prepare('DELETE FROM visits WHERE site = ? AND session_id = ?');
   }
 
   /** Folds a batch of new events into their visits; runs inside the transaction that inserts them. */
   record(events: readonly StoredEvent[]): void {
-    const touched = new Map<string, { site: string; visit: Visit }>();
+    const touched = new Map<string, { site: string; before: Visit | undefined; visit: Visit }>();
     for (const stored of events) {
       const key = `${stored.sessionId}\u0000${stored.site}`;
       const e = visitEventOfStored(stored);
       let entry = touched.get(key);
       if (entry === undefined) {
         const row = this.selectVisit.get(stored.site, stored.sessionId);
-        entry = { site: stored.site, visit: row === undefined ? startVisit(stored.sessionId, e) : visitOf(row) };
+        entry =
+          row === undefined
+            ? { site: stored.site, before: undefined, visit: startVisit(stored.sessionId, e) }
+            : { site: stored.site, before: visitOf(row), visit: visitOf(row) };
         touched.set(key, entry);
       }
       foldEvent(entry.visit, e);
     }
-    for (const { site, visit } of touched.values()) this.write(site, visit);
+    for (const { site, before, visit } of touched.values()) {
+      this.write(site, visit, before);
+      this.groups?.changed(site, before, visit);
+    }
+    this.groups?.flush();
   }
 
-  private write(site: string, visit: Visit): void {
-    this.writeVisit.run(...rowOf(site, visit));
+  private write(site: string, visit: Visit, before?: Visit): void {
+    if (before !== undefined && before.startTs === visit.startTs) {
+      this.updateVisit.run(
+        visit.visitorId, visit.endTs, visit.entryPage, visit.entryTs, visit.exitPage, visit.exitTs,
+        visit.pageviews, visit.events, visit.engagementMs, ...visit.attributes, site, visit.startTs, visit.sessionId,
+      );
+    } else {
+      this.writeVisit.run(...rowOf(site, visit));
+    }
     const span = visit.endTs - visit.startTs;
     let known = this.spans.get(site);
     if (known === undefined) {
@@ -229,21 +269,41 @@ export class SqliteVisits {
   private rebuild(site: string, sessionIds: readonly number[]): void {
     for (let i = 0; i < sessionIds.length; i += REBUILD_CHUNK) {
       const ids = JSON.stringify(sessionIds.slice(i, i + REBUILD_CHUNK));
+      const before = new Map(this.groups === undefined ? [] : this.wholeVisits.all(site, ids).map((row) => [row[0], visitOf(row)]));
       this.deleteVisits.run(site, ids);
-      for (const visit of foldRows(this.sessionEvents.all(site, ids)).values()) this.write(site, visit);
+      for (const visit of foldRows(this.sessionEvents.all(site, ids)).values()) {
+        this.write(site, visit);
+        this.groups?.changed(site, before.get(visit.sessionId), visit);
+        before.delete(visit.sessionId);
+      }
+      for (const gone of before.values()) this.groups?.changed(site, gone, undefined);
     }
+    this.groups?.flush();
   }
 
-  /** Runs in the purge's transaction after the site's events with ts < before are deleted. */
+  /**
+   * Runs in the purge's transaction after the site's events with ts < before are deleted. The
+   * visit rollups of whole days before the purge's day are dropped at once; visits of the day it
+   * cuts, and visits it cuts, are taken out or changed one by one.
+   */
   purged(site: string, before: number): void {
+    if (this.groups !== undefined) {
+      for (const row of this.endedSince.all(site, this.groups.dayStartOf(site, before), before, before)) {
+        const gone = visitOf(row);
+        this.deleteVisit.run(site, gone.sessionId);
+        this.groups.changed(site, gone, undefined);
+      }
+    }
     this.deleteEnded.run(site, before, before);
     this.rebuild(site, this.selectCut.all(site, before));
+    this.groups?.purged(site, before);
   }
 
   deleteSite(site: string): void {
     this.clearSite.run(site);
     this.clearSpan.run(site);
     this.spans.delete(site);
+    this.groups?.deleteSite(site);
   }
 
   /** Builds every visit from the stored events: the migration that adds the table. */

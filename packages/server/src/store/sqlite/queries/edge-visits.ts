@@ -6,12 +6,13 @@
  */
 import type Database from 'better-sqlite3';
 import type { TimeRange } from '../../types.js';
-import { foldRows, VISIT_EVENT_COLUMNS, type Visit, type VisitEventRow } from '../visits.js';
+import { foldRows, VISIT_COLUMNS, VISIT_EVENT_COLUMNS, visitOf, type Visit, type VisitEventRow, type VisitRow } from '../visits.js';
 
 export class EdgeVisits {
   private readonly longest;
   private readonly crossing;
   private readonly eventsInRange;
+  private readonly wholeVisits;
 
   constructor(db: Database.Database) {
     this.longest = db.prepare<[string], number>('SELECT longest_ms FROM visit_spans WHERE site = ?').pluck();
@@ -26,16 +27,36 @@ export class EdgeVisits {
         WHERE site = ? AND session_id IN (SELECT value FROM json_each(?)) AND ts >= ? AND ts < ?
         ORDER BY session_id, id`)
       .raw();
+    this.wholeVisits = db
+      .prepare<[string, string], VisitRow>(
+        `SELECT ${VISIT_COLUMNS.join(', ')} FROM visits WHERE site = ? AND session_id IN (SELECT value FROM json_each(?))`,
+      )
+      .raw();
   }
 
-  /** The range's part of every visit it cuts, as a visit of its own. */
-  within(site: string, range: TimeRange): Visit[] {
+  private sessions(site: string, range: TimeRange): string | undefined {
     const span = this.longest.get(site) ?? 0;
     const sessions = new Set<number>();
     for (const instant of [range.from, range.to]) {
       for (const id of this.crossing.all(site, instant - span, instant, instant)) sessions.add(id);
     }
-    if (sessions.size === 0) return [];
-    return [...foldRows(this.eventsInRange.all(site, JSON.stringify([...sessions]), range.from, range.to)).values()];
+    return sessions.size === 0 ? undefined : JSON.stringify([...sessions]);
+  }
+
+  /** The range's part of every visit it cuts, as a visit of its own. */
+  within(site: string, range: TimeRange): Visit[] {
+    const sessions = this.sessions(site, range);
+    if (sessions === undefined) return [];
+    return [...foldRows(this.eventsInRange.all(site, sessions, range.from, range.to)).values()];
+  }
+
+  /** The visits the range cuts, whole as the visits table holds them and as their part inside the range. */
+  cut(site: string, range: TimeRange): { whole: Visit[]; inside: Visit[] } {
+    const sessions = this.sessions(site, range);
+    if (sessions === undefined) return { whole: [], inside: [] };
+    return {
+      whole: this.wholeVisits.all(site, sessions).map(visitOf),
+      inside: [...foldRows(this.eventsInRange.all(site, sessions, range.from, range.to)).values()],
+    };
   }
 }

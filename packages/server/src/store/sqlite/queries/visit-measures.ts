@@ -18,7 +18,7 @@ import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import { EVENT_FIELDS, visitColumn } from '../../fields.js';
 import { BOUNCE_ENGAGED_MS, type BreakdownPage, type Filter, type Property, type TimeRange } from '../../types.js';
 import { ATTRIBUTE_COLUMNS, type Visit } from '../visits.js';
-import { EdgeVisits } from './edge-visits.js';
+import type { EdgeVisits } from './edge-visits.js';
 import { eventFilterSql, matchSql, pageSql, Params, propSql, type MeasureRow } from './sql.js';
 
 export type Grouping = { by: 'none' } | { by: 'bucket' } | { by: 'property'; property: Property; page?: BreakdownPage };
@@ -56,11 +56,11 @@ export function eventMeasuresSource(filters: readonly Filter[], grouping: Groupi
 export class VisitMeasures {
   /** Statements keyed by SQL text: a dashboard asks the same few shapes over and over. */
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly edges: EdgeVisits;
 
-  constructor(private readonly db: Database.Database) {
-    this.edges = new EdgeVisits(db);
-  }
+  constructor(
+    private readonly db: Database.Database,
+    private readonly edges: EdgeVisits,
+  ) {}
 
   private all(sql: string, params: Params): GroupRow[] {
     let statement = this.statements.get(sql);

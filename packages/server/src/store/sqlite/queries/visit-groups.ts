@@ -1,0 +1,201 @@
+/**
+ * Visit measures per value of one visit property (or of all visits), unfiltered, from the per-day
+ * visit rollups (visit-rollups.ts). The range is its whole rollup days, read from the rollups,
+ * and the parts of days at its edges, read from the visits table; each day counts its own
+ * visitors. Then two corrections make it exact:
+ *
+ * - visits the range cuts in two (edge-visits.ts) count as their part inside the range, not as
+ *   the whole visit the rollups and the visits table hold;
+ * - a visitor seen on several days, or with a visit cut in two, is counted as often as days
+ *   counted them: their visits in the range are read back and the surplus taken off. Anonymous
+ *   ids change every day, so these are the few ids marked multi plus the cut visits' visitors.
+ */
+import type Database from 'better-sqlite3';
+import { visitColumn } from '../../fields.js';
+import type { TimeRange } from '../../types.js';
+import { rollupDay, rollupDayStart } from '../rollups.js';
+import { ALL_VISITS, isBounce, isCounted, visitValue, type GROUP_FIELDS } from '../visit-rollups.js';
+import type { Visit } from '../visits.js';
+import { EdgeVisits } from './edge-visits.js';
+import type { GroupRow } from './visit-measures.js';
+
+type GroupField = (typeof GROUP_FIELDS)[number] | typeof ALL_VISITS;
+
+/**
+ * Recounting ids costs a look-up each; past this share of the range's daily visitors a scan is
+ * cheaper. Up to ALWAYS_RECOUNTED ids the look-ups take a few milliseconds whatever the share.
+ */
+const MAX_RECOUNTED_SHARE = 0.2;
+const ALWAYS_RECOUNTED = 2_000;
+
+interface Sums {
+  visitors: number;
+  visits: number;
+  bounces: number;
+  visit_pageviews: number;
+  engagement_ms: number;
+  pageviews: number;
+  events: number;
+}
+
+type SumsRow = Sums & { k: string | null };
+
+const SUMS = `SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(bounces) AS bounces, SUM(pageviews) AS visit_pageviews,
+  SUM(engagement_ms) AS engagement_ms, SUM(pageviews) AS pageviews, SUM(events) AS events`;
+
+const valueSql = (field: GroupField) => (field === ALL_VISITS ? 'NULL' : visitColumn(field));
+
+export class VisitGroups {
+  private readonly shift;
+  private readonly dayRows;
+  private readonly multiIds;
+  private readonly visitorsIn;
+  private readonly partStatements = new Map<GroupField, Database.Statement<[string, number, number], SumsRow>>();
+  private readonly visitorStatements = new Map<GroupField, Database.Statement<[string, string, number, number], unknown[]>>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly edges: EdgeVisits,
+  ) {
+    this.shift = db.prepare<[string], number>('SELECT rollup_shift_ms FROM sites WHERE domain = ?').pluck();
+    this.dayRows = db.prepare<[string, string, number, number], SumsRow>(`
+      SELECT CASE WHEN missing THEN NULL ELSE value END AS k, ${SUMS}
+      FROM visit_day_groups WHERE site = ? AND field = ? AND day >= ? AND day < ? GROUP BY value, missing`);
+    this.multiIds = db
+      .prepare<[string, number, number], number>('SELECT DISTINCT visitor_id FROM visit_days WHERE site = ? AND multi = 1 AND day >= ? AND day < ?')
+      .pluck();
+    this.visitorsIn = db
+      .prepare<[string, number, number], number>(
+        `SELECT SUM(visitors) FROM visit_day_groups WHERE site = ? AND field = '${ALL_VISITS}' AND day >= ? AND day < ?`,
+      )
+      .pluck();
+  }
+
+  /** Counted visits starting in [from, to), grouped by the field's value, as the rollups count a day. */
+  private part(field: GroupField): Database.Statement<[string, number, number], SumsRow> {
+    let statement = this.partStatements.get(field);
+    if (statement === undefined) {
+      statement = this.db.prepare(`
+        SELECT k, COUNT(DISTINCT visitor_id) AS visitors, COUNT(*) AS visits, SUM(bounce) AS bounces,
+          SUM(pageviews) AS visit_pageviews, SUM(engagement_ms) AS engagement_ms, SUM(pageviews) AS pageviews, SUM(events) AS events
+        FROM (SELECT ${valueSql(field)} AS k, visitor_id, pageviews, events, engagement_ms,
+                pageviews = 1 AND events = 0 AND engagement_ms < 10000 AS bounce
+              FROM visits WHERE site = ? AND start_ts >= ? AND start_ts < ? AND pageviews + events > 0)
+        GROUP BY k`);
+      this.partStatements.set(field, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * The counted visits of some visitors starting in [from, to): visitor, start, end, value. Left
+   * to itself the planner scans the range by start instead of looking the visitors up.
+   */
+  private visitsOf(field: GroupField): Database.Statement<[string, string, number, number], unknown[]> {
+    let statement = this.visitorStatements.get(field);
+    if (statement === undefined) {
+      statement = this.db
+        .prepare<[string, string, number, number], unknown[]>(`
+          SELECT visitor_id, start_ts, end_ts, ${valueSql(field)} FROM visits INDEXED BY visits_visitor
+          WHERE site = ? AND visitor_id IN (SELECT value FROM json_each(?)) AND start_ts >= ? AND start_ts < ? AND pageviews + events > 0`)
+        .raw();
+      this.visitorStatements.set(field, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * Undefined when more than MAX_RECOUNTED_SHARE of the visitors are seen on several days (a site
+   * whose visitors are mostly identified): recounting them would read more than the visits table
+   * itself, which the caller then reads instead.
+   */
+  run(site: string, range: TimeRange, field: GroupField): GroupRow[] | undefined {
+    const shift = this.shift.get(site) ?? 0;
+    const firstDay = rollupDay(range.from, shift);
+    const multi = this.multiIds.all(site, firstDay, rollupDay(range.to - 1, shift) + 1);
+    if (
+      multi.length > ALWAYS_RECOUNTED &&
+      multi.length > MAX_RECOUNTED_SHARE * (this.visitorsIn.get(site, firstDay, rollupDay(range.to - 1, shift) + 1) ?? 0)
+    ) {
+      return undefined;
+    }
+    const groups = new Map<string | null, Sums>();
+    const sums = (value: string | null): Sums => {
+      let entry = groups.get(value);
+      if (entry === undefined) {
+        entry = { visitors: 0, visits: 0, bounces: 0, visit_pageviews: 0, engagement_ms: 0, pageviews: 0, events: 0 };
+        groups.set(value, entry);
+      }
+      return entry;
+    };
+    const addRow = (row: SumsRow) => {
+      const entry = sums(row.k);
+      for (const key of Object.keys(entry) as Array<keyof Sums>) entry[key] += row[key] ?? 0;
+    };
+    const addVisit = (visit: Visit, sign: 1 | -1) => {
+      const entry = sums(visitValue(visit, field));
+      entry.visits += sign;
+      entry.bounces += sign * (isBounce(visit) ? 1 : 0);
+      entry.visit_pageviews += sign * visit.pageviews;
+      entry.pageviews += sign * visit.pageviews;
+      entry.events += sign * visit.events;
+      entry.engagement_ms += sign * visit.engagementMs;
+    };
+
+    // Whole rollup days, and the parts of days at the edges.
+    const lo = rollupDayStart(firstDay, shift) === range.from ? firstDay : firstDay + 1;
+    const hi = Math.max(lo, rollupDay(range.to, shift));
+    if (hi > lo) for (const row of this.dayRows.all(site, field, lo, hi)) addRow(row);
+    const parts: Array<[number, number]> = [
+      [range.from, Math.min(range.to, rollupDayStart(lo, shift))],
+      [Math.max(range.from, rollupDayStart(hi, shift)), range.to],
+    ];
+    for (const [from, to] of parts) if (from < to) for (const row of this.part(field).all(site, from, to)) addRow(row);
+
+    // Visits cut in two: their whole rows out (those counted above), their part in the range in.
+    const cut = this.edges.cut(site, range);
+    const suspects = new Set<number>();
+    for (const whole of cut.whole) {
+      if (whole.startTs >= range.from && isCounted(whole)) addVisit(whole, -1);
+      suspects.add(whole.visitorId);
+    }
+    const inside = cut.inside.filter(isCounted);
+    for (const part of inside) {
+      addVisit(part, 1);
+      suspects.add(part.visitorId);
+    }
+
+    // Visitors counted once per day, or for a visit now counted by its part: recount them.
+    for (const id of multi) suspects.add(id);
+    if (suspects.size > 0) {
+      const counted = new Map<number, Map<string | null, Set<number>>>();
+      const truly = new Map<number, Set<string | null>>();
+      const note = (map: Map<number, Set<string | null>>, id: number, value: string | null) => {
+        let values = map.get(id);
+        if (values === undefined) map.set(id, (values = new Set()));
+        values.add(value);
+      };
+      const rows = this.visitsOf(field).all(site, JSON.stringify([...suspects]), range.from, range.to) as Array<
+        [number, number, number, string | null]
+      >;
+      for (const [id, start, end, value] of rows) {
+        let days = counted.get(id);
+        if (days === undefined) counted.set(id, (days = new Map()));
+        let seen = days.get(value);
+        if (seen === undefined) days.set(value, (seen = new Set()));
+        seen.add(rollupDay(start, shift));
+        if (end < range.to) note(truly, id, value);
+      }
+      for (const part of inside) note(truly, part.visitorId, visitValue(part, field));
+      for (const id of suspects) {
+        const values = truly.get(id);
+        for (const [value, days] of counted.get(id) ?? []) sums(value).visitors -= days.size - (values?.has(value) ? 1 : 0);
+        for (const value of values ?? []) if (!counted.get(id)?.has(value)) sums(value).visitors += 1;
+      }
+    }
+
+    const rows: GroupRow[] = [];
+    for (const [k, entry] of groups) if (entry.visits > 0) rows.push({ k, ...entry });
+    return rows;
+  }
+}
