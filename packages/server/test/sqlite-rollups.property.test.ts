@@ -1,9 +1,10 @@
 /**
  * The SQLite store answers event measures from per-day rollups kept at insert time (days of a
  * site off UTC start at its own midnight), reading events only for the parts of days at a range's edges. Generated histories check them against counts made here in plain JS from the
- * events that remain: identified visitors seen on several days, anonymous ones on one, late
- * events for past days, purges on and between UTC midnights, and a database written before the
- * rollups existed.
+ * events that remain: totals, breakdowns by page and by event name (unfiltered and with exact
+ * filters on their own values), identified visitors seen on several days, anonymous ones on one,
+ * late events for past days, purges on and between UTC midnights, and databases written before
+ * the rollups, or the ones by event name, existed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,9 @@ const DAYS = 6;
 const SITE = 'rollups.example';
 const OTHER = 'other.example';
 const PAGES = ['/', '/a', '/b', '/c'];
+const NAMES = ['pageview', 'Signup', 'Download', 'engagement'];
 const page = { scope: 'event', field: 'page' } as const;
+const name = { scope: 'event', field: 'name' } as const;
 
 interface Generated {
   site: string;
@@ -38,7 +41,7 @@ const generatedEvent = fc.record({
   ms: fc.oneof(fc.constantFrom(0, 1, DAY - 1), fc.integer({ min: 0, max: DAY - 1 })),
   visitor: fc.integer({ min: 1, max: 8 }),
   path: fc.constantFrom(...PAGES),
-  name: fc.constantFrom('pageview', 'pageview', 'Signup', 'engagement'),
+  name: fc.constantFrom('pageview', 'pageview', 'Signup', 'Download', 'engagement'),
 });
 
 let session = 0;
@@ -76,7 +79,17 @@ interface Query {
   days: TimeRange[];
   /** The range split at random instants. */
   chunks: TimeRange[];
+  /** Exact filters on the grouped field of a breakdown by page and one by name, as the dashboard's custom events panel asks. */
+  pages: ValueFilter;
+  names: ValueFilter;
 }
+
+interface ValueFilter {
+  values: string[];
+  negated: boolean;
+}
+
+const valueFilter = (values: string[]) => fc.record({ values: fc.subarray(values), negated: fc.boolean() });
 
 /** Mostly UTC midnights; otherwise an hour off one, as a site's time zone makes it, or anywhere. */
 const instant = fc
@@ -90,12 +103,12 @@ const instant = fc
   )
   .map(([day, ms]) => START + day * DAY + ms);
 
-const query: fc.Arbitrary<Query> = fc.tuple(instant, instant, fc.array(instant)).map(([a, b, cuts]) => {
+const query: fc.Arbitrary<Query> = fc.tuple(instant, instant, fc.array(instant), valueFilter(PAGES), valueFilter(NAMES)).map(([a, b, cuts, pages, names]) => {
   const [from, to] = a <= b ? [a, b] : [b, a];
   const days: TimeRange[] = [];
   for (let t = from; t < to; t += DAY) days.push({ from: t, to: Math.min(t + DAY, to) });
   const edges = [...new Set([from, ...cuts.filter((cut) => cut > from && cut < to), to])].sort((x, y) => x - y);
-  return { range: { from, to }, days, chunks: edges.slice(1).map((edge, i) => ({ from: edges[i]!, to: edge })) };
+  return { range: { from, to }, days, chunks: edges.slice(1).map((edge, i) => ({ from: edges[i]!, to: edge })), pages, names };
 });
 
 type Counts = Pick<Measures, 'visitors' | 'pageviews' | 'events'>;
@@ -109,24 +122,33 @@ function oracle(events: readonly StoredEvent[], site: string, range: TimeRange):
   };
 }
 
-function oracleByPage(events: readonly StoredEvent[], site: string, range: TimeRange) {
-  const paths = new Set(events.filter((e) => e.site === site && e.name !== 'engagement' && e.ts >= range.from && e.ts < range.to).map((e) => e.path));
-  return [...paths].sort().map((value) => ({ value, ...oracle(events.filter((e) => e.path === value), site, range) }));
+/** Groups by the event's value of `key` that pass the filter, each counted over its own events. */
+function oracleBy(events: readonly StoredEvent[], site: string, range: TimeRange, key: 'path' | 'name', filter?: ValueFilter) {
+  const kept = events.filter((e) => filter === undefined || filter.values.includes(e[key]) !== filter.negated);
+  const values = new Set(kept.filter((e) => e.site === site && e.name !== 'engagement' && e.ts >= range.from && e.ts < range.to).map((e) => e[key]));
+  return [...values].sort().map((value) => ({ value, ...oracle(kept.filter((e) => e[key] === value), site, range) }));
 }
 
 const counts = (m: Measures): Counts => ({ visitors: m.visitors, pageviews: m.pageviews, events: m.events });
 
+async function breakdownBy(store: EventStore, site: string, range: TimeRange, property: typeof page | typeof name, filter?: ValueFilter) {
+  const filters = filter === undefined ? [] : [{ property, match: 'exact' as const, ...filter }];
+  const rows = await store.breakdown({ site, range, filters, property, eventMeasuresOnly: true });
+  return rows.map((row) => ({ value: row.value, ...counts(row.measures) })).sort((x, y) => (x.value! < y.value! ? -1 : 1));
+}
+
 async function expectOracle(store: EventStore, events: readonly StoredEvent[], queries: readonly Query[]) {
   for (const site of [SITE, OTHER]) {
-    for (const { range, days, chunks } of queries) {
+    for (const { range, days, chunks, pages, names } of queries) {
       expect(counts(await store.aggregate({ site, range, filters: [], eventMeasuresOnly: true }))).toEqual(oracle(events, site, range));
       for (const buckets of [days, chunks]) {
         const series = await store.timeseries({ site, buckets, filters: [], eventMeasuresOnly: true });
         expect(series.map(counts)).toEqual(buckets.map((bucket) => oracle(events, site, bucket)));
       }
-      const rows = await store.breakdown({ site, range, filters: [], property: page, eventMeasuresOnly: true });
-      const byPage = rows.map((row) => ({ value: row.value, ...counts(row.measures) }));
-      expect(byPage.sort((x, y) => (x.value! < y.value! ? -1 : 1))).toEqual(oracleByPage(events, site, range));
+      expect(await breakdownBy(store, site, range, page)).toEqual(oracleBy(events, site, range, 'path'));
+      expect(await breakdownBy(store, site, range, page, pages)).toEqual(oracleBy(events, site, range, 'path', pages));
+      expect(await breakdownBy(store, site, range, name)).toEqual(oracleBy(events, site, range, 'name'));
+      expect(await breakdownBy(store, site, range, name, names)).toEqual(oracleBy(events, site, range, 'name', names));
     }
   }
 }
@@ -191,8 +213,9 @@ describe('sqlite rollups', () => {
           await old.close();
           // The schema as it was before the rollups: they and the visits are all the migrations since add.
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(8);
+          expect(db.pragma('user_version', { simple: true })).toBe(9);
           db.exec('DROP TABLE day_visitors; DROP TABLE day_page_visitors; DROP TABLE day_totals; DROP TABLE day_pages;');
+          db.exec('DROP TABLE day_name_visitors; DROP TABLE day_names;');
           db.exec('DROP TABLE visit_day_groups; DROP TABLE visit_days; DROP TABLE visits; DROP TABLE visit_spans;');
           db.exec('ALTER TABLE sites DROP COLUMN rollup_shift_ms;');
           db.pragma('user_version = 4');
@@ -212,6 +235,38 @@ describe('sqlite rollups', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+
+  it('by event name are filled, each site on its own days, for a database written before them', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(generatedEvent, { minLength: 1, maxLength: 25 }), { minLength: 1, maxLength: 6 }),
+        fc.array(query, { minLength: 1, maxLength: 4 }),
+        async (batches, queries) => {
+          const file = freshFile();
+          const events = batches.flat().map(toStored);
+          const old = openSqliteStore({ file, synchronous: 'NORMAL' });
+          await old.createSite({ domain: SITE, timezone: 'UTC', createdAt: START });
+          await old.createSite({ domain: OTHER, timezone: 'Asia/Kolkata', createdAt: START });
+          for (const batch of batches) await old.insertEvents(batch.map(toStored));
+          await old.close();
+          const db = new Database(file);
+          expect(db.pragma('user_version', { simple: true })).toBe(9);
+          db.exec('DROP TABLE day_name_visitors; DROP TABLE day_names;');
+          db.pragma('user_version = 8');
+          db.close();
+
+          const store = openSqliteStore({ file, synchronous: 'NORMAL' });
+          try {
+            await expectOracle(store, events, queries);
+          } finally {
+            await store.close();
+            rmSync(file, { force: true });
+          }
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 });

@@ -460,6 +460,7 @@ const SINCE_VISITS = [
   'DROP TABLE visits; DROP TABLE visit_spans;',
   'ALTER TABLE sites DROP COLUMN rollup_shift_ms;',
   'DROP TABLE visit_day_groups; DROP TABLE visit_days;',
+  'DROP TABLE day_name_visitors; DROP TABLE day_names;',
 ];
 
 async function createSites(store: EventStore): Promise<void> {

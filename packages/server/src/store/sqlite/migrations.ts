@@ -172,7 +172,8 @@ const MIGRATIONS: readonly Migration[] = [
     db.exec('ALTER TABLE sites ADD COLUMN rollup_shift_ms INTEGER NOT NULL DEFAULT 0');
     const sites = db.prepare<[], { domain: string; timezone: string; created_at: number }>('SELECT domain, timezone, created_at FROM sites').all();
     const setShift = db.prepare('UPDATE sites SET rollup_shift_ms = ? WHERE domain = ?');
-    const rollups = new SqliteRollups(db);
+    // The rollups by event name come with a later migration.
+    const rollups = new SqliteRollups(db, ['page']);
     for (const site of sites) {
       const shift = rollupShiftMs(site.timezone, site.created_at);
       if (shift === 0) continue;
@@ -208,10 +209,38 @@ const MIGRATIONS: readonly Migration[] = [
 
       CREATE INDEX visits_visitor ON visits (site, visitor_id, start_ts);
     `);
-    const rollups = new SqliteRollups(db);
+    // For the sites' shifts; the rollups by event name do not exist yet.
+    const rollups = new SqliteRollups(db, ['page']);
     const groups = new SqliteVisitRollups(db, (site) => rollups.shiftOf(site));
     for (const site of db.prepare<[], string>('SELECT DISTINCT site FROM visits').pluck().all()) groups.rebuildSite(site);
     db.exec('CREATE INDEX visit_days_multi ON visit_days (site, day, visitor_id) WHERE multi = 1');
+  },
+  // Per-day rollups of counted events by event name (rollups.ts), as the ones by page. Every site
+  // with a counted event has a day_totals row; its name rows are counted under its shift.
+  (db) => {
+    db.exec(`
+      CREATE TABLE day_name_visitors (
+        site TEXT NOT NULL,
+        visitor_id INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        multi INTEGER NOT NULL,
+        PRIMARY KEY (site, visitor_id, name, day)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE day_names (
+        site TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        visitors INTEGER NOT NULL,
+        pageviews INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        PRIMARY KEY (site, day, name)
+      ) STRICT, WITHOUT ROWID;
+    `);
+    const rollups = new SqliteRollups(db);
+    for (const site of db.prepare<[], string>('SELECT DISTINCT site FROM day_totals').pluck().all()) rollups.fillField(site, 'name');
+    db.exec('CREATE INDEX day_name_visitors_multi ON day_name_visitors (site, day, name, visitor_id) WHERE multi = 1');
   },
 ];
 

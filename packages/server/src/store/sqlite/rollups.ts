@@ -9,13 +9,16 @@
  * with UTC days a Berlin site's every day was a 23-hour edge read from the events.
  *
  *   day_visitors       (site, visitor_id, day, multi): the visitor had a counted event that day
- *   day_page_visitors  (site, visitor_id, path, day, multi): the same per page
  *   day_totals         (site, day, visitors, pageviews, events)
- *   day_pages          (site, day, path, visitors, pageviews, events)
+ *
+ * and the same per value of each rolled-up event field (ROLLUP_FIELDS), page and event name:
+ *
+ *   day_page_visitors, day_name_visitors  (site, visitor_id, path | name, day, multi)
+ *   day_pages, day_names                  (site, day, path | name, visitors, pageviews, events)
  *
  * Summing per-day visitors counts an id once per day it was seen. Anonymous ids change with the
  * daily salt, but identified visitors keep theirs across days, so `multi` marks every row of an
- * id (id and path) that has rows on more than one day; distinct visitors over days [d1, d2) are
+ * id (id and value) that has rows on more than one day; distinct visitors over days [d1, d2) are
  * then SUM(visitors) - (COUNT(*) - COUNT(DISTINCT visitor_id)) over the multi rows of those days.
  * A flag left at 1 after a purge removed the other days is harmless: an id with one row in the
  * range subtracts 0.
@@ -23,7 +26,8 @@
 import type Database from 'better-sqlite3';
 import { IANAZone } from 'luxon';
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
-import type { StoredEvent } from '../types.js';
+import { EVENT_FIELDS } from '../fields.js';
+import type { EventField, StoredEvent } from '../types.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -39,52 +43,179 @@ export function rollupShiftMs(timezone: string, at: number): number {
 export const rollupDay = (ts: number, shift: number) => Math.floor((ts + shift) / DAY_MS);
 export const rollupDayStart = (day: number, shift: number) => day * DAY_MS - shift;
 
-const TABLES = ['day_visitors', 'day_page_visitors', 'day_totals', 'day_pages'] as const;
-
 interface Counts {
   site: string;
   day: number;
-  path: string;
+  value: string;
   visitors: number;
   pageviews: number;
   events: number;
 }
 
-function countsFor(map: Map<string, Counts>, key: string, site: string, day: number, path: string): Counts {
+function countsFor(map: Map<string, Counts>, key: string, site: string, day: number, value: string): Counts {
   let counts = map.get(key);
   if (counts === undefined) {
-    counts = { site, day, path, visitors: 0, pageviews: 0, events: 0 };
+    counts = { site, day, value, visitors: 0, pageviews: 0, events: 0 };
     map.set(key, counts);
   }
   return counts;
 }
 
+function count(counts: Counts, name: string): void {
+  if (name === PAGEVIEW) counts.pageviews++;
+  else counts.events++;
+}
+
+/** The event fields rolled up per value, with their tables and each event's value. */
+export const ROLLUP_FIELDS = {
+  page: { groups: 'day_pages', visitors: 'day_page_visitors', value: (e: StoredEvent) => e.path },
+  name: { groups: 'day_names', visitors: 'day_name_visitors', value: (e: StoredEvent) => e.name },
+} as const;
+
+export type RollupField = keyof typeof ROLLUP_FIELDS;
+
+export const isRollupField = (field: EventField): field is RollupField => field in ROLLUP_FIELDS;
+
+// A bound number arrives as REAL; integer division needs the shift as an INTEGER.
+const SHIFTED = 'ts + CAST(@shift AS INTEGER)';
+/** A site's counted events with their rollup day, for one site (@site) and its shift (@shift). */
+const COUNTED_DAYS = `(SELECT visitor_id, path, name, (${SHIFTED}) / ${DAY_MS} - ((${SHIFTED}) % ${DAY_MS} < 0) AS day
+  FROM events WHERE site = @site AND name <> '${ENGAGEMENT}')`;
+/** A site's counted events in a range of instants; a purge reads the ones it is about to delete. */
+const counted = (bounds: string) => `FROM events WHERE site = ? AND ${bounds} AND name <> '${ENGAGEMENT}'`;
+/** In a day cut in two, an id (or id and value) goes when all its events were in the deleted part. */
+const goneFromDay = (columns: string) => `SELECT ${columns} ${counted('ts >= ? AND ts < ?')}
+  EXCEPT SELECT ${columns} ${counted('ts >= ? AND ts < ?')}`;
+
+/** The per-day rollup of one event field's values: its statements, and its share of each batch. */
+class FieldRollup {
+  private readonly field;
+  private readonly value;
+  private readonly insertVisitor;
+  private readonly markVisitor;
+  private readonly addGroup;
+  private readonly clear;
+  private readonly refill;
+  private readonly dropDayVisitors;
+  private readonly dropDayGroups;
+  private readonly cutPairs;
+  private readonly deleteVisitor;
+  private readonly cutCounts;
+  private readonly subtractGroup;
+  private readonly dropEmptyGroups;
+
+  constructor(db: Database.Database, field: RollupField) {
+    const { groups, visitors, value } = ROLLUP_FIELDS[field];
+    const column = EVENT_FIELDS[field].column;
+    this.field = field;
+    this.value = value;
+    // As day_visitors' (SqliteRollups): a row comes back only for a new pair, saying whether the
+    // id already had the value on another day.
+    this.insertVisitor = db
+      .prepare<[string, number, string, number, string, number, string], number>(`
+        INSERT INTO ${visitors} (site, visitor_id, ${column}, day, multi)
+        VALUES (?, ?, ?, ?, EXISTS (SELECT 1 FROM ${visitors} WHERE site = ? AND visitor_id = ? AND ${column} = ?))
+        ON CONFLICT DO NOTHING RETURNING multi`)
+      .pluck();
+    this.markVisitor = db.prepare(`UPDATE ${visitors} SET multi = 1 WHERE site = ? AND visitor_id = ? AND ${column} = ? AND multi = 0`);
+    this.addGroup = db.prepare(`
+      INSERT INTO ${groups} (site, day, ${column}, visitors, pageviews, events) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET visitors = visitors + excluded.visitors, pageviews = pageviews + excluded.pageviews,
+        events = events + excluded.events`);
+    this.clear = [groups, visitors].map((table) => db.prepare(`DELETE FROM ${table} WHERE site = ?`));
+    this.refill = [
+      `INSERT INTO ${visitors} (site, visitor_id, ${column}, day, multi)
+        SELECT @site, visitor_id, ${column}, day, 0 FROM ${COUNTED_DAYS} GROUP BY visitor_id, ${column}, day`,
+      `UPDATE ${visitors} SET multi = 1 WHERE site = @site AND (visitor_id, ${column}) IN
+        (SELECT visitor_id, ${column} FROM ${visitors} WHERE site = @site GROUP BY visitor_id, ${column} HAVING COUNT(*) > 1)`,
+      `INSERT INTO ${groups} (site, day, ${column}, visitors, pageviews, events)
+        SELECT @site, day, ${column}, COUNT(DISTINCT visitor_id), SUM(name = '${PAGEVIEW}'), SUM(name <> '${PAGEVIEW}')
+        FROM ${COUNTED_DAYS} GROUP BY day, ${column}`,
+    ].map((sql) => db.prepare(sql));
+
+    this.dropDayVisitors = db.prepare(`
+      DELETE FROM ${visitors} WHERE site = ? AND day < ? AND visitor_id IN (SELECT visitor_id ${counted('ts < ?')})`);
+    this.dropDayGroups = db.prepare(`DELETE FROM ${groups} WHERE site = ? AND day < ?`);
+    // Deleted one by one: SQLite answers (visitor_id, value) IN (...) by scanning the site's rows.
+    this.cutPairs = db.prepare<unknown[], { visitor_id: number; value: string }>(goneFromDay(`visitor_id, ${column} AS value`));
+    this.deleteVisitor = db.prepare(`DELETE FROM ${visitors} WHERE site = ? AND visitor_id = ? AND ${column} = ? AND day = ?`);
+    this.cutCounts = db.prepare<[string, number, number], { value: string; pageviews: number; events: number }>(`
+      SELECT ${column} AS value, SUM(name = '${PAGEVIEW}') AS pageviews, SUM(name <> '${PAGEVIEW}') AS events
+      ${counted('ts >= ? AND ts < ?')} GROUP BY ${column}`);
+    this.subtractGroup = db.prepare(`
+      UPDATE ${groups} SET visitors = visitors - ?, pageviews = pageviews - ?, events = events - ?
+      WHERE site = ? AND day = ? AND ${column} = ?`);
+    this.dropEmptyGroups = db.prepare(`DELETE FROM ${groups} WHERE site = ? AND day = ? AND pageviews = 0 AND events = 0`);
+  }
+
+  /**
+   * Counts a counted event into the batch's groups, and records its (id, value, day) when new;
+   * `seen` holds the pairs this batch already looked up, `visitorKey` is the event's site, day and id.
+   */
+  record(batch: Map<string, Counts>, seen: Set<string>, e: StoredEvent, day: number, visitorKey: string): void {
+    const value = this.value(e);
+    // The value goes last in each key: it is the only part that may contain any character.
+    const group = countsFor(batch, `${e.site}\u0000${day}\u0000${value}`, e.site, day, value);
+    count(group, e.name);
+    const pairKey = `${visitorKey}\u0000${this.field}\u0000${value}`;
+    if (seen.has(pairKey)) return;
+    seen.add(pairKey);
+    const multi = this.insertVisitor.get(e.site, e.visitorId, value, day, e.site, e.visitorId, value);
+    if (multi === undefined) return;
+    group.visitors++;
+    if (multi === 1) this.markVisitor.run(e.site, e.visitorId, value);
+  }
+
+  add(batch: Map<string, Counts>): void {
+    for (const g of batch.values()) this.addGroup.run(g.site, g.day, g.value, g.visitors, g.pageviews, g.events);
+  }
+
+  /** As SqliteRollups.purging, for this field's rows: whole days before `day` go, and `day` loses what [dayStart, before) counted. */
+  purging(site: string, day: number, dayStart: number, before: number): void {
+    this.dropDayVisitors.run(site, day, site, dayStart);
+    this.dropDayGroups.run(site, day);
+    if (before === dayStart) return;
+    const visitors = new Map<string, number>();
+    for (const { visitor_id: visitorId, value } of this.cutPairs.all(site, dayStart, before, site, before, dayStart + DAY_MS)) {
+      this.deleteVisitor.run(site, visitorId, value, day);
+      visitors.set(value, (visitors.get(value) ?? 0) + 1);
+    }
+    for (const group of this.cutCounts.all(site, dayStart, before)) {
+      this.subtractGroup.run(visitors.get(group.value) ?? 0, group.pageviews, group.events, site, day, group.value);
+    }
+    this.dropEmptyGroups.run(site, day);
+  }
+
+  deleteSite(site: string): void {
+    for (const statement of this.clear) statement.run(site);
+  }
+
+  /** Counts a site's rows from its events, into tables that hold none of them. */
+  fill(site: string, shift: number): void {
+    for (const statement of this.refill) statement.run({ site, shift });
+  }
+}
+
 export class SqliteRollups {
   private readonly insertVisitor;
   private readonly markVisitor;
-  private readonly insertPageVisitor;
-  private readonly markPageVisitor;
   private readonly addTotals;
-  private readonly addPage;
   private readonly clearSite;
   private readonly dropDayVisitors;
-  private readonly dropDayPageVisitors;
   private readonly dropDayTotals;
-  private readonly dropDayPages;
   private readonly cutVisitors;
-  private readonly cutPagePairs;
-  private readonly deletePageVisitor;
   private readonly cutCounts;
   private readonly subtractTotals;
-  private readonly subtractPage;
   private readonly dropEmptyTotals;
-  private readonly dropEmptyPages;
   private readonly selectShift;
   private readonly refill;
+  private readonly fields: ReadonlyMap<RollupField, FieldRollup>;
   /** Each site's shift; it never changes, as a site's time zone cannot. */
   private readonly shifts = new Map<string, number>();
 
-  constructor(db: Database.Database) {
+  /** `fields` are the rolled-up fields whose tables exist: a migration may run before a later one adds some. */
+  constructor(db: Database.Database, fields: readonly RollupField[] = Object.keys(ROLLUP_FIELDS) as RollupField[]) {
+    this.fields = new Map(fields.map((field) => [field, new FieldRollup(db, field)]));
     this.selectShift = db.prepare<[string], number>('SELECT rollup_shift_ms FROM sites WHERE domain = ?').pluck();
     // RETURNING yields a row only when the (id, day) pair is new; its multi says whether the id
     // already had another day, and then every row of the id must carry the flag.
@@ -95,72 +226,36 @@ export class SqliteRollups {
         ON CONFLICT DO NOTHING RETURNING multi`)
       .pluck();
     this.markVisitor = db.prepare('UPDATE day_visitors SET multi = 1 WHERE site = ? AND visitor_id = ? AND multi = 0');
-    this.insertPageVisitor = db
-      .prepare<[string, number, string, number, string, number, string], number>(`
-        INSERT INTO day_page_visitors (site, visitor_id, path, day, multi)
-        VALUES (?, ?, ?, ?, EXISTS (SELECT 1 FROM day_page_visitors WHERE site = ? AND visitor_id = ? AND path = ?))
-        ON CONFLICT DO NOTHING RETURNING multi`)
-      .pluck();
-    this.markPageVisitor = db.prepare(
-      'UPDATE day_page_visitors SET multi = 1 WHERE site = ? AND visitor_id = ? AND path = ? AND multi = 0',
-    );
     this.addTotals = db.prepare(`
       INSERT INTO day_totals (site, day, visitors, pageviews, events) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET visitors = visitors + excluded.visitors, pageviews = pageviews + excluded.pageviews,
         events = events + excluded.events`);
-    this.addPage = db.prepare(`
-      INSERT INTO day_pages (site, day, path, visitors, pageviews, events) VALUES (?, ?, ?, ?, ?, ?)
-      ON CONFLICT DO UPDATE SET visitors = visitors + excluded.visitors, pageviews = pageviews + excluded.pageviews,
-        events = events + excluded.events`);
 
-    this.clearSite = TABLES.map((table) => db.prepare(`DELETE FROM ${table} WHERE site = ?`));
+    this.clearSite = ['day_visitors', 'day_totals'].map((table) => db.prepare(`DELETE FROM ${table} WHERE site = ?`));
     // As the migration that added the rollups filled them, for one site and its shift.
-    // A bound number arrives as REAL; integer division needs the shift as an INTEGER.
-    const shifted = 'ts + CAST(@shift AS INTEGER)';
-    const countedDays = `(SELECT visitor_id, path, name, (${shifted}) / ${DAY_MS} - ((${shifted}) % ${DAY_MS} < 0) AS day
-      FROM events WHERE site = @site AND name <> '${ENGAGEMENT}')`;
     this.refill = [
-      `INSERT INTO day_visitors (site, visitor_id, day, multi) SELECT @site, visitor_id, day, 0 FROM ${countedDays} GROUP BY visitor_id, day`,
+      `INSERT INTO day_visitors (site, visitor_id, day, multi) SELECT @site, visitor_id, day, 0 FROM ${COUNTED_DAYS} GROUP BY visitor_id, day`,
       `UPDATE day_visitors SET multi = 1 WHERE site = @site AND visitor_id IN
         (SELECT visitor_id FROM day_visitors WHERE site = @site GROUP BY visitor_id HAVING COUNT(*) > 1)`,
-      `INSERT INTO day_page_visitors (site, visitor_id, path, day, multi)
-        SELECT @site, visitor_id, path, day, 0 FROM ${countedDays} GROUP BY visitor_id, path, day`,
-      `UPDATE day_page_visitors SET multi = 1 WHERE site = @site AND (visitor_id, path) IN
-        (SELECT visitor_id, path FROM day_page_visitors WHERE site = @site GROUP BY visitor_id, path HAVING COUNT(*) > 1)`,
       `INSERT INTO day_totals (site, day, visitors, pageviews, events)
-        SELECT @site, day, COUNT(DISTINCT visitor_id), SUM(name = '${PAGEVIEW}'), SUM(name <> '${PAGEVIEW}') FROM ${countedDays} GROUP BY day`,
-      `INSERT INTO day_pages (site, day, path, visitors, pageviews, events)
-        SELECT @site, day, path, COUNT(DISTINCT visitor_id), SUM(name = '${PAGEVIEW}'), SUM(name <> '${PAGEVIEW}') FROM ${countedDays} GROUP BY day, path`,
+        SELECT @site, day, COUNT(DISTINCT visitor_id), SUM(name = '${PAGEVIEW}'), SUM(name <> '${PAGEVIEW}') FROM ${COUNTED_DAYS} GROUP BY day`,
     ].map((sql) => db.prepare(sql));
 
     // A purge takes rows away in proportion to the events it deletes: the ids to look up come
     // from those events, never from a scan of the site's rollups.
-    const counted = (bounds: string) => `FROM events WHERE site = ? AND ${bounds} AND name <> '${ENGAGEMENT}'`;
     this.dropDayVisitors = db.prepare(`
       DELETE FROM day_visitors WHERE site = ? AND day < ? AND visitor_id IN (SELECT visitor_id ${counted('ts < ?')})`);
-    this.dropDayPageVisitors = db.prepare(`
-      DELETE FROM day_page_visitors WHERE site = ? AND day < ? AND visitor_id IN (SELECT visitor_id ${counted('ts < ?')})`);
     this.dropDayTotals = db.prepare('DELETE FROM day_totals WHERE site = ? AND day < ?');
-    this.dropDayPages = db.prepare('DELETE FROM day_pages WHERE site = ? AND day < ?');
-    // In a day cut in two, an id (id and path) goes when all its events were in the deleted part.
-    const goneFromDay = (columns: string) => `SELECT ${columns} ${counted('ts >= ? AND ts < ?')}
-      EXCEPT SELECT ${columns} ${counted('ts >= ? AND ts < ?')}`;
     this.cutVisitors = db.prepare(`
       DELETE FROM day_visitors WHERE site = ? AND day = ? AND visitor_id IN (${goneFromDay('visitor_id')})`);
-    // Deleted one by one: SQLite answers (visitor_id, path) IN (...) by scanning the site's rows.
-    this.cutPagePairs = db.prepare<unknown[], { visitor_id: number; path: string }>(goneFromDay('visitor_id, path'));
-    this.deletePageVisitor = db.prepare('DELETE FROM day_page_visitors WHERE site = ? AND visitor_id = ? AND path = ? AND day = ?');
-    this.cutCounts = db.prepare<[string, number, number], { path: string; pageviews: number; events: number }>(`
-      SELECT path, SUM(name = '${PAGEVIEW}') AS pageviews, SUM(name <> '${PAGEVIEW}') AS events
-      ${counted('ts >= ? AND ts < ?')} GROUP BY path`);
+    // The deleted part of the day may hold no counted event, and SUM over no rows is NULL.
+    this.cutCounts = db.prepare<[string, number, number], { pageviews: number; events: number }>(`
+      SELECT COALESCE(SUM(name = '${PAGEVIEW}'), 0) AS pageviews, COALESCE(SUM(name <> '${PAGEVIEW}'), 0) AS events
+      ${counted('ts >= ? AND ts < ?')}`);
     this.subtractTotals = db.prepare(
       'UPDATE day_totals SET visitors = visitors - ?, pageviews = pageviews - ?, events = events - ? WHERE site = ? AND day = ?',
     );
-    this.subtractPage = db.prepare(
-      'UPDATE day_pages SET visitors = visitors - ?, pageviews = pageviews - ?, events = events - ? WHERE site = ? AND day = ? AND path = ?',
-    );
     this.dropEmptyTotals = db.prepare('DELETE FROM day_totals WHERE site = ? AND day = ? AND pageviews = 0 AND events = 0');
-    this.dropEmptyPages = db.prepare('DELETE FROM day_pages WHERE site = ? AND day = ? AND pageviews = 0 AND events = 0');
   }
 
   shiftOf(site: string): number {
@@ -175,7 +270,7 @@ export class SqliteRollups {
   /** Counts a batch of new events; runs inside the transaction that inserts them. */
   record(events: readonly StoredEvent[]): void {
     const totals = new Map<string, Counts>();
-    const pages = new Map<string, Counts>();
+    const batches = new Map([...this.fields.keys()].map((field) => [field, new Map<string, Counts>()]));
     // Pairs already looked up in this batch: most batches repeat a visitor several times.
     const seen = new Set<string>();
     for (const e of events) {
@@ -183,14 +278,7 @@ export class SqliteRollups {
       const day = rollupDay(e.ts, this.shiftOf(e.site));
       const dayKey = `${e.site}\u0000${day}`;
       const total = countsFor(totals, dayKey, e.site, day, '');
-      const page = countsFor(pages, `${dayKey}\u0000${e.path}`, e.site, day, e.path);
-      if (e.name === PAGEVIEW) {
-        total.pageviews++;
-        page.pageviews++;
-      } else {
-        total.events++;
-        page.events++;
-      }
+      count(total, e.name);
       const visitorKey = `${dayKey}\u0000${e.visitorId}`;
       if (!seen.has(visitorKey)) {
         seen.add(visitorKey);
@@ -200,19 +288,10 @@ export class SqliteRollups {
           if (multi === 1) this.markVisitor.run(e.site, e.visitorId);
         }
       }
-      // The path goes last: it is the only part that may contain any character.
-      const pageVisitorKey = `${visitorKey}\u0000${e.path}`;
-      if (!seen.has(pageVisitorKey)) {
-        seen.add(pageVisitorKey);
-        const multi = this.insertPageVisitor.get(e.site, e.visitorId, e.path, day, e.site, e.visitorId, e.path);
-        if (multi !== undefined) {
-          page.visitors++;
-          if (multi === 1) this.markPageVisitor.run(e.site, e.visitorId, e.path);
-        }
-      }
+      for (const [field, rollup] of this.fields) rollup.record(batches.get(field)!, seen, e, day, visitorKey);
     }
     for (const t of totals.values()) this.addTotals.run(t.site, t.day, t.visitors, t.pageviews, t.events);
-    for (const p of pages.values()) this.addPage.run(p.site, p.day, p.path, p.visitors, p.pageviews, p.events);
+    for (const [field, rollup] of this.fields) rollup.add(batches.get(field)!);
   }
 
   /**
@@ -224,41 +303,34 @@ export class SqliteRollups {
     const shift = this.shiftOf(site);
     const day = rollupDay(before, shift);
     const dayStart = rollupDayStart(day, shift);
+    for (const rollup of this.fields.values()) rollup.purging(site, day, dayStart, before);
     this.dropDayVisitors.run(site, day, site, dayStart);
-    this.dropDayPageVisitors.run(site, day, site, dayStart);
     this.dropDayTotals.run(site, day);
-    this.dropDayPages.run(site, day);
     if (before === dayStart) return;
 
-    const parts = [site, dayStart, before, site, before, dayStart + DAY_MS];
-    const visitors = this.cutVisitors.run(site, day, ...parts).changes;
-    const pageVisitors = new Map<string, number>();
-    for (const { visitor_id: visitorId, path } of this.cutPagePairs.all(...parts)) {
-      this.deletePageVisitor.run(site, visitorId, path, day);
-      pageVisitors.set(path, (pageVisitors.get(path) ?? 0) + 1);
-    }
-    let pageviews = 0;
-    let events = 0;
-    for (const page of this.cutCounts.all(site, dayStart, before)) {
-      this.subtractPage.run(pageVisitors.get(page.path) ?? 0, page.pageviews, page.events, site, day, page.path);
-      pageviews += page.pageviews;
-      events += page.events;
-    }
+    const visitors = this.cutVisitors.run(site, day, site, dayStart, before, site, before, dayStart + DAY_MS).changes;
+    const { pageviews, events } = this.cutCounts.get(site, dayStart, before)!;
     this.subtractTotals.run(visitors, pageviews, events, site, day);
-    this.dropEmptyPages.run(site, day);
     this.dropEmptyTotals.run(site, day);
   }
 
   deleteSite(site: string): void {
     for (const statement of this.clearSite) statement.run(site);
+    for (const rollup of this.fields.values()) rollup.deleteSite(site);
     this.shifts.delete(site);
   }
 
   /** Recounts a site's rollups from its events, for days under its current shift. */
   rebuildSite(site: string): void {
     this.shifts.delete(site);
+    this.deleteSite(site);
     const shift = this.shiftOf(site);
-    for (const statement of this.clearSite) statement.run(site);
     for (const statement of this.refill) statement.run({ site, shift });
+    for (const rollup of this.fields.values()) rollup.fill(site, shift);
+  }
+
+  /** Counts a newly rolled-up field's rows of a site from its events, under the site's shift. */
+  fillField(site: string, field: RollupField): void {
+    this.fields.get(field)!.fill(site, this.shiftOf(site));
   }
 }

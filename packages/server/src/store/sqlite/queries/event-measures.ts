@@ -1,14 +1,14 @@
 /**
  * Visitors, pageviews and custom events without visits: from the per-day rollups (rollups.ts)
- * where they hold the answer, otherwise in one pass over the range's passing events, grouped by
- * bucket or by value.
+ * where they hold the answer (no filter, or grouped by a rolled-up field and filtered only on its
+ * values), otherwise in one pass over the range's passing events, grouped by bucket or by value.
  */
 import type Database from 'better-sqlite3';
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import { pageOfGroups } from '../../breakdown-page.js';
 import { EVENT_FIELDS } from '../../fields.js';
 import type { BreakdownPage, Filter, Property, TimeRange } from '../../types.js';
-import { rollupDay, rollupDayStart } from '../rollups.js';
+import { isRollupField, ROLLUP_FIELDS, rollupDay, rollupDayStart, type RollupField } from '../rollups.js';
 import { eventFilterSql, pageSql, Params, propSql, toMeasures, type MeasureRow } from './sql.js';
 import type { GroupRow } from './visit-measures.js';
 
@@ -45,10 +45,26 @@ function splitDays(bucket: TimeRange, shift: number): DaySplit {
   return { lo, hi, edges: edges.filter(([from, to]) => from < to) };
 }
 
-
 /** Rows merged in memory are ordered and cut here; the event pass does it in SQL (pageSql). */
 const pageOf = (rows: RollupRow[], page: BreakdownPage | undefined): GroupRow[] =>
   page === undefined ? rows : pageOfGroups(rows, page, toMeasures, (row) => row.k);
+
+/**
+ * An exact filter on the grouped field passes or drops whole groups: an event has the filtered
+ * value exactly when its group does, so the rollups' groups can be filtered by value.
+ */
+const onGroupValue = (filter: Filter, field: RollupField) =>
+  filter.match === 'exact' && filter.property.scope === 'event' && filter.property.field === field;
+const passes = (row: RollupRow, filters: readonly Filter[]) =>
+  filters.every((filter) => filter.values.includes(row.k as string) !== filter.negated);
+
+/** The statements reading one rolled-up field's groups; see the constructor. */
+interface FieldStatements {
+  totals: Database.Statement<[string, number, number], RollupRow>;
+  repeats: Database.Statement<[string, number, number], Repeats>;
+  edgeCounts: Database.Statement<[string, string], RollupRow>;
+  edgeVisitors: Database.Statement<[string, string, string], RollupRow>;
+}
 
 export class EventMeasures {
   /** Statements keyed by SQL text: a dashboard asks the same few shapes over and over. */
@@ -56,12 +72,9 @@ export class EventMeasures {
 
   private readonly dayTotals;
   private readonly dayRepeats;
-  private readonly pageTotals;
-  private readonly pageRepeats;
   private readonly edgeTotals;
   private readonly edgeVisitors;
-  private readonly edgePages;
-  private readonly edgePageVisitors;
+  private readonly fields: ReadonlyMap<RollupField, FieldStatements>;
 
   private readonly shift;
 
@@ -77,14 +90,6 @@ export class EventMeasures {
       SELECT b.i AS k, (SELECT COUNT(*) - COUNT(DISTINCT v.visitor_id) FROM day_visitors v
           WHERE v.site = ? AND v.multi = 1 AND v.day >= b.lo AND v.day < b.hi) AS repeats
       FROM b WHERE b.hi - b.lo > 1`);
-    this.pageTotals = db.prepare<[string, number, number], RollupRow>(`
-      SELECT path AS k, SUM(visitors) AS visitors, SUM(pageviews) AS pageviews, SUM(events) AS events
-      FROM day_pages WHERE site = ? AND day >= ? AND day < ?
-      GROUP BY path`);
-    this.pageRepeats = db.prepare<[string, number, number], Repeats>(`
-      SELECT path AS k, COUNT(*) - COUNT(DISTINCT visitor_id) AS repeats
-      FROM day_page_visitors WHERE site = ? AND multi = 1 AND day >= ? AND day < ?
-      GROUP BY path`);
     // Edges are read from the events; their visitors count only when the bucket's whole days
     // (dlo to dhi) did not see them already. Counts and visitors take a pass each: one pass
     // would test every event's visitor rather than every distinct one.
@@ -99,28 +104,47 @@ export class EventMeasures {
       FROM (SELECT DISTINCT r.i, r.dlo, r.dhi, ev.visitor_id AS vid ${edgeEvents}) d
       WHERE NOT EXISTS (SELECT 1 FROM day_visitors v WHERE v.site = ? AND v.visitor_id = d.vid AND v.day >= d.dlo AND v.day < d.dhi)
       GROUP BY i`);
-    this.edgePages = db.prepare<[string, string], RollupRow>(`${edges}
-      SELECT ev.path AS k, 0 AS visitors, ${counts} ${edgeEvents} GROUP BY ev.path`);
-    this.edgePageVisitors = db.prepare<[string, string, string], RollupRow>(`${edges}
-      SELECT path AS k, COUNT(*) AS visitors, 0 AS pageviews, 0 AS events
-      FROM (SELECT DISTINCT r.dlo, r.dhi, ev.visitor_id AS vid, ev.path ${edgeEvents}) d
-      WHERE NOT EXISTS (SELECT 1 FROM day_page_visitors v
-        WHERE v.site = ? AND v.visitor_id = d.vid AND v.path = d.path AND v.day >= d.dlo AND v.day < d.dhi)
-      GROUP BY path`);
+    // Per rolled-up field, the same as above by value: its day rows and repeats, and its edges.
+    const fields = Object.keys(ROLLUP_FIELDS) as RollupField[];
+    this.fields = new Map(
+      fields.map((field) => {
+        const { groups, visitors } = ROLLUP_FIELDS[field];
+        const column = EVENT_FIELDS[field].column;
+        const statements: FieldStatements = {
+          totals: db.prepare(`
+            SELECT ${column} AS k, SUM(visitors) AS visitors, SUM(pageviews) AS pageviews, SUM(events) AS events
+            FROM ${groups} WHERE site = ? AND day >= ? AND day < ?
+            GROUP BY ${column}`),
+          repeats: db.prepare(`
+            SELECT ${column} AS k, COUNT(*) - COUNT(DISTINCT visitor_id) AS repeats
+            FROM ${visitors} WHERE site = ? AND multi = 1 AND day >= ? AND day < ?
+            GROUP BY ${column}`),
+          edgeCounts: db.prepare(`${edges}
+            SELECT ev.${column} AS k, 0 AS visitors, ${counts} ${edgeEvents} GROUP BY ev.${column}`),
+          edgeVisitors: db.prepare(`${edges}
+            SELECT value AS k, COUNT(*) AS visitors, 0 AS pageviews, 0 AS events
+            FROM (SELECT DISTINCT r.dlo, r.dhi, ev.visitor_id AS vid, ev.${column} AS value ${edgeEvents}) d
+            WHERE NOT EXISTS (SELECT 1 FROM ${visitors} v
+              WHERE v.site = ? AND v.visitor_id = d.vid AND v.${column} = d.value AND v.day >= d.dlo AND v.day < d.dhi)
+            GROUP BY value`),
+        };
+        return [field, statements];
+      }),
+    );
   }
 
   /**
-   * Event measures from the per-day rollups (rollups.ts) for the whole UTC days of each bucket,
+   * Event measures from the per-day rollups (rollups.ts) for the whole rollup days of each bucket,
    * and from the events for the parts of days at its edges (all of a bucket shorter than a day).
    * Buckets of one whole day need no correction: an id is one row a day.
    */
-  private fromRollups(site: string, splits: readonly DaySplit[], byPage: boolean): RollupRow[] {
+  private fromRollups(site: string, splits: readonly DaySplit[], byField: FieldStatements | undefined): RollupRow[] {
     let rows: RollupRow[];
     let repeats: Repeats[] = [];
-    if (byPage) {
+    if (byField !== undefined) {
       const { lo, hi } = splits[0]!;
-      rows = this.pageTotals.all(site, lo, hi);
-      if (hi - lo > 1) repeats = this.pageRepeats.all(site, lo, hi);
+      rows = byField.totals.all(site, lo, hi);
+      if (hi - lo > 1) repeats = byField.repeats.all(site, lo, hi);
     } else {
       const days = JSON.stringify(splits.map(({ lo, hi }) => [lo, hi]));
       rows = this.dayTotals.all(days, site);
@@ -130,8 +154,8 @@ export class EventMeasures {
     const edgeRows: RollupRow[] = [];
     if (edges.length > 0) {
       const json = JSON.stringify(edges);
-      edgeRows.push(...(byPage ? this.edgePages : this.edgeTotals).all(json, site));
-      edgeRows.push(...(byPage ? this.edgePageVisitors : this.edgeVisitors).all(json, site, site));
+      edgeRows.push(...(byField?.edgeCounts ?? this.edgeTotals).all(json, site));
+      edgeRows.push(...(byField?.edgeVisitors ?? this.edgeVisitors).all(json, site, site));
     }
     if (repeats.length === 0 && edgeRows.length === 0) return rows;
 
@@ -162,7 +186,8 @@ export class EventMeasures {
 
   /**
    * Visitors, pageviews and events need no visits: one pass over the passing events, grouped by
-   * bucket or by value, or the rollups when they hold the answer. Visit measures are left 0, as
+   * bucket or by value, or the rollups when they hold the answer: without filters, or grouped
+   * by a rolled-up field with only exact filters on that field. Visit measures are left 0, as
    * the hint allows.
    */
   run(
@@ -172,11 +197,16 @@ export class EventMeasures {
     group: Property | undefined,
     page?: BreakdownPage,
   ): GroupRow[] {
-    const byPage = group?.scope === 'event' && group.field === 'page';
-    if (filters.length === 0 && (group === undefined || byPage)) {
+    const field = group?.scope === 'event' && isRollupField(group.field) ? group.field : undefined;
+    const rolledUp =
+      group === undefined ? filters.length === 0 : field !== undefined && filters.every((filter) => onGroupValue(filter, field));
+    if (rolledUp) {
       const shift = this.shift.get(site) ?? 0;
       const splits = buckets.map((bucket) => splitDays(bucket, shift));
-      if (splits.some(({ lo, hi }) => hi > lo)) return pageOf(this.fromRollups(site, splits, byPage), page);
+      if (splits.some(({ lo, hi }) => hi > lo)) {
+        const rows = this.fromRollups(site, splits, field === undefined ? undefined : this.fields.get(field));
+        return pageOf(filters.length === 0 ? rows : rows.filter((row) => passes(row, filters)), page);
+      }
     }
     const params = new Params();
     const bucketJson = params.add(JSON.stringify(buckets.map((bucket) => [bucket.from, bucket.to])));
