@@ -9,7 +9,7 @@ import { pageOfGroups } from '../../breakdown-page.js';
 import { EVENT_FIELDS } from '../../fields.js';
 import type { BreakdownPage, Filter, Property, TimeRange } from '../../types.js';
 import { isRollupField, ROLLUP_FIELDS, rollupDay, rollupDayStart, type RollupField } from '../rollups.js';
-import { eventFilterSql, pageSql, Params, propSql, toMeasures, type MeasureRow } from './sql.js';
+import { eventFilterSql, pageSql, Params, propSql, StatementCache, toMeasures, type MeasureRow } from './sql.js';
 import type { GroupRow } from './visit-measures.js';
 
 interface RollupRow {
@@ -67,8 +67,6 @@ interface FieldStatements {
 }
 
 export class EventMeasures {
-  /** Statements keyed by SQL text: a dashboard asks the same few shapes over and over. */
-  private readonly statements = new Map<string, Database.Statement>();
 
   private readonly dayTotals;
   private readonly dayRepeats;
@@ -77,8 +75,10 @@ export class EventMeasures {
   private readonly fields: ReadonlyMap<RollupField, FieldStatements>;
 
   private readonly shift;
+  private readonly statements;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
+    this.statements = new StatementCache(db);
     this.shift = db.prepare<[string], number>('SELECT rollup_shift_ms FROM sites WHERE domain = ?').pluck();
     const dayBuckets = `WITH b(i, lo, hi) AS (SELECT CAST(key AS INTEGER), value ->> 0, value ->> 1 FROM json_each(?))`;
     this.dayTotals = db.prepare<[string, string], RollupRow>(`${dayBuckets}
@@ -175,13 +175,7 @@ export class EventMeasures {
   }
 
   private all(sql: string, params: Params): GroupRow[] {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      if (this.statements.size >= 200) this.statements.clear();
-      this.statements.set(sql, statement);
-    }
-    return statement.all(...params.values) as GroupRow[];
+    return this.statements.all<GroupRow>(sql, params);
   }
 
   /**

@@ -3,6 +3,7 @@
  * breakdown page and the conversion of result rows. User input only ever reaches SQL as bound
  * parameters.
  */
+import type Database from 'better-sqlite3';
 import { EVENT_FIELDS } from '../../fields.js';
 import type { BreakdownPage, Filter, Measures } from '../../types.js';
 
@@ -98,3 +99,20 @@ function rankSql(page: BreakdownPage): string {
 /** Orders groups as the API does (rank descending, then value, missing values last) and cuts the page. */
 export const pageSql = (page: BreakdownPage, params: Params) =>
   `ORDER BY ${rankSql(page)} DESC, k IS NULL, k LIMIT ${params.add(page.limit)} OFFSET ${params.add(page.offset)}`;
+
+/** Statements keyed by SQL text: a dashboard asks the same few shapes over and over. */
+export class StatementCache {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  all<T>(sql: string, params: Params): T[] {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      if (this.statements.size >= 200) this.statements.clear();
+      this.statements.set(sql, statement);
+    }
+    return statement.all(...params.values) as T[];
+  }
+}

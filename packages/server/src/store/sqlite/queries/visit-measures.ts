@@ -19,7 +19,7 @@ import { EVENT_FIELDS, visitColumn } from '../../fields.js';
 import { BOUNCE_ENGAGED_MS, type BreakdownPage, type Filter, type Property, type TimeRange } from '../../types.js';
 import { ATTRIBUTE_COLUMNS, type Visit } from '../visits.js';
 import type { EdgeVisits } from './edge-visits.js';
-import { eventFilterSql, matchSql, pageSql, Params, propSql, type MeasureRow } from './sql.js';
+import { eventFilterSql, matchSql, pageSql, Params, propSql, StatementCache, type MeasureRow } from './sql.js';
 
 export type Grouping = { by: 'none' } | { by: 'bucket' } | { by: 'property'; property: Property; page?: BreakdownPage };
 
@@ -54,22 +54,17 @@ export function eventMeasuresSource(filters: readonly Filter[], grouping: Groupi
 }
 
 export class VisitMeasures {
-  /** Statements keyed by SQL text: a dashboard asks the same few shapes over and over. */
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements;
 
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly edges: EdgeVisits,
-  ) {}
+  ) {
+    this.statements = new StatementCache(db);
+  }
 
   private all(sql: string, params: Params): GroupRow[] {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      if (this.statements.size >= 200) this.statements.clear();
-      this.statements.set(sql, statement);
-    }
-    return statement.all(...params.values) as GroupRow[];
+    return this.statements.all<GroupRow>(sql, params);
   }
 
   run({ site, buckets, filters, grouping }: VisitMeasuresQuery): GroupRow[] {
