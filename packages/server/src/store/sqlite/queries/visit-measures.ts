@@ -111,16 +111,9 @@ export class VisitMeasures {
       if (group?.scope === 'event') eventKey = `, ev.${EVENT_FIELDS[group.field].column} AS k`;
       if (group?.scope === 'prop') eventKey = `, ${propSql('ev.', group.key, params)} AS k`;
       // Placeholders bind in the order they appear: the site comes before the filters' values.
-      // A visit filter that names values (country is DE) keeps a few visits: their events are
-      // read by session. One that excludes values keeps most, and the range is read in time order.
-      const bySession = visitFilters.length > 0 && visitFilters.every((filter) => !filter.negated);
-      const events = bySession
-        ? `FROM v CROSS JOIN events ev ON ev.site = ${params.add(site)} AND ev.session_id = v.sid
-            AND ev.ts >= ${params.add(range.from)} AND ev.ts < ${params.add(range.to)}
-          JOIN b ON ev.ts >= b.lo AND ev.ts < b.hi`
-        : `FROM b CROSS JOIN events ev ON ev.site = ${params.add(site)} AND ev.ts >= b.lo AND ev.ts < b.hi`;
+      const events = `FROM b CROSS JOIN events ev ON ev.site = ${params.add(site)} AND ev.ts >= b.lo AND ev.ts < b.hi`;
       const passing = [`ev.name <> '${ENGAGEMENT}'`, ...eventFilters.map((filter) => eventFilterSql(filter, 'ev.', params))];
-      if (visitFilters.length > 0 && !bySession) passing.push('ev.session_id IN (SELECT sid FROM v)');
+      if (visitFilters.length > 0) passing.push('ev.session_id IN (SELECT sid FROM v)');
       ctes.push(`pe AS MATERIALIZED (SELECT b.i AS bucket, ev.session_id AS sid, ev.visitor_id AS vid, ev.name AS name${eventKey}
         ${events} WHERE ${passing.join(' AND ')})`);
     }
