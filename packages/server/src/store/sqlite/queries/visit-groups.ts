@@ -12,7 +12,7 @@
  */
 import type Database from 'better-sqlite3';
 import { visitColumn } from '../../fields.js';
-import type { TimeRange } from '../../types.js';
+import { BOUNCE_ENGAGED_MS, type TimeRange } from '../../types.js';
 import { rollupDay, rollupDayStart } from '../rollups.js';
 import { ALL_VISITS, isBounce, isCounted, visitValue, type GROUP_FIELDS } from '../visit-rollups.js';
 import type { Visit } from '../visits.js';
@@ -79,7 +79,7 @@ export class VisitGroups {
         SELECT k, COUNT(DISTINCT visitor_id) AS visitors, COUNT(*) AS visits, SUM(bounce) AS bounces,
           SUM(pageviews) AS visit_pageviews, SUM(engagement_ms) AS engagement_ms, SUM(pageviews) AS pageviews, SUM(events) AS events
         FROM (SELECT ${valueSql(field)} AS k, visitor_id, pageviews, events, engagement_ms,
-                pageviews = 1 AND events = 0 AND engagement_ms < 10000 AS bounce
+                pageviews = 1 AND events = 0 AND engagement_ms < ${BOUNCE_ENGAGED_MS} AS bounce
               FROM visits WHERE site = ? AND start_ts >= ? AND start_ts < ? AND pageviews + events > 0)
         GROUP BY k`);
       this.partStatements.set(field, statement);
