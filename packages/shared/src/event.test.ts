@@ -32,11 +32,24 @@ describe('parseEventPayload', () => {
     ['an over-long prop value', { ...valid, props: { a: 'x'.repeat(LIMITS.maxPropValueLength + 1) } }],
     ['a negative screen width', { ...valid, screen_width: -1 }],
     ['a non-integer engagement time', { ...valid, engagement_ms: 1.5 }],
+    ['a lone surrogate in the event name', { ...valid, name: 'Sign\uD800up' }],
+    ['a lone surrogate in a prop value', { ...valid, props: { plan: '\uDFFF' } }],
+    ['a lone surrogate in a prop key', { ...valid, props: { ['k\uD83D']: 'v' } }],
+    ['an id shorter than 8 characters', { ...valid, id: 'abc' }],
+    ['an id longer than 64 characters', { ...valid, id: 'x'.repeat(65) }],
+    ['an id with a space', { ...valid, id: 'abcd efgh' }],
+    ['an id that is not a string', { ...valid, id: 12345678 }],
     ['an array body', [valid]],
     ['a string body', 'pageview'],
     ['null', null],
   ])('rejects %s', (_label, body) => {
     expect(parseEventPayload(body).success).toBe(false);
+  });
+
+  it('accepts an event id in either spelling, and emoji (whole surrogate pairs) in names', () => {
+    expect(parseEventPayload({ ...valid, id: 'k2QeW9-x_1' }).success && parseEventPayload({ ...valid, x: 'k2QeW9-x_1' }).success).toBe(true);
+    const result = parseEventPayload({ ...valid, x: '0123456789abcdef', name: 'Signup 🎉' });
+    expect(result.success && [result.data.id, result.data.name]).toEqual(['0123456789abcdef', 'Signup 🎉']);
   });
 
   it('keeps a __proto__ prop key as data, never as a prototype', () => {

@@ -10,8 +10,16 @@ export const PAGEVIEW = 'pageview';
 /** Sent by the tracker when a page is hidden, carrying the time it was looked at. */
 export const ENGAGEMENT = 'engagement';
 
+/**
+ * Text with half of a UTF-16 surrogate pair cannot be written as UTF-8: stores would keep
+ * replacement characters instead of what was sent, so the sender is told.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+const wellFormed = <S extends z.ZodString>(schema: S) =>
+  schema.refine((text) => !LONE_SURROGATE.test(text), 'must not contain a lone UTF-16 surrogate');
+
 const PropValueSchema = z.union([
-  z.string().max(LIMITS.maxPropValueLength),
+  wellFormed(z.string().max(LIMITS.maxPropValueLength)),
   z.number().finite(),
   z.boolean(),
 ]);
@@ -30,7 +38,7 @@ function rejectProtoKey(value: unknown, ctx: z.core.$RefinementCtx) {
 const PropsSchema = z.preprocess(
   rejectProtoKey,
   z
-    .record(z.string().min(1).max(LIMITS.maxPropKeyLength), PropValueSchema)
+    .record(wellFormed(z.string().min(1).max(LIMITS.maxPropKeyLength)), PropValueSchema)
     .refine((props) => Object.keys(props).length <= LIMITS.maxProps, {
       message: `at most ${LIMITS.maxProps} props`,
     }),
@@ -41,15 +49,23 @@ const HttpUrlSchema = z
   .max(LIMITS.maxUrlLength)
   .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an absolute http(s) URL');
 
+const EventIdSchema = z
+  .string()
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+  .min(LIMITS.minEventIdLength)
+  .max(LIMITS.maxEventIdLength);
+
 export const EventPayloadSchema = z.strictObject({
   site: SiteIdSchema,
-  name: z.string().trim().min(1).max(LIMITS.maxEventNameLength).default(PAGEVIEW),
+  name: wellFormed(z.string().trim().min(1).max(LIMITS.maxEventNameLength)).default(PAGEVIEW),
   url: HttpUrlSchema,
   referrer: z.string().max(LIMITS.maxReferrerLength).nullish(),
   screen_width: z.number().int().min(0).max(LIMITS.maxScreenWidth).nullish(),
   props: PropsSchema.optional(),
-  user_id: z.string().min(1).max(LIMITS.maxUserIdLength).optional(),
+  user_id: wellFormed(z.string().min(1).max(LIMITS.maxUserIdLength)).optional(),
   engagement_ms: z.number().int().min(0).max(LIMITS.maxEngagementMs).optional(),
+  /** Chosen by the sender; an event sent again with the same id (a retry) is counted once. */
+  id: EventIdSchema.optional(),
 });
 
 export type EventPayload = z.infer<typeof EventPayloadSchema>;
@@ -68,6 +84,7 @@ export const WIRE_KEYS = {
   p: 'props',
   i: 'user_id',
   e: 'engagement_ms',
+  x: 'id',
 } as const satisfies Record<string, keyof EventPayload>;
 
 type WireKey = keyof typeof WIRE_KEYS;

@@ -18,4 +18,7 @@ export const LIMITS = {
   maxScreenWidth: 100_000,
   /** Engagement is reported per page; a day is more than any page is looked at. */
   maxEngagementMs: 24 * 60 * 60 * 1000,
+  /** Event ids: long enough to be unguessable and unique, short enough to index cheaply. */
+  minEventIdLength: 8,
+  maxEventIdLength: 64,
 } as const;
