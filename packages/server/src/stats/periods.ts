@@ -17,25 +17,38 @@ export interface PeriodQuery {
 
 export interface ResolvedPeriod {
   range: TimeRange;
-  /** The range of equal length just before, for compare=previous_period. */
+  /** As many days just before the range (for a month still running, as many as have begun), for compare=previous_period. */
   previous: TimeRange;
 }
 
-function days(first: DateTime, count: number): ResolvedPeriod {
-  const from = first;
-  const to = first.plus({ days: count });
-  return {
-    range: { from: from.toMillis(), to: to.toMillis() },
-    previous: { from: from.minus({ days: count }).toMillis(), to: from.toMillis() },
-  };
+/**
+ * Days are added as calendar days, then snapped to where the day really starts: where summer
+ * time begins at midnight (America/Santiago) a day starts at 01:00, and a range built from it by
+ * adding days would otherwise end an hour into the next day.
+ */
+const plusDays = (day: DateTime, count: number) => day.plus({ days: count }).startOf('day');
+
+/** The same number of days just before `from`. */
+function daysBefore(from: DateTime, to: DateTime): TimeRange {
+  const count = Math.round(to.diff(from, 'days').days);
+  return { from: plusDays(from, -count).toMillis(), to: from.toMillis() };
 }
 
-function months(first: DateTime, count: number): ResolvedPeriod {
-  const to = first.plus({ months: count });
-  return {
-    range: { from: first.toMillis(), to: to.toMillis() },
-    previous: { from: first.minus({ months: count }).toMillis(), to: first.toMillis() },
-  };
+function daysFrom(first: DateTime, count: number): ResolvedPeriod {
+  const to = plusDays(first, count);
+  return { range: { from: first.toMillis(), to: to.toMillis() }, previous: daysBefore(first, to) };
+}
+
+/**
+ * Calendar months, compared with as many days just before. A month still running is compared
+ * over the part that has happened (month to date against the days just before it), as Plausible
+ * does: against a whole previous month, the 2nd of a month would show about -93 %.
+ */
+function monthsFrom(first: DateTime, count: number, today: DateTime): ResolvedPeriod {
+  const to = first.plus({ months: count }).startOf('day');
+  const tomorrow = plusDays(today, 1);
+  const happened = first <= today && tomorrow < to ? tomorrow : to;
+  return { range: { from: first.toMillis(), to: to.toMillis() }, previous: daysBefore(first, happened) };
 }
 
 const startOfDay = (day: string, zone: string) => DateTime.fromISO(day, { zone }).startOf('day');
@@ -70,21 +83,21 @@ function resolveDays(period: Exclude<Period, '30m'>, date: string | undefined, z
   const reference = first !== undefined ? startOfDay(first, zone) : today;
   switch (period) {
     case 'day':
-      return days(reference, 1);
+      return daysFrom(reference, 1);
     case '7d':
-      return days(reference.minus({ days: 6 }), 7);
+      return daysFrom(plusDays(reference, -6), 7);
     case '30d':
-      return days(reference.minus({ days: 29 }), 30);
+      return daysFrom(plusDays(reference, -29), 30);
     case 'month':
-      return months(reference.startOf('month'), 1);
+      return monthsFrom(reference.startOf('month'), 1, today);
     case '6mo':
-      return months(reference.startOf('month').minus({ months: 5 }), 6);
+      return monthsFrom(reference.startOf('month').minus({ months: 5 }).startOf('day'), 6, today);
     case '12mo':
-      return months(reference.startOf('month').minus({ months: 11 }), 12);
+      return monthsFrom(reference.startOf('month').minus({ months: 11 }).startOf('day'), 12, today);
     case 'custom': {
       const from = startOfDay(first!, zone);
       const count = Math.round(startOfDay(last!, zone).diff(from, 'days').days) + 1;
-      return days(from, count);
+      return daysFrom(from, count);
     }
   }
 }
@@ -116,6 +129,12 @@ const LABEL_FORMAT: Record<Interval, string> = {
   month: 'yyyy-MM-dd',
 };
 
+/** Days, weeks and months snap to where the next one really starts, as plusDays does. */
+function nextBucketStart(start: DateTime, interval: Interval): DateTime {
+  const next = start.plus({ [`${interval}s`]: 1 });
+  return interval === 'minute' || interval === 'hour' ? next : next.startOf(interval);
+}
+
 /** The buckets covering `range`; the first and last may be cut by the range's ends. */
 export function bucketsOf(range: TimeRange, interval: Interval, zone: string): Bucket[] {
   const buckets: Bucket[] = [];
@@ -124,7 +143,7 @@ export function bucketsOf(range: TimeRange, interval: Interval, zone: string): B
     if (buckets.length >= MAX_BUCKETS) {
       throw new InvalidQuery(`interval: ${interval} gives more than ${MAX_BUCKETS} buckets for this period; use a larger interval`);
     }
-    const next = start.plus({ [`${interval}s`]: 1 });
+    const next = nextBucketStart(start, interval);
     buckets.push({
       from: Math.max(start.toMillis(), range.from),
       to: Math.min(next.toMillis(), range.to),
