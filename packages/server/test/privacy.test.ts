@@ -167,7 +167,7 @@ describe('the data commands of the CLI', () => {
     expect(set.stdout).toMatch(/last 30 days/);
     const purged = cli('site', 'purge');
     expect(purged.status).toBe(0);
-    expect(purged.stdout).toMatch(/^shop\.example\.org\t1 events deleted$/m);
+    expect(purged.stdout).toMatch(/^shop\.example\.org\t1 event deleted$/m);
     expect(await count()).toBe(1);
   }, 30_000);
 

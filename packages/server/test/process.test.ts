@@ -3,12 +3,19 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { COMMANDS } from '../src/cli/commands.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { StoredEvent } from '../src/store/types.js';
 import { sparePort } from './support/redis-server.js';
 import { exited, requireBuild, SERVER_CLI, SERVER_MAIN, waitForHealth } from './support/server-process.js';
 import { BROWSER_UA } from './support/test-app.js';
 
 const MAIN = SERVER_MAIN;
+const ONE_EVENT: StoredEvent = {
+  site: '', ts: 0, name: 'pageview', path: '/', hostname: 'one.example', referrer: null, referrerSource: null,
+  utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null, browser: null, os: null, device: null,
+  country: null, screenWidth: null, visitorId: 1, sessionId: 1, engagementMs: null, props: {},
+};
 const CLI = SERVER_CLI;
 
 let dataDir: string;
@@ -89,12 +96,49 @@ describe('the CLI', () => {
     const again = cli('site', 'add', 'shop.example.org');
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/already registered/);
+    expect(cli('site', 'retention', 'shop.example.org', '1').stdout).toMatch(/keeps its last day of events/);
     const listed = cli('site', 'list');
-    expect(listed.stdout).toMatch(/^shop\.example\.org\tEurope\/Paris\t/m);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout.trimEnd().split('\n')).toEqual([
+      'DOMAIN            PUBLIC  TIME ZONE     RETENTION  EVENTS',
+      'shop.example.org  no      Europe/Paris  1 day      0',
+    ]);
+  });
+
+  it('lists every command in its help, and explains each one, exit status 0', () => {
+    const help = cli('--help');
+    expect(help.status).toBe(0);
+    expect(help.stderr).toBe('');
+    for (const command of COMMANDS) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${command.name} +${command.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+      const one = cli('help', ...command.name.split(' '));
+      expect(one.status).toBe(0);
+      expect(one.stdout).toContain(`Usage: sightline ${command.name}`);
+      expect(cli(...command.name.split(' '), '--help').stdout).toBe(one.stdout);
+    }
+    expect(cli('help').stdout).toBe(help.stdout);
+    const bare = cli();
+    expect(bare.status).toBe(2);
+    expect(bare.stderr).toBe(help.stdout);
+  });
+
+  it('says "1 event", not "1 events"', () => {
+    cli('site', 'add', 'one.example');
+    const store = openSqliteStore({ file: path.join(dataDir, 'sightline.db'), synchronous: 'FULL' });
+    return store
+      .insertEvents([{ ...ONE_EVENT, site: 'one.example', ts: Date.now() }])
+      .then(() => store.close())
+      .then(() => {
+        expect(cli('site', 'list').stdout).toMatch(/^one\.example +no +UTC +all +1$/m);
+        expect(cli('site', 'delete', 'one.example', '--yes').stdout).toBe('Deleted one.example, its 1 event and its API keys.\n');
+      });
   });
 
   it('explains its usage and rejects a bad domain or time zone', () => {
-    expect(cli('nonsense').status).toBe(2);
+    const unknown = cli('nonsense');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe('sightline: no command "nonsense": sightline --help lists them\n');
+    expect(cli('help', 'nonsense').status).toBe(2);
     expect(cli('site', 'add', 'https://x.org/').status).toBe(2);
     const zone = cli('site', 'add', 'x.org', '--timezone', 'Mars/Base');
     expect(zone.status).toBe(2);

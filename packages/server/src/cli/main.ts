@@ -1,81 +1,57 @@
+#!/usr/bin/env node
 /**
- * The operator's command line, run next to the data directory:
- *   sightline site add example.com [--timezone Europe/Paris] [--public]
- *   sightline site list
- *   sightline site retention | purge | delete  (see data-commands.ts)
- *   sightline key add | list, site public      (see access-commands.ts)
+ * The operator's command line, run next to the data directory: `sightline --help` lists every
+ * command of the tables in commands.ts, `sightline help <command>` shows one.
  */
-import { parseArgs } from 'node:util';
-import { CreateSiteRequestSchema } from '@sightline/shared';
 import { ConfigError, loadConfig } from '../config.js';
-import { KEY_USAGE, runKeyCommand, setPublic } from './access-commands.js';
-import { DATA_COMMANDS, DATA_USAGE, runDataCommand, type DataCommand } from './data-commands.js';
-import { registerSite, snippet } from '../sites/register-site.js';
 import { createStore } from '../store/index.js';
-import type { EventStore } from '../store/types.js';
+import { UsageError, type CliCommand } from './command.js';
+import { COMMANDS } from './commands.js';
+import { commandHelp, overview } from './help.js';
 
-const USAGE = `usage:
-  sightline site add <domain> [--timezone <IANA zone>] [--public]
-  sightline site list
-${DATA_USAGE}
-${KEY_USAGE}`;
+const HELP_FLAGS = new Set(['--help', '-h']);
 
-class UsageError extends Error {}
-
-async function addSite(store: EventStore, args: string[], publicUrl: string): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { timezone: { type: 'string' }, public: { type: 'boolean' } },
-  });
-  if (positionals.length !== 1) throw new UsageError('site add takes exactly one domain');
-  const parsed = CreateSiteRequestSchema.safeParse({ domain: positionals[0], timezone: values.timezone, public: values.public ?? false });
-  if (!parsed.success) {
-    throw new UsageError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n'));
+/** The command the words name, and the arguments after them. */
+function find(words: string[]): { command: CliCommand; args: string[] } | undefined {
+  for (const command of COMMANDS) {
+    const name = command.name.split(' ');
+    if (name.every((word, i) => words[i] === word)) return { command, args: words.slice(name.length) };
   }
-  const site = await registerSite(store, parsed.data, Date.now());
-  if (site === null) throw new UsageError(`${parsed.data.domain} is already registered`);
-  const access = site.public ? 'public: anyone can read its stats' : 'private: read its stats with a key from sightline key add';
-  console.log(`Registered ${site.domain} (time zone ${site.timezone}, ${access}). Paste this into every page's <head>:\n`);
-  console.log(`  ${snippet(publicUrl, site.domain)}\n`);
+  return undefined;
 }
 
-async function listSites(store: EventStore): Promise<void> {
-  const sites = await store.listSites();
-  if (sites.length === 0) console.log('No sites yet: sightline site add <domain>');
-  for (const site of sites) console.log(`${site.domain}\t${site.timezone}\t${new Date(site.createdAt).toISOString()}`);
+const unknown = (words: string[]) => new UsageError(`no command "${words.join(' ')}": sightline --help lists them`);
+
+function printHelp(words: string[]): void {
+  const found = words.length === 0 ? undefined : find(words);
+  if (words.length > 0 && found === undefined) throw unknown(words);
+  process.stdout.write(found === undefined ? overview(COMMANDS) : commandHelp(found.command));
 }
 
 async function run(argv: string[]): Promise<void> {
-  const [group, command, ...rest] = argv;
-  const isDataCommand = (DATA_COMMANDS as readonly string[]).includes(command ?? '');
-  const isSiteCommand = command === 'add' || command === 'list' || command === 'public' || isDataCommand;
-  if (!(group === 'site' && isSiteCommand) && !(group === 'key' && (command === 'add' || command === 'list'))) {
-    throw new UsageError(USAGE);
+  if (argv[0] === 'help') return printHelp(argv.slice(1));
+  if (argv.some((arg) => HELP_FLAGS.has(arg))) return printHelp(argv.filter((arg) => !HELP_FLAGS.has(arg)));
+  if (argv.length === 0) {
+    process.stderr.write(overview(COMMANDS));
+    process.exitCode = 2;
+    return;
   }
-  const fail = (message: string): never => {
-    throw new UsageError(message);
-  };
+  const found = find(argv);
+  if (found === undefined) throw unknown(argv);
   const config = loadConfig();
   const store = await createStore(config.store);
   try {
-    if (group === 'key') await runKeyCommand(store, command, rest, fail);
-    else if (command === 'public') await setPublic(store, rest, fail);
-    else if (command === 'add') await addSite(store, rest, config.publicUrl);
-    else if (command === 'list') await listSites(store);
-    else {
-      await runDataCommand(store, command as DataCommand, rest, (message) => {
-        throw new UsageError(message);
-      });
-    }
+    await found.command.run({ store, publicUrl: config.publicUrl }, found.args);
   } finally {
     await store.close();
   }
 }
 
 run(process.argv.slice(2)).catch((error: unknown) => {
+  // parseArgs reports an unknown option as a TypeError with a usable message.
+  const usage = error instanceof UsageError || error instanceof TypeError;
   if (error instanceof ConfigError) for (const problem of error.problems) console.error(`sightline: ${problem}`);
-  else if (error instanceof UsageError || error instanceof TypeError) console.error(error.message);
+  else if (usage) console.error(`sightline: ${error.message}`);
   else console.error('sightline:', error instanceof Error ? error.message : error);
-  process.exit(error instanceof UsageError || error instanceof TypeError ? 2 : 1);
+  process.exitCode = usage ? 2 : 1;
 });

@@ -1,0 +1,7 @@
+/** Every command of the CLI, in the order the help lists them. */
+import { ACCESS_COMMANDS } from './access-commands.js';
+import type { CliCommand } from './command.js';
+import { DATA_COMMANDS } from './data-commands.js';
+import { SITE_COMMANDS } from './site-commands.js';
+
+export const COMMANDS: readonly CliCommand[] = [...SITE_COMMANDS, ...DATA_COMMANDS, ...ACCESS_COMMANDS];
