@@ -62,7 +62,7 @@ export interface AppDeps {
 }
 
 export function createWriter(store: EventStore, config: Config): WriteBuffer<StoredEvent> {
-  return new WriteBuffer((events) => store.insertEvents(events), config.groupCommitMaxEvents);
+  return new WriteBuffer((events) => store.insertEvents(events), config.groupCommitMaxEvents, config.writeBufferMaxEvents);
 }
 
 export function createApp(deps: AppDeps): Express {

@@ -24,6 +24,14 @@ const trustProxy = z
     return value;
   });
 
+const UNACKNOWLEDGED = 'w=0 is refused: MongoDB would not confirm writes, so every 202 would be a guess; use majority or a number of nodes from 1';
+
+/** Whether the URI's query string sets `name` to `value` (option names are case-insensitive). */
+function uriOptionIs(uri: string, name: string, value: string): boolean {
+  const query = uri.split('?')[1] ?? '';
+  return [...new URLSearchParams(query)].some(([key, given]) => key.toLowerCase() === name.toLowerCase() && given.trim().toLowerCase() === value);
+}
+
 const EnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(8000),
@@ -43,12 +51,17 @@ const EnvSchema = z.object({
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL')
+    .refine((uri) => !uriOptionIs(uri, 'w', '0'), UNACKNOWLEDGED)
+    .refine((uri) => !uriOptionIs(uri, 'retryWrites', 'false'), 'retryWrites=false is refused: a write cut off by a failover would fail instead of being retried once')
     .optional(),
   MONGODB_WRITE_CONCERN: z
     .string()
     .regex(/^(majority|\d+)$/, 'must be majority or a number of nodes')
+    .refine((value) => Number(value) !== 0, UNACKNOWLEDGED)
     .transform((value): 'majority' | number => (value === 'majority' ? value : Number(value)))
     .default('majority'),
+  // A majority write waits for the secondaries; without a bound, one lagging member would hold every beacon open.
+  MONGODB_WRITE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100).max(600_000).default(5000),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -56,12 +69,19 @@ const EnvSchema = z.object({
   REDIS_PREFIX: z.string().min(1).max(100).default('sightline:'),
   MEMORY_CACHE_MB: z.coerce.number({ message: 'must be a number of megabytes' }).int().min(0).max(65_536).default(32),
   TRUST_PROXY: trustProxy.default(false),
-  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Spaces would be trimmed from an Authorization header, so a token of them could never be sent, and a short one guessed.
+  ADMIN_TOKEN: z
+    .string()
+    .regex(/^\S+$/, 'must not contain spaces or other blanks')
+    .min(16, 'must be at least 16 characters')
+    .optional(),
   DEMO: booleanFlag.optional(),
   DEFAULT_SITE: SiteIdSchema.optional(),
   PUBLIC_URL: z.url({ message: 'must be an absolute URL such as https://stats.example.com' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GROUP_COMMIT_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000).default(1000),
+  // Events accepted but not yet committed. Past it ingest answers 503: a stalled store must not grow the heap until the process dies.
+  WRITE_BUFFER_MAX_EVENTS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   // Per minute; 0 turns a limit off. docs/security.md explains the defaults.
   RATE_LIMIT_INGEST_PER_IP: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_INGEST_PER_SITE: z.coerce.number().int().min(0).default(300_000),
@@ -79,8 +99,11 @@ export type StoreConfig =
       /** Reader threads and each read's deadline for a server; absent, reads run in-process. */
       statsReaders?: { workers: number; timeoutMs: number };
     }
-  /** Events are acknowledged only once `writeConcern` nodes (default: a majority) have them. */
-  | { kind: 'mongo'; uri: string; writeConcern: 'majority' | number };
+  /**
+   * Events are acknowledged only once `writeConcern` nodes (default: a majority) have them, within
+   * `writeTimeoutMs`; each stats read is given up after `readTimeoutMs`.
+   */
+  | { kind: 'mongo'; uri: string; writeConcern: 'majority' | number; writeTimeoutMs: number; readTimeoutMs: number };
 
 export interface Config {
   production: boolean;
@@ -101,6 +124,8 @@ export interface Config {
   publicUrl: string;
   logLevel: string;
   groupCommitMaxEvents: number;
+  /** Events waiting for a commit beyond which ingest refuses with 503. */
+  writeBufferMaxEvents: number;
   rateLimits: RateLimitConfig;
   server: ServerGuards;
   /** Events from `blog.example.com` count for the site `example.com`. */
@@ -132,7 +157,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     store:
       e.MONGODB_URI !== undefined
-        ? { kind: 'mongo', uri: e.MONGODB_URI, writeConcern: e.MONGODB_WRITE_CONCERN }
+        ? {
+            kind: 'mongo',
+            uri: e.MONGODB_URI,
+            writeConcern: e.MONGODB_WRITE_CONCERN,
+            writeTimeoutMs: e.MONGODB_WRITE_TIMEOUT_MS,
+            readTimeoutMs: e.STATS_QUERY_TIMEOUT_MS,
+          }
         : {
             kind: 'sqlite',
             dataDir: path.resolve(e.DATA_DIR),
@@ -149,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
     groupCommitMaxEvents: e.GROUP_COMMIT_MAX_EVENTS,
+    writeBufferMaxEvents: e.WRITE_BUFFER_MAX_EVENTS,
     rateLimits: {
       ingestPerIp: e.RATE_LIMIT_INGEST_PER_IP,
       ingestPerSite: e.RATE_LIMIT_INGEST_PER_SITE,

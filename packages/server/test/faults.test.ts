@@ -141,4 +141,33 @@ describe('the store refusing writes', () => {
     expect(response.status).toBe(503);
     expect(response.headers['retry-after']).toBe('5');
   });
+
+  it('answers 503 with Retry-After once the write buffer is full behind a hung commit, and acknowledges the rest when it returns', async () => {
+    await t.close();
+    t = await createTestApp({ env: { WRITE_BUFFER_MAX_EVENTS: '2' } });
+    let release!: () => void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const committing = new Promise<void>((resolve) => (started = resolve));
+    const insert = t.store.insertEvents.bind(t.store);
+    t.store.insertEvents = async (events) => {
+      started();
+      await hung;
+      return insert(events);
+    };
+
+    const first = send('/first').then((response) => response);
+    await committing;
+    // Two fit behind the hung commit; whichever comes third is refused at once.
+    const queued = ['/a', '/b', '/c'].map((page) => send(page).then((response) => response));
+    const refused = await Promise.race(queued);
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('5');
+    expect(refused.body.error).toMatch(/waiting for the event store/);
+
+    release();
+    const answers = await Promise.all([first, ...queued]);
+    expect(answers.map((response) => response.status).sort()).toEqual([202, 202, 202, 503]);
+    expect(await t.store.countEvents('example.com')).toBe(3);
+  });
 });

@@ -1,4 +1,4 @@
-import { ShuttingDownError, WriteBuffer } from './write-buffer.js';
+import { BufferFullError, ShuttingDownError, WriteBuffer } from './write-buffer.js';
 
 function deferred() {
   let release!: () => void;
@@ -63,5 +63,18 @@ describe('WriteBuffer (group commit)', () => {
     await drained;
     await Promise.all(accepted);
     expect(committed).toEqual([1, 2]);
+  });
+
+  it('refuses items past its capacity while a commit hangs, and takes them again once it returns', async () => {
+    const gate = deferred();
+    const buffer = new WriteBuffer<number>(async () => gate.promise, 100, 2);
+    const inFlight = buffer.append(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    const waiting = [buffer.append(1), buffer.append(2)];
+    await expect(buffer.append(3)).rejects.toBeInstanceOf(BufferFullError);
+    expect(buffer.depth).toBe(2);
+    gate.release();
+    await Promise.all([inFlight, ...waiting]);
+    await expect(buffer.append(4)).resolves.toBeUndefined();
   });
 });

@@ -17,6 +17,14 @@ export class ShuttingDownError extends Error {
   }
 }
 
+/** More items wait than the buffer holds: the store is not keeping up, so the sender is asked to come back. */
+export class BufferFullError extends Error {
+  constructor(readonly capacity: number) {
+    super(`${capacity} events are already waiting for the event store; retry later`);
+    this.name = 'BufferFullError';
+  }
+}
+
 export class WriteBuffer<T> {
   private pending: Waiter<T>[] = [];
   private committing = false;
@@ -27,10 +35,13 @@ export class WriteBuffer<T> {
   constructor(
     private readonly commit: (items: readonly T[]) => Promise<void>,
     private readonly maxBatch: number,
+    /** Items that may wait for a commit at once; the batch being committed is not counted. */
+    private readonly capacity = Number.POSITIVE_INFINITY,
   ) {}
 
   append(item: T): Promise<void> {
     if (this.closed) return Promise.reject(new ShuttingDownError());
+    if (this.pending.length >= this.capacity) return Promise.reject(new BufferFullError(this.capacity));
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       this.schedule();

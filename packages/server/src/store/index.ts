@@ -23,7 +23,12 @@ export async function createStore(config: StoreConfig, use: StoreUse = {}): Prom
     case 'mongo': {
       // Loaded only when chosen: mongoose and its driver add about 33 MB to every embedded-store server.
       const { openMongoStore } = await import('./mongo/mongo-store.js');
-      return openMongoStore({ uri: config.uri, writeConcern: config.writeConcern });
+      return openMongoStore({
+        uri: config.uri,
+        writeConcern: config.writeConcern,
+        writeTimeoutMs: config.writeTimeoutMs,
+        readTimeoutMs: config.readTimeoutMs,
+      });
     }
     default: {
       const unknown: never = config;

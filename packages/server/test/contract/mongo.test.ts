@@ -3,7 +3,7 @@
  * MONGODB_URI it prints that it skipped; with it set and MongoDB unreachable, it fails.
  */
 import { openMongoStore } from '../../src/store/mongo/mongo-store.js';
-import { dropDatabase, MONGODB_URI, mongoLaneAvailable, throwawayDbName } from '../support/mongo-lane.js';
+import { dropDatabase, laneStoreOptions, mongoLaneAvailable, throwawayDbName } from '../support/mongo-lane.js';
 import { runStatsContract } from './stats-contract.js';
 
 const available = await mongoLaneAvailable('the storage contract suite');
@@ -16,6 +16,6 @@ const dbName = throwawayDbName();
 
   runStatsContract({
     name: 'MongoDB',
-    create: () => openMongoStore({ uri: MONGODB_URI!, writeConcern: 'majority', dbName }),
+    create: () => openMongoStore(laneStoreOptions(dbName)),
   });
 });

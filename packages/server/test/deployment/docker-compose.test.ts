@@ -111,7 +111,7 @@ lane('docker/docker-compose.yml (validated by docker-compose config)', () => {
     const env = Object.fromEntries(Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== null));
     const config = loadConfig(env);
     expect(config.production).toBe(true);
-    expect(config.store).toEqual({ kind: 'mongo', uri: environment.MONGODB_URI, writeConcern: 'majority' });
+    expect(config.store).toMatchObject({ kind: 'mongo', uri: environment.MONGODB_URI, writeConcern: 'majority' });
     expect(config.redisUrl).toBe('redis://redis:6379');
     expect(config.publicUrl).toBe('http://localhost:8000');
   });

@@ -4,7 +4,7 @@
  */
 import { openMongoStore } from '../../src/store/mongo/mongo-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { dropDatabase, MONGODB_URI, mongoLaneAvailable, throwawayDbName } from '../support/mongo-lane.js';
+import { dropDatabase, laneStoreOptions, mongoLaneAvailable, throwawayDbName } from '../support/mongo-lane.js';
 import { runStoreBasics } from '../support/store-basics.js';
 
 const available = await mongoLaneAvailable('the MongoDB store tests');
@@ -13,7 +13,7 @@ const dbNames: string[] = [];
 async function freshMongoStore() {
   const dbName = throwawayDbName();
   dbNames.push(dbName);
-  return openMongoStore({ uri: MONGODB_URI!, writeConcern: 'majority', dbName });
+  return openMongoStore(laneStoreOptions(dbName));
 }
 
 afterAll(async () => {
@@ -28,9 +28,9 @@ runStoreBasics('sqlite (reference)', async () => openSqliteStore({ file: ':memor
   it('creates a time-series events collection and its indexes, and can do so again', async () => {
     const dbName = throwawayDbName();
     dbNames.push(dbName);
-    const first = await openMongoStore({ uri: MONGODB_URI!, writeConcern: 'majority', dbName });
+    const first = await openMongoStore(laneStoreOptions(dbName));
     await first.close();
-    const second = await openMongoStore({ uri: MONGODB_URI!, writeConcern: 1, dbName });
+    const second = await openMongoStore(laneStoreOptions(dbName, 1));
     const { models } = second as unknown as { models: { events: { db: import('mongoose').Connection } } };
     const db = models.events.db.db!;
     const [events] = await db.listCollections({ name: 'events' }).toArray();

@@ -3,6 +3,7 @@
  * must refuse with 503 and Retry-After rather than acknowledge, and /readyz must report the
  * store down while the cache is fine.
  */
+import type { Connection } from 'mongoose';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
 import { MemoryCache } from '../../src/cache/memory-cache.js';
@@ -14,18 +15,29 @@ import { sparePort } from '../support/redis-server.js';
 import { BROWSER_UA, pageview } from '../support/test-app.js';
 
 let store: MongoStore;
+let connection: Connection;
 let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
   const uri = `mongodb://127.0.0.1:${await sparePort()}/sightline`;
   const config = loadConfig({ MONGODB_URI: uri, DEMO: 'false', DEFAULT_SITE: 'example.com' });
-  store = new MongoStore(connectMongo({ uri, writeConcern: 'majority', serverSelectionTimeoutMS: 300 }));
+  connection = connectMongo({ uri, writeConcern: 'majority', writeTimeoutMs: 2500, readTimeoutMs: 4000, serverSelectionTimeoutMS: 300 });
+  store = new MongoStore(connection, 4000);
   const clock = new ManualClock('2026-11-28T12:00:00Z');
   app = createApp({ config, store, cache: new MemoryCache(clock), clock });
 });
 
 afterAll(async () => {
   await store.close();
+});
+
+describe('the MongoDB client the store connects with', () => {
+  it('bounds every write by its write timeout and retries a write cut off by a failover once', () => {
+    const options = connection.getClient().options;
+    expect(options.writeConcern).toMatchObject({ w: 'majority', wtimeoutMS: 2500 });
+    expect(options.retryWrites).toBe(true);
+    expect(options.retryReads).toBe(true);
+  });
 });
 
 describe('the MongoDB store while MongoDB is unreachable', () => {

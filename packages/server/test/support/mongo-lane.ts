@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
+import type { MongoStoreOptions } from '../../src/store/mongo/mongo-store.js';
 
 export const MONGODB_URI = process.env.MONGODB_URI;
 
@@ -23,6 +24,11 @@ export async function mongoLaneAvailable(lane: string): Promise<boolean> {
   } finally {
     await connection.close().catch(() => undefined);
   }
+}
+
+/** The store options the lane opens its stores with; deadlines long enough for a slow CI runner. */
+export function laneStoreOptions(dbName: string, writeConcern: 'majority' | number = 'majority'): MongoStoreOptions {
+  return { uri: MONGODB_URI!, writeConcern, writeTimeoutMs: 10_000, readTimeoutMs: 30_000, dbName };
 }
 
 export function throwawayDbName(): string {

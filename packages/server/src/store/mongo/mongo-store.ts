@@ -5,6 +5,7 @@
  */
 import mongoose, { type Connection } from 'mongoose';
 import {
+  QueryTimeoutError,
   StoreError,
   type ApiKeyRecord,
   type EventStore,
@@ -24,6 +25,13 @@ export interface MongoStoreOptions {
   uri: string;
   writeConcern: 'majority' | number;
   /**
+   * How long a write waits for its write concern. Past it the write fails and the ingest answers
+   * 503, never 202: the events may be on the primary but are not yet safe from its loss.
+   */
+  writeTimeoutMs: number;
+  /** Each stats read's deadline on the server (maxTimeMS); past it the read answers 503. */
+  readTimeoutMs: number;
+  /**
    * How long an operation waits for a usable server before failing. A failed write becomes a
    * 503 with Retry-After, so this bounds how long a beacon hangs during a failover.
    */
@@ -33,6 +41,10 @@ export interface MongoStoreOptions {
 }
 
 const DUPLICATE_KEY = 11000;
+const MAX_TIME_MS_EXPIRED = 50;
+
+const isReadDeadline = (error: unknown) =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === MAX_TIME_MS_EXPIRED;
 
 const isDuplicateKey = (error: unknown) =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === DUPLICATE_KEY;
@@ -45,7 +57,11 @@ export function connectMongo(options: MongoStoreOptions): Connection {
     autoIndex: false,
     autoCreate: false,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
-    writeConcern: { w: options.writeConcern },
+    writeConcern: { w: options.writeConcern, wtimeoutMS: options.writeTimeoutMs },
+    // A write cut off by a failover is sent once more to the new primary, which recognises it
+    // by its transaction number and does not apply it twice.
+    retryWrites: true,
+    retryReads: true,
     ...(options.dbName !== undefined ? { dbName: options.dbName } : {}),
   });
   // A failed first connection would otherwise be an unhandled rejection; callers that need the
@@ -61,7 +77,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoE
   const connection = connectMongo(options);
   try {
     await connection.asPromise();
-    const store = new MongoStore(connection);
+    const store = new MongoStore(connection, options.readTimeoutMs);
     await ensureCollections(store.models);
     return store;
   } catch (error) {
@@ -81,10 +97,17 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
   readonly models: Models;
   private readonly reader: StatsReader & StatsQueries;
 
-  constructor(private readonly connection: Connection) {
+  constructor(
+    private readonly connection: Connection,
+    private readonly readTimeoutMs: number,
+  ) {
     this.models = defineModels(connection);
     this.reader = pipelineStatsReader(<T>(method: string, query: PipelineQuery<T>) =>
-      this.run(method, async () => query.read(await this.models.events.aggregate(query.pipeline).exec())),
+      this.run(method, async () => {
+        // Grouping and sorting a long range may pass the 100 MB a stage holds in memory: it spills instead of failing.
+        const rows = await this.models.events.aggregate(query.pipeline).option({ maxTimeMS: this.readTimeoutMs, allowDiskUse: true }).exec();
+        return query.read(rows);
+      }),
     );
   }
 
@@ -92,6 +115,7 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
     try {
       return await work();
     } catch (error) {
+      if (isReadDeadline(error)) throw new QueryTimeoutError('mongo', method, this.readTimeoutMs);
       throw new StoreError('mongo', method, error);
     }
   }
