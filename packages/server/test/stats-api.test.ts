@@ -55,7 +55,8 @@ describe('GET /api/v1/stats/aggregate', () => {
       date: '2026-10-24,2026-10-26',
       metrics: 'visitors,visits,pageviews,views_per_visit,bounce_rate,visit_duration,events',
     }).expect(200);
-    // 3 visits: 2+1+1 pageviews; one bounce of three is 33 %; 40 s over 3 visits is 13 s.
+    // 3 visits: 2+1+1 pageviews; one bounce of three is 33 %; 40 s over 3 visits is 13 s;
+    // events counts the 4 pageviews and the Signup.
     expect(response.body).toEqual({
       results: {
         visitors: { value: 3 },
@@ -64,7 +65,7 @@ describe('GET /api/v1/stats/aggregate', () => {
         views_per_visit: { value: 1.33 },
         bounce_rate: { value: 33 },
         visit_duration: { value: 13 },
-        events: { value: 1 },
+        events: { value: 5 },
       },
     });
   });
@@ -80,7 +81,7 @@ describe('GET /api/v1/stats/aggregate', () => {
   });
 
   it('compares with the previous period', async () => {
-    // Today (Oct 26): 1 visitor, 1 pageview; yesterday: 1 visitor, 1 pageview, a bounce.
+    // Today (Oct 26): 1 visitor, 1 pageview and a Signup; yesterday: 1 visitor, 1 pageview, a bounce.
     const response = await get('/api/v1/stats/aggregate', {
       period: 'day',
       metrics: 'visitors,pageviews,bounce_rate,events',
@@ -91,7 +92,7 @@ describe('GET /api/v1/stats/aggregate', () => {
         visitors: { value: 1, change: 0 },
         pageviews: { value: 1, change: 0 },
         bounce_rate: { value: 0, change: -100 },
-        events: { value: 1, change: 100 },
+        events: { value: 2, change: 100 },
       },
     });
   });
@@ -106,9 +107,10 @@ describe('GET /api/v1/stats/aggregate', () => {
   });
 
   it('matches a prop against several patterns or fragments', async () => {
-    for (const filters of ['event:props:plan==free*|pr*', 'event:props:plan~ee|ro', 'event:props:plan!~ee|xx']) {
+    // Only the Signup carries plan=pro; a negated filter also keeps the 4 pageviews, which carry no plan.
+    for (const [filters, events] of [['event:props:plan==free*|pr*', 1], ['event:props:plan~ee|ro', 1], ['event:props:plan!~ee|xx', 5], ['event:props:plan!~ro', 4]] as const) {
       const response = await get('/api/v1/stats/aggregate', { period: '7d', metrics: 'events', filters }).expect(200);
-      expect(response.body).toEqual({ results: { events: { value: 1 } } });
+      expect(response.body).toEqual({ results: { events: { value: events } } });
     }
   });
 });
@@ -187,7 +189,7 @@ describe('GET /api/v1/stats/breakdown', () => {
 
   it('names props by their key and missing values null', async () => {
     const props = await get('/api/v1/stats/breakdown', { period: '7d', property: 'event:props:plan', metrics: 'events' }).expect(200);
-    expect(props.body).toEqual({ results: [{ plan: 'pro', events: 1 }, { plan: null, events: 0 }] });
+    expect(props.body).toEqual({ results: [{ plan: null, events: 4 }, { plan: 'pro', events: 1 }] });
     const sources = await get('/api/v1/stats/breakdown', { period: '7d', property: 'visit:source' }).expect(200);
     expect(sources.body).toEqual({ results: [{ source: null, visitors: 2 }, { source: 'Google', visitors: 1 }] });
   });

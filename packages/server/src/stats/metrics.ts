@@ -17,7 +17,8 @@ export function metricValue(measures: Measures, metric: Metric): number {
     case 'pageviews':
       return measures.pageviews;
     case 'events':
-      return measures.events;
+      // Plausible's definition: every counted event, pageviews included.
+      return measures.pageviews + measures.events;
     case 'views_per_visit':
       return Math.round(perVisit(measures.visitPageviews, measures.visits) * 100) / 100;
     case 'bounce_rate':

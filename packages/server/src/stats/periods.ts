@@ -138,7 +138,7 @@ function nextBucketStart(start: DateTime, interval: Interval): DateTime {
 /** The buckets covering `range`; the first and last may be cut by the range's ends. */
 export function bucketsOf(range: TimeRange, interval: Interval, zone: string): Bucket[] {
   const buckets: Bucket[] = [];
-  let start = DateTime.fromMillis(range.from, { zone }).startOf(interval);
+  let start: DateTime = DateTime.fromMillis(range.from, { zone }).startOf(interval);
   while (start.toMillis() < range.to) {
     if (buckets.length >= MAX_BUCKETS) {
       throw new InvalidQuery(`interval: ${interval} gives more than ${MAX_BUCKETS} buckets for this period; use a larger interval`);

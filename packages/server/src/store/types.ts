@@ -134,7 +134,7 @@ export interface Measures {
   visits: number;
   /** Passing pageviews. */
   pageviews: number;
-  /** Passing custom events (name is neither pageview nor engagement). */
+  /** Passing custom events (name is neither pageview nor engagement); the API's events metric adds pageviews. */
   events: number;
   /**
    * Counted visits with exactly one pageview, no custom event and under BOUNCE_ENGAGED_MS of
@@ -220,6 +220,8 @@ export interface ApiKeyRecord {
   /** Hex SHA-256 of the secret token; unique. */
   hash: string;
   createdAt: number;
+  /** When a request last got in with it, to the minute; absent when it never did. */
+  lastUsedAt?: number;
 }
 
 export interface SitePatch {
@@ -233,6 +235,10 @@ export interface SiteAdmin {
   findApiKey(hash: string): Promise<ApiKeyRecord | null>;
   /** Oldest first. */
   listApiKeys(site: string): Promise<ApiKeyRecord[]>;
+  /** Records a use of the key; need not be durable, it is a hint for whoever decides to revoke. */
+  markApiKeyUsed(id: string, at: number): Promise<void>;
+  /** Deletes the site's key `id`; false when the site has no such key. */
+  deleteApiKey(site: string, id: string): Promise<boolean>;
 }
 
 /** The read side: pure functions of stored data, which is what makes them safe to cache. */

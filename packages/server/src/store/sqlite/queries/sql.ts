@@ -85,8 +85,9 @@ function rankSql(page: BreakdownPage): string {
     case 'visitors':
     case 'visits':
     case 'pageviews':
-    case 'events':
       return `COALESCE(${page.rankBy}, 0)`;
+    case 'events':
+      return 'COALESCE(pageviews, 0) + COALESCE(events, 0)';
     case 'views_per_visit':
       return `ROUND(${perVisit('visit_pageviews')} * 100) / 100`;
     case 'bounce_rate':
