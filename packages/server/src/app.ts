@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps): Express {
     writer: deps.writer ?? createWriter(store, config),
     countries: deps.countries ?? openCountryLookup(),
   };
-  const access = new SiteAccess(store, sites, config.adminToken);
+  const access = new SiteAccess(store, sites, config.adminToken, clock);
   const answers = new StatsAnswers({ store, cached: new ReadThrough(cache, clock), visits });
   const stats = { access, answers, clock };
 
@@ -108,7 +108,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(dashboardRoute({ defaultSite: config.defaultSite, https }));
   app.use(['/api/stats', '/stats', '/api/v1/stats'], limitByClient(limits.stats));
   app.use(summaryRoute(stats));
-  app.use(seedStatsRoute({ sites, answers }, config.defaultSite));
+  app.use(seedStatsRoute({ sites, access, answers }, config.defaultSite));
   app.use(aggregateRoute(stats), timeseriesRoute(stats), breakdownRoute(stats), realtimeRoute(stats));
   app.use(docsRoutes(config.publicUrl));
   app.use(express.json({ limit: '16kb' }), siteRoutes({ store, sites, access, clock, config }));

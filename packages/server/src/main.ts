@@ -14,6 +14,7 @@ import { RateLimits } from './http/rate-limit.js';
 import { createGuardedServer } from './http/server-guard.js';
 import { createLogger } from './logger.js';
 import { createSharedState } from './shared-state.js';
+import { warnIfDefaultSiteIsPrivate } from './sites/default-site.js';
 import { registerSite, snippet } from './sites/register-site.js';
 import { schedulePurge } from './sites/retention.js';
 import { createStore } from './store/index.js';
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
       : connectRedis(config.redisUrl, (error) => logger.debug({ reason: error.message }, 'redis client error'));
   const { cache, visits } = createSharedState(config, redis, systemClock, logger);
   if (config.demo) await ensureDemoSite(store);
+  await warnIfDefaultSiteIsPrivate(store, config.defaultSite, logger);
 
   const writer = createWriter(store, config);
   const limits =

@@ -23,6 +23,7 @@ describe('GET /openapi.json', () => {
       '/api/sites',
       '/api/sites/{id}',
       '/api/sites/{id}/keys',
+      '/api/sites/{id}/keys/{key}',
       '/api/stats',
       '/api/v1/stats/aggregate',
       '/api/v1/stats/breakdown',

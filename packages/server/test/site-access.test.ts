@@ -27,6 +27,7 @@ async function newKey(site: string, scopes: string[], auth: Record<string, strin
     site,
     scopes: [...scopes].sort(),
     created_at: '2026-11-28T12:00:00.000Z',
+    last_used_at: null,
     key: expect.stringMatching(/^sl_[A-Za-z0-9_-]{43}$/),
   });
   expect(response.headers['cache-control']).toBe('no-store');
@@ -75,7 +76,7 @@ describe('reading stats', () => {
 
 describe('managing a site', () => {
   it('accepts a sites:admin key of that site for keys and settings, never another site', async () => {
-    const siteAdmin = await newKey('a.example', ['sites:admin']);
+    const siteAdmin = await newKey('a.example', ['sites:admin', 'stats:read']);
     const reader = await newKey('a.example', ['stats:read'], { Authorization: `Bearer ${siteAdmin}` });
     await aggregate('a.example', reader).expect(200);
     await request(t.app).patch('/api/sites/a.example').set('Authorization', `Bearer ${siteAdmin}`).send({ public: true }).expect(200);
@@ -85,7 +86,7 @@ describe('managing a site', () => {
     await request(t.app).get('/api/sites').set('Authorization', `Bearer ${siteAdmin}`).expect(401);
     const listed = await request(t.app).get('/api/sites/a.example/keys').set('Authorization', `Bearer ${siteAdmin}`).expect(200);
     // Keys made in the same millisecond list in either order.
-    expect(listed.body.keys.map((key: { scopes: string[] }) => key.scopes.join(',')).sort()).toEqual(['sites:admin', 'stats:read']);
+    expect(listed.body.keys.map((key: { scopes: string[] }) => key.scopes.join(',')).sort()).toEqual(['sites:admin,stats:read', 'stats:read']);
     expect(JSON.stringify(listed.body)).not.toContain(reader);
   });
 

@@ -64,6 +64,7 @@ export const ApiKeySchema = z.object({
   site: z.string(),
   scopes: z.array(z.enum(KEY_SCOPES)),
   created_at: z.string(),
+  last_used_at: z.string().nullable().meta({ description: 'When a request last got in with the key, to the minute; null if none has.' }),
 });
 
 export const CreatedKeySchema = ApiKeySchema.extend({

@@ -1,4 +1,4 @@
-import { AggregateQuerySchema, isPropertyName, parseFilters } from './index.js';
+import { AggregateQuerySchema, BreakdownQuerySchema, isPropertyName, parseFilters } from './index.js';
 
 describe('parseFilters', () => {
   it('splits clauses on ; and values on |, honouring backslash escapes', () => {
@@ -34,5 +34,20 @@ describe('query schemas', () => {
   it('knows property names', () => {
     expect(['event:page', 'visit:utm_term', 'event:props:plan'].every(isPropertyName)).toBe(true);
     expect(['page', 'visit:', 'event:props:a b', 'event:props:a"b'].some(isPropertyName)).toBe(false);
+  });
+
+  it('says filters is too long, not given twice, when it is over its length', () => {
+    const parsed = AggregateQuerySchema.safeParse({ site_id: 'example.com', filters: `event:page==${'a'.repeat(4000)}` });
+    expect(parsed.success || parsed.error.issues.map((issue) => issue.message)).toEqual(['filters must be at most 4000 characters']);
+    const twice = AggregateQuerySchema.safeParse({ site_id: 'example.com', filters: ['event:page==/', 'event:page==/a'] });
+    expect(twice.success || twice.error.issues.map((issue) => issue.message)).toEqual(['filters must be given once']);
+  });
+
+  it('refuses a breakdown by a prop named like one of its metrics', () => {
+    const parsed = BreakdownQuerySchema.safeParse({ site_id: 'example.com', property: 'event:props:visitors', metrics: 'pageviews,visitors' });
+    expect(parsed.success || parsed.error.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['property', expect.stringMatching(/the prop "visitors" has the name of the metric visitors/)],
+    ]);
+    expect(BreakdownQuerySchema.safeParse({ site_id: 'example.com', property: 'event:props:visitors', metrics: 'pageviews' }).success).toBe(true);
   });
 });

@@ -123,11 +123,14 @@ export function parseFilters(text: string): ParsedFilter[] | string {
 /** Query parameters arrive as text; a parameter given twice arrives as a list and is refused. */
 const single = (name: string) =>
   z.string({
-    error: (issue) => (issue.input === undefined ? `${name} is required` : `${name} must be given once`),
+    error: (issue) =>
+      issue.code !== 'invalid_type' ? undefined : issue.input === undefined ? `${name} is required` : `${name} must be given once`,
   });
 
+const MAX_FILTERS_LENGTH = 4000;
+
 const FiltersParam = single('filters')
-  .max(4000)
+  .max(MAX_FILTERS_LENGTH, `filters must be at most ${MAX_FILTERS_LENGTH} characters`)
   .transform((text, ctx) => {
     const parsed = parseFilters(text);
     if (typeof parsed === 'string') {
@@ -261,7 +264,22 @@ const BreakdownShape = {
     .default(1)
     .meta({ description: 'Which page of rows, from 1.' }),
 };
-export const BreakdownQuerySchema = z.strictObject(BreakdownShape, knownParameters(BreakdownShape)).superRefine(checkDates);
+/** A row holds the prop's value under the prop's key next to each metric: the two must not share a name. */
+function checkRowKeys(query: { property: PropertyName; metrics: readonly Metric[] }, ctx: z.core.$RefinementCtx): void {
+  if (!query.property.startsWith(PROP_PREFIX)) return;
+  const key = query.property.slice(PROP_PREFIX.length);
+  if (!(query.metrics as readonly string[]).includes(key)) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['property'],
+    message: `the prop "${key}" has the name of the metric ${key}, and a row cannot hold both; leave ${key} out of metrics or break down by another property`,
+  });
+}
+
+export const BreakdownQuerySchema = z
+  .strictObject(BreakdownShape, knownParameters(BreakdownShape))
+  .superRefine(checkDates)
+  .superRefine(checkRowKeys);
 export type BreakdownQuery = z.infer<typeof BreakdownQuerySchema>;
 
 const RealtimeShape = { site_id: CommonShape.site_id };

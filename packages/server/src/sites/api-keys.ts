@@ -35,5 +35,11 @@ export async function issueKey(
 
 /** What listings and the creation answer show of a key; never the hash. */
 export function keyJson(record: ApiKeyRecord) {
-  return { id: record.id, site: record.site, scopes: record.scopes, created_at: new Date(record.createdAt).toISOString() };
+  return {
+    id: record.id,
+    site: record.site,
+    scopes: record.scopes,
+    created_at: new Date(record.createdAt).toISOString(),
+    last_used_at: record.lastUsedAt === undefined ? null : new Date(record.lastUsedAt).toISOString(),
+  };
 }

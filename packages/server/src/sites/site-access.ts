@@ -3,22 +3,38 @@
  * bearer key of that site with the scope, or the operator's ADMIN_TOKEN. The route hands over the
  * token it was sent; an unknown site, a missing or wrong key, and a key of another site or without
  * the scope are three different errors (404, 401 and 403 once http/errors.ts maps them).
+ *
+ * Keys are looked up in the store on every request, never remembered: a revoked key is refused at
+ * once by every instance sharing the store.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import { NotAuthenticated, NotPermitted, UnknownSite } from '../domain-errors.js';
-import type { EventStore, KeyScope, SiteAdmin, SiteRecord } from '../store/types.js';
+import type { ApiKeyRecord, EventStore, KeyScope, SiteAdmin, SiteRecord } from '../store/types.js';
 import { hashKey } from './api-keys.js';
 import type { SiteDirectory } from './site-directory.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/** "Last used" is kept to the minute: a write per request would make every read a write. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** What let a request in: the admin token, a key (with its scopes), or the site being public. */
+export type Credential = { kind: 'admin' } | { kind: 'key'; key: ApiKeyRecord } | { kind: 'public' };
+
+export interface Grant {
+  site: SiteRecord;
+  credential: Credential;
+}
+
 export class SiteAccess {
   private readonly adminDigest: Buffer | undefined;
 
   constructor(
-    private readonly store: Pick<EventStore & SiteAdmin, 'findApiKey'>,
+    private readonly store: Pick<EventStore & SiteAdmin, 'findApiKey' | 'markApiKeyUsed'>,
     private readonly sites: SiteDirectory,
     adminToken: string | undefined,
+    private readonly clock: Clock,
   ) {
     this.adminDigest = adminToken === undefined ? undefined : digest(adminToken);
   }
@@ -28,12 +44,17 @@ export class SiteAccess {
    * sent) may act on it with `scope`; throws UnknownSite, NotAuthenticated or NotPermitted otherwise.
    */
   async authorize(token: string | undefined, domain: string, scope: KeyScope): Promise<SiteRecord> {
+    return (await this.grant(token, domain, scope)).site;
+  }
+
+  /** As authorize, also saying which credential let the request in. */
+  async grant(token: string | undefined, domain: string, scope: KeyScope): Promise<Grant> {
     const site = await this.sites.get(domain);
     if (site === null) throw new UnknownSite(domain);
     // Anyone may read a public site, so a key sent along is not even looked at.
-    if (scope === 'stats:read' && site.public === true) return site;
+    if (scope === 'stats:read' && site.public === true) return { site, credential: { kind: 'public' } };
     if (token === undefined) throw new NotAuthenticated(`site ${domain} is not public: send Authorization: Bearer <API key>`);
-    if (this.adminDigest !== undefined && timingSafeEqual(digest(token), this.adminDigest)) return site;
+    if (this.adminDigest !== undefined && timingSafeEqual(digest(token), this.adminDigest)) return { site, credential: { kind: 'admin' } };
     const hash = hashKey(token);
     const key = await this.store.findApiKey(hash);
     // The look-up is by a hash of a random secret, which leaks nothing; the compare is for certainty.
@@ -42,6 +63,13 @@ export class SiteAccess {
     }
     if (key.site !== site.domain) throw new NotPermitted(`this key belongs to another site, not ${domain}`);
     if (!key.scopes.includes(scope)) throw new NotPermitted(`this key lacks the ${scope} scope`);
-    return site;
+    await this.noteUse(key);
+    return { site, credential: { kind: 'key', key } };
+  }
+
+  private async noteUse(key: ApiKeyRecord): Promise<void> {
+    const now = this.clock.now();
+    if (key.lastUsedAt !== undefined && now - key.lastUsedAt < LAST_USED_RESOLUTION_MS) return;
+    await this.store.markApiKeyUsed(key.id, now);
   }
 }

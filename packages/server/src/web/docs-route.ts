@@ -33,7 +33,7 @@ export function docsRoutes(publicUrl: string): Router {
   const router = Router();
   const document = JSON.stringify(openApiDocument(publicUrl));
   router.get('/openapi.json', (_req, res) => {
-    res.type('application/json').set('Access-Control-Allow-Origin', '*').send(document);
+    res.type('application/json').send(document);
   });
   router.get('/docs', (_req, res) => {
     res.type('html').send(PAGE);

@@ -213,7 +213,9 @@ export function openApiDocument(publicUrl: string): JsonSchema {
           tags: ['Sites'],
           summary: 'Create an API key',
           security: [{ bearer: [] }],
-          description: 'Takes the ADMIN_TOKEN or a sites:admin key of the site. The secret is in this answer only; the server keeps its SHA-256.',
+          description:
+            'Takes the ADMIN_TOKEN or a sites:admin key of the site. A key may create keys only with scopes it holds itself; the ADMIN_TOKEN may create any. ' +
+            'The secret is in this answer only; the server keeps its SHA-256.',
           parameters: [siteIdParameter],
           requestBody: { required: false, content: { 'application/json': { schema: schemaOf(CreateKeyRequestSchema, 'input') } } },
           responses: {
@@ -235,6 +237,21 @@ export function openApiDocument(publicUrl: string): JsonSchema {
             '401': error('No valid key.'),
             '403': error('A key of another site or without sites:admin.'),
             '404': error('No such site.'),
+          },
+        },
+      },
+      '/api/sites/{id}/keys/{key}': {
+        delete: {
+          tags: ['Sites'],
+          summary: 'Revoke an API key',
+          security: [{ bearer: [] }],
+          description: 'Takes the ADMIN_TOKEN or a sites:admin key of the site. The key is refused from the next request on, by every instance.',
+          parameters: [siteIdParameter, { name: 'key', in: 'path', required: true, description: 'The key\'s id, as listed (key_…).', schema: { type: 'string' } }],
+          responses: {
+            '204': { description: 'Revoked.' },
+            '401': error('No valid key.'),
+            '403': error('A key of another site or without sites:admin.'),
+            '404': error('No such site, or the site has no key with that id.'),
           },
         },
       },

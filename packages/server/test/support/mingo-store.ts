@@ -61,6 +61,17 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
     return this.keys.find((key) => key.hash === hash) ?? null;
   }
 
+  async markApiKeyUsed(id: string, at: number): Promise<void> {
+    const key = this.keys.find((candidate) => candidate.id === id);
+    if (key !== undefined) key.lastUsedAt = at;
+  }
+
+  async deleteApiKey(site: string, id: string): Promise<boolean> {
+    const index = this.keys.findIndex((key) => key.site === site && key.id === id);
+    if (index !== -1) this.keys.splice(index, 1);
+    return index !== -1;
+  }
+
   async listApiKeys(site: string): Promise<ApiKeyRecord[]> {
     return this.keys
       .filter((key) => key.site === site)
@@ -121,6 +132,10 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
     this.keys.splice(0, this.keys.length, ...this.keys.filter((key) => key.site !== domain));
     this.retention.delete(domain);
     return this.sites.delete(domain);
+  }
+
+  async claimPurge(): Promise<boolean> {
+    return true;
   }
 
   async ping(): Promise<void> {}

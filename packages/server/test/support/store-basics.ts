@@ -156,6 +156,21 @@ export function runStoreBasics(name: string, create: () => Promise<EventStore>):
       expect(await store.listApiKeys('kept.example')).toHaveLength(1);
     });
 
+    it('records a key’s last use and revokes a key of its own site only', async () => {
+      for (const domain of ['a.example', 'b.example']) await store.createSite({ domain, timezone: 'UTC', createdAt: 0 });
+      const key = { id: 'key-a', site: 'a.example', scopes: ['stats:read' as const], hash: 'a'.repeat(64), createdAt: 1 };
+      await store.createApiKey(key);
+      expect(await store.findApiKey(key.hash)).toEqual(key);
+      await store.markApiKeyUsed('key-a', 60_000);
+      expect(await store.findApiKey(key.hash)).toEqual({ ...key, lastUsedAt: 60_000 });
+      expect(await store.listApiKeys('a.example')).toEqual([{ ...key, lastUsedAt: 60_000 }]);
+      expect(await store.deleteApiKey('b.example', 'key-a')).toBe(false);
+      expect(await store.deleteApiKey('a.example', 'key-a')).toBe(true);
+      expect(await store.deleteApiKey('a.example', 'key-a')).toBe(false);
+      expect(await store.findApiKey(key.hash)).toBeNull();
+      expect(await store.listApiKeys('a.example')).toEqual([]);
+    });
+
     it('answers ping while open', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -104,10 +104,19 @@ export interface ApiKeyDocument {
   /** Hex SHA-256 of the secret; unique index. */
   hash: string;
   createdAt: Date;
+  /** Absent or null until the key is first used. */
+  lastUsedAt?: Date | null;
 }
 
 export function toApiKeyDocument(key: ApiKeyRecord): ApiKeyDocument {
-  return { _id: key.id, site: key.site, scopes: [...key.scopes], hash: key.hash, createdAt: new Date(key.createdAt) };
+  return {
+    _id: key.id,
+    site: key.site,
+    scopes: [...key.scopes],
+    hash: key.hash,
+    createdAt: new Date(key.createdAt),
+    ...(key.lastUsedAt === undefined ? {} : { lastUsedAt: new Date(key.lastUsedAt) }),
+  };
 }
 
 export function toApiKeyRecord(document: ApiKeyDocument): ApiKeyRecord {
@@ -117,6 +126,7 @@ export function toApiKeyRecord(document: ApiKeyDocument): ApiKeyRecord {
     scopes: [...document.scopes],
     hash: document.hash,
     createdAt: document.createdAt.getTime(),
+    ...(document.lastUsedAt instanceof Date ? { lastUsedAt: document.lastUsedAt.getTime() } : {}),
   };
 }
 

@@ -61,6 +61,7 @@ const apiKeySchema = new Schema<ApiKeyDocument>(
     scopes: { type: [String], required: true },
     hash: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    lastUsedAt: { type: Date, default: null },
   },
   { collection: 'api_keys', versionKey: false },
 );

@@ -20,6 +20,8 @@ import { toApiKeyDocument, toApiKeyRecord, toEventDocument, toSiteDocument, toSi
 import { defineModels, ensureCollections, type Models } from './models.js';
 import type { PipelineQuery } from './pipelines/pipeline-query.js';
 import { pipelineStatsReader } from './pipelines/stats-reader.js';
+import { claimLease } from './purge-lease.js';
+import { checkServer } from './server-checks.js';
 
 export interface MongoStoreOptions {
   uri: string;
@@ -77,6 +79,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoE
   const connection = connectMongo(options);
   try {
     await connection.asPromise();
+    await checkServer(connection);
     const store = new MongoStore(connection, options.readTimeoutMs);
     await ensureCollections(store.models);
     return store;
@@ -217,6 +220,19 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
     });
   }
 
+  markApiKeyUsed(id: string, at: number): Promise<void> {
+    return this.run('markApiKeyUsed', async () => {
+      await this.models.apiKeys.updateOne({ _id: { $eq: id } }, { $set: { lastUsedAt: new Date(at) } }).exec();
+    });
+  }
+
+  deleteApiKey(site: string, id: string): Promise<boolean> {
+    return this.run('deleteApiKey', async () => {
+      const result = await this.models.apiKeys.deleteOne({ _id: { $eq: id }, site: { $eq: site } }).exec();
+      return result.deletedCount === 1;
+    });
+  }
+
   setRetention(domain: string, days: number | null): Promise<boolean> {
     return this.run('setRetention', async () => {
       const result = await this.models.sites.updateOne({ _id: { $eq: domain } }, { $set: { retentionDays: days } }).exec();
@@ -247,6 +263,10 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
       const result = await this.models.sites.deleteOne({ _id: { $eq: domain } }).exec();
       return result.deletedCount === 1;
     });
+  }
+
+  claimPurge(holder: string, now: number, forMs: number): Promise<boolean> {
+    return this.run('claimPurge', () => claimLease(this.models.leases, 'retention-purge', holder, now, forMs));
   }
 
   ping(): Promise<void> {

@@ -242,6 +242,10 @@ const MIGRATIONS: readonly Migration[] = [
     for (const site of db.prepare<[], string>('SELECT DISTINCT site FROM day_totals').pluck().all()) rollups.fillField(site, 'name');
     db.exec('CREATE INDEX day_name_visitors_multi ON day_name_visitors (site, day, name, visitor_id) WHERE multi = 1');
   },
+  // When each API key was last used, so an operator can tell which keys to revoke.
+  `
+  ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -8,6 +8,7 @@ interface KeyRow {
   scopes: string;
   hash: string;
   created_at: number;
+  last_used_at: number | null;
 }
 
 const toKey = (row: KeyRow): ApiKeyRecord => ({
@@ -16,21 +17,26 @@ const toKey = (row: KeyRow): ApiKeyRecord => ({
   scopes: row.scopes.split(' ') as KeyScope[],
   hash: row.hash,
   createdAt: row.created_at,
+  ...(row.last_used_at === null ? {} : { lastUsedAt: row.last_used_at }),
 });
+
+const KEY_COLUMNS = 'id, site, scopes, hash, created_at, last_used_at';
 
 export class SqliteSiteAdmin {
   private readonly setPublic;
   private readonly insertKey;
   private readonly selectKeyByHash;
   private readonly selectKeys;
+  private readonly setKeyUsed;
+  private readonly deleteKey;
 
   constructor(db: Database.Database) {
     this.setPublic = db.prepare('UPDATE sites SET public = ? WHERE domain = ?');
     this.insertKey = db.prepare('INSERT INTO api_keys (id, site, scopes, hash, created_at) VALUES (?, ?, ?, ?, ?)');
-    this.selectKeyByHash = db.prepare<[string], KeyRow>('SELECT id, site, scopes, hash, created_at FROM api_keys WHERE hash = ?');
-    this.selectKeys = db.prepare<[string], KeyRow>(
-      'SELECT id, site, scopes, hash, created_at FROM api_keys WHERE site = ? ORDER BY created_at, id',
-    );
+    this.selectKeyByHash = db.prepare<[string], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE hash = ?`);
+    this.selectKeys = db.prepare<[string], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE site = ? ORDER BY created_at, id`);
+    this.setKeyUsed = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
+    this.deleteKey = db.prepare('DELETE FROM api_keys WHERE site = ? AND id = ?');
   }
 
   /** False when the site does not exist. */
@@ -50,5 +56,13 @@ export class SqliteSiteAdmin {
 
   listApiKeys(site: string): ApiKeyRecord[] {
     return this.selectKeys.all(site).map(toKey);
+  }
+
+  markApiKeyUsed(id: string, at: number): void {
+    this.setKeyUsed.run(at, id);
+  }
+
+  deleteApiKey(site: string, id: string): boolean {
+    return this.deleteKey.run(site, id).changes === 1;
   }
 }

@@ -286,6 +286,17 @@ class SqliteStore implements EventStore {
     return this.run('listApiKeys', () => this.admin.listApiKeys(site));
   }
 
+  markApiKeyUsed(id: string, at: number): Promise<void> {
+    return this.run('markApiKeyUsed', () => this.admin.markApiKeyUsed(id, at));
+  }
+
+  deleteApiKey(site: string, id: string): Promise<boolean> {
+    return this.run('deleteApiKey', () => this.admin.deleteApiKey(site, id)).then(async (found) => {
+      await this.durable();
+      return found;
+    });
+  }
+
   setRetention(domain: string, days: number | null): Promise<boolean> {
     return this.run('setRetention', () => this.retention.setRetention(domain, days)).then(async (found) => {
       await this.durable();
@@ -309,6 +320,11 @@ class SqliteStore implements EventStore {
       await this.durable();
       return found;
     });
+  }
+
+  /** One server writes a database file, so its purge never competes with another's. */
+  claimPurge(): Promise<boolean> {
+    return Promise.resolve(true);
   }
 
   ping(): Promise<void> {
