@@ -12,6 +12,7 @@ import { ConfigError, DEMO_SITE, loadConfig, type Config } from './config.js';
 import type { WriteBuffer } from './ingest/write-buffer.js';
 import { RateLimits } from './http/rate-limit.js';
 import { createGuardedServer } from './http/server-guard.js';
+import { deploymentWarnings } from './deployment-warnings.js';
 import { createLogger } from './logger.js';
 import { createSharedState } from './shared-state.js';
 import { warnIfDefaultSiteIsPrivate } from './sites/default-site.js';
@@ -95,6 +96,7 @@ function onShutdown(
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
+  for (const warning of deploymentWarnings(config)) logger.warn(warning);
   const store = await createStore(config.store, { server: true });
   const redis =
     config.redisUrl === undefined

@@ -1,7 +1,10 @@
 /**
  * Data retention: each site may keep only its last N days of events. The server purges on a
- * timer (RETENTION_PURGE_INTERVAL_MINUTES) and the CLI can purge at once; both call purgeExpired.
+ * timer (RETENTION_PURGE_INTERVAL_MINUTES), one server at a time, and the CLI can purge at once;
+ * both call purgeExpired.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { DataRetention } from '../store/types.js';
@@ -24,14 +27,30 @@ export async function purgeExpired(store: DataRetention, now: number): Promise<P
   return purged;
 }
 
-/** Runs purgeExpired now and then every `intervalMs`, without keeping the process alive. */
+/** Names this process in the purge lease, so an operator reading it can tell which server purges. */
+export function purgeHolder(): string {
+  return `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * One tick of the scheduled purge: purges only while `holder` has the purge to itself. The claim
+ * outlasts two intervals, so the holder renews it each tick and another server takes over
+ * within two intervals of the holder stopping. Null when another server holds it.
+ */
+export async function purgeIfClaimed(store: DataRetention, holder: string, now: number, intervalMs: number): Promise<Purged[] | null> {
+  if (!(await store.claimPurge(holder, now, 2 * intervalMs))) return null;
+  return purgeExpired(store, now);
+}
+
+/** Runs the purge now and then every `intervalMs`, without keeping the process alive. */
 export function schedulePurge(store: DataRetention, clock: Clock, intervalMs: number, logger: Logger): void {
+  const holder = purgeHolder();
   let running = false;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
-      const purged = (await purgeExpired(store, clock.now())).filter((entry) => entry.deleted > 0);
+      const purged = (await purgeIfClaimed(store, holder, clock.now(), intervalMs))?.filter((entry) => entry.deleted > 0) ?? [];
       if (purged.length > 0) logger.info({ purged }, 'deleted events past their site retention');
     } catch (error) {
       // The store may be down for a moment; the next tick tries again.

@@ -19,7 +19,7 @@ interface FieldNames<Api extends string> {
 /** Event properties: each event has its own value. */
 export const EVENT_FIELDS: Readonly<Record<EventField, FieldNames<EventField>>> = {
   page: { api: 'page', port: 'path', column: 'path', mongo: 'path' },
-  name: { api: 'name', port: 'name', column: 'name', mongo: 'meta.name' },
+  name: { api: 'name', port: 'name', column: 'name', mongo: 'name' },
   hostname: { api: 'hostname', port: 'hostname', column: 'hostname', mongo: 'hostname' },
 };
 

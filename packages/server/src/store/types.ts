@@ -257,6 +257,12 @@ export interface DataRetention {
   purgeEvents(site: string, before: number): Promise<number>;
   /** Deletes the site with all its events and API keys; false when there is no such site. */
   deleteSite(domain: string): Promise<boolean>;
+  /**
+   * Claims the scheduled retention purge for `holder` until `now + forMs`, or renews its own
+   * claim; false while another holder's claim runs. Servers sharing one store then purge one at
+   * a time instead of each deleting the same events on its own timer.
+   */
+  claimPurge(holder: string, now: number, forMs: number): Promise<boolean>;
 }
 
 export interface EventStore extends StatsReader, StatsQueries, SiteAdmin, DataRetention {

@@ -1,5 +1,6 @@
 /** MONGODB_URI picks the MongoDB store; its write concern is configurable and checked. */
 import { loadConfig } from '../../src/config.js';
+import { deploymentWarnings } from '../../src/deployment-warnings.js';
 import { configProblems as problems } from '../support/config-problems.js';
 
 describe('store selection', () => {
@@ -59,5 +60,16 @@ describe('the write buffer', () => {
     expect(loadConfig({}).writeBufferMaxEvents).toBe(20_000);
     expect(loadConfig({ WRITE_BUFFER_MAX_EVENTS: '500' }).writeBufferMaxEvents).toBe(500);
     expect(problems({ WRITE_BUFFER_MAX_EVENTS: '0' })).toEqual([expect.stringMatching(/^WRITE_BUFFER_MAX_EVENTS: /)]);
+  });
+});
+
+describe('start-up warnings', () => {
+  it('warns that visits and limits are per server when MongoDB runs without Redis', () => {
+    expect(deploymentWarnings(loadConfig({ MONGODB_URI: 'mongodb://db/x' }))).toEqual([expect.stringMatching(/^MongoDB without REDIS_URL: open visits, rate limits/)]);
+  });
+
+  it('says nothing with Redis, or on the embedded store', () => {
+    expect(deploymentWarnings(loadConfig({ MONGODB_URI: 'mongodb://db/x', REDIS_URL: 'redis://cache:6379' }))).toEqual([]);
+    expect(deploymentWarnings(loadConfig({}))).toEqual([]);
   });
 });

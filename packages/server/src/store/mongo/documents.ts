@@ -5,13 +5,12 @@
 import type { ApiKeyRecord, KeyScope, SiteRecord, StoredEvent } from '../types.js';
 
 /**
- * The bucket key of the time-series collection. It holds only low-cardinality fields that
- * nearly every query filters on: each distinct value opens its own buckets, so adding
- * pages or countries here would split a site's hour into thousands of near-empty buckets.
+ * The bucket key of the time-series collection: the site alone. Each distinct value opens its
+ * own buckets, so a field a client chooses freely (the event name, a page) would let one client
+ * open unbounded numbers of near-empty buckets.
  */
 export interface EventMeta {
   site: string;
-  name: string;
 }
 
 /** A custom property as a key/value pair, so a user-chosen key never becomes a field path. */
@@ -27,6 +26,7 @@ export interface PropPair {
 export interface EventDocument {
   ts: Date;
   meta: EventMeta;
+  name: string;
   path: string;
   hostname: string;
   referrer: string | null;
@@ -50,7 +50,8 @@ export interface EventDocument {
 export function toEventDocument(event: StoredEvent): EventDocument {
   return {
     ts: new Date(event.ts),
-    meta: { site: event.site, name: event.name },
+    meta: { site: event.site },
+    name: event.name,
     path: event.path,
     hostname: event.hostname,
     referrer: event.referrer,
@@ -134,4 +135,12 @@ export interface SaltDocument {
   /** The UTC day, YYYY-MM-DD; string order is day order. */
   _id: string;
   salt: Buffer;
+}
+
+/** Who holds a task shared by every server on the database (the retention purge), and until when. */
+export interface LeaseDocument {
+  /** The task. */
+  _id: string;
+  holder: string;
+  until: Date;
 }

@@ -1,10 +1,10 @@
 /**
  * The collections, declared once with mongoose: events in a time-series collection, sites, API
- * keys and day salts in ordinary ones. `ensureCollections` creates them and their indexes at start-up
+ * keys, day salts and leases in ordinary ones. `ensureCollections` creates them and their indexes at start-up
  * and is safe to run again (an existing collection or identical index is left as it is).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { ApiKeyDocument, EventDocument, SaltDocument, SiteDocument } from './documents.js';
+import type { ApiKeyDocument, EventDocument, LeaseDocument, SaltDocument, SiteDocument } from './documents.js';
 
 const nullableString = { type: String, default: null };
 const nullableNumber = { type: Number, default: null };
@@ -12,7 +12,8 @@ const nullableNumber = { type: Number, default: null };
 const eventSchema = new Schema<EventDocument>(
   {
     ts: { type: Date, required: true },
-    meta: { site: { type: String, required: true }, name: { type: String, required: true } },
+    meta: { site: { type: String, required: true } },
+    name: { type: String, required: true },
     path: { type: String, required: true },
     hostname: { type: String, required: true },
     referrer: nullableString,
@@ -74,11 +75,17 @@ const saltSchema = new Schema<SaltDocument>(
   { collection: 'salts', versionKey: false },
 );
 
+const leaseSchema = new Schema<LeaseDocument>(
+  { _id: { type: String, required: true }, holder: { type: String, required: true }, until: { type: Date, required: true } },
+  { collection: 'leases', versionKey: false },
+);
+
 export interface Models {
   events: Model<EventDocument>;
   sites: Model<SiteDocument>;
   apiKeys: Model<ApiKeyDocument>;
   salts: Model<SaltDocument>;
+  leases: Model<LeaseDocument>;
 }
 
 export function defineModels(connection: Connection): Models {
@@ -87,11 +94,12 @@ export function defineModels(connection: Connection): Models {
     sites: connection.model<SiteDocument>('Site', siteSchema),
     apiKeys: connection.model<ApiKeyDocument>('ApiKey', apiKeySchema),
     salts: connection.model<SaltDocument>('Salt', saltSchema),
+    leases: connection.model<LeaseDocument>('Lease', leaseSchema),
   };
 }
 
 export async function ensureCollections(models: Models): Promise<void> {
-  for (const model of [models.events, models.sites, models.apiKeys, models.salts] as Model<unknown>[]) {
+  for (const model of [models.events, models.sites, models.apiKeys, models.salts, models.leases] as Model<unknown>[]) {
     await model.createCollection();
     await model.createIndexes();
   }
