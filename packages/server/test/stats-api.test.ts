@@ -205,6 +205,7 @@ describe('bad parameters', () => {
     [{ filters: 'event:pgae==/' }, 'filters', /unknown property "event:pgae"; allowed: event:page/],
     [{ filters: 'event:page' }, 'filters', /no operator/],
     [{ filters: 'event:page==' }, 'filters', /empty value/],
+    [{ filters: 'event:page~/blog\u0000' }, 'filters', /NUL character/],
     [{ compare: 'yesterday' }, 'compare', /one of: previous_period/],
     [{ colour: 'blue' }, '(query)', /unknown parameter "colour"/],
   ])('%j is refused naming %s', async (query, field, message) => {

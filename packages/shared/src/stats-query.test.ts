@@ -20,6 +20,8 @@ describe('parseFilters', () => {
     ['visit:colour==red', /unknown property "visit:colour"; allowed: event:page/],
     ['event:props:==x', /unknown property "event:props:"/],
     ['event:page==a||b', /empty value/],
+    ['event:page~a\u0000b', /"event:page" has a value with a NUL character \(%00\); filter values may not contain one/],
+    ['visit:source==Google|\u0000', /NUL character/],
   ])('refuses %s', (text, message) => {
     expect(parseFilters(text)).toMatch(message);
   });

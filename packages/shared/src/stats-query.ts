@@ -102,6 +102,8 @@ function parseClause(clause: string): ParsedFilter | string {
   if (!isPropertyName(property)) return `unknown property "${property}"; allowed: ${PROPERTY_HELP}`;
   const values = splitEscaped(rest, '|').map(unescape);
   if (values.some((value) => value.length === 0)) return `"${clause}" has an empty value`;
+  // MongoDB refuses a NUL inside a regular expression; refused in every value, both stores answer alike.
+  if (values.some((value) => value.includes('\u0000'))) return `"${property}" has a value with a NUL character (%00); filter values may not contain one`;
   if (values.length > MAX_FILTER_VALUES) return `"${property}" has more than ${MAX_FILTER_VALUES} values`;
   return { property, operator: operator as FilterOperator, values };
 }
