@@ -9,6 +9,7 @@ import { closeRedis, connectRedis, type RedisClient } from './cache/redis-client
 import type { ResponseCache } from './cache/types.js';
 import { systemClock } from './clock.js';
 import { ConfigError, DEMO_SITE, loadConfig, type Config } from './config.js';
+import { DaySalt } from './ingest/day-salt.js';
 import type { WriteBuffer } from './ingest/write-buffer.js';
 import { RateLimits } from './http/rate-limit.js';
 import { createGuardedServer } from './http/server-guard.js';
@@ -108,7 +109,9 @@ async function main(): Promise<void> {
 
   const writer = createWriter(store, config);
   const limits =
-    redis === undefined ? RateLimits.memory(config.rateLimits) : RateLimits.redis(config.rateLimits, redis, config.redisPrefix);
+    redis === undefined
+      ? RateLimits.memory(config.rateLimits)
+      : RateLimits.redis(config.rateLimits, redis, config.redisPrefix, new DaySalt(store, systemClock));
   const app = createApp({ config, store, cache, visits, writer, logger, limits });
   const server = createGuardedServer(app, config.server);
   server.listen(config.port, config.host, () => announce(config, cache.kind, logger));

@@ -1,7 +1,11 @@
 /** Rate limits, events for pages off the site, and referrer spam: answered, and nothing kept. */
 import request from 'supertest';
 import { closeRedis, connectRedis, type RedisClient } from '../src/cache/redis-client.js';
+import { createHash } from 'node:crypto';
 import { RateLimits } from '../src/http/rate-limit.js';
+import { DaySalt } from '../src/ingest/day-salt.js';
+import { ManualClock } from './support/manual-clock.js';
+import { MingoPipelineStore } from './support/mingo-store.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { REDIS_URL, redisAvailable } from './support/redis-url.js';
 import { ADMIN_TOKEN, createTestApp, pageview, sendBeacon, type TestApp } from './support/test-app.js';
@@ -153,8 +157,10 @@ describe('rate limits shared through Redis', () => {
   it('counts one budget across two instances', async () => {
     if (!available) return;
     const prefix = `sightline-test:${process.pid}:${Date.now()}:`;
-    const one = RateLimits.redis(THREE_PER_IP, client(REDIS_URL), prefix);
-    const two = RateLimits.redis(THREE_PER_IP, client(REDIS_URL), prefix);
+    const salts = new MingoPipelineStore();
+    const clock = new ManualClock('2026-11-28T12:00:00Z');
+    const one = RateLimits.redis(THREE_PER_IP, client(REDIS_URL), prefix, new DaySalt(salts, clock));
+    const two = RateLimits.redis(THREE_PER_IP, client(REDIS_URL), prefix, new DaySalt(salts, clock));
     const a = await app({ env: LIMITED, limits: () => one });
     const b = await app({ env: LIMITED, limits: () => two });
     await connected(one, two);
@@ -168,8 +174,12 @@ describe('rate limits shared through Redis', () => {
   it('keeps ingest answering, still limited in-process, while Redis is down, and shares again when it returns', async () => {
     const redis = await PrivateRedis.start();
     try {
-      const limits = RateLimits.redis(THREE_PER_IP, client(redis.url), 'rl-outage:');
-      const t = await app({ env: LIMITED, limits: () => limits });
+      let limits: RateLimits | undefined;
+      const t = await app({
+        env: LIMITED,
+        limits: (_config, store, clock) => (limits = RateLimits.redis(THREE_PER_IP, client(redis.url), 'rl-outage:', new DaySalt(store, clock))),
+      });
+      if (limits === undefined) throw new Error('no limits');
       await connected(limits);
       await redis.stop();
       const during = [];
@@ -185,6 +195,41 @@ describe('rate limits shared through Redis', () => {
       await redis.stop();
     }
   }, 30_000);
+
+  it('keys counters so that nothing in Redis turns back into an address or key, and changes the keys daily', async () => {
+    if (!available) return;
+    const prefix = `sightline-test:${process.pid}:${Date.now()}:`;
+    const connection = client(REDIS_URL);
+    let limits: RateLimits | undefined;
+    const t = await app({
+      env: { TRUST_PROXY: 'true' },
+      limits: (config, store, clock) => (limits = RateLimits.redis(config.rateLimits, connection, prefix, new DaySalt(store, clock))),
+    });
+    await connected(limits!);
+    const ip = '198.51.100.77';
+    const apiKey = 'sl_rate_limit_probe_key_0123456789';
+    const visit = async () => {
+      expect((await send(t, pageview(), ip)).status).toBe(202);
+      const read = request(t.app).get('/api/stats?site=example.com').set('X-Forwarded-For', ip).set('Authorization', `Bearer ${apiKey}`);
+      expect((await read).status).toBe(200);
+      return (await connection.keys(`${prefix}*`)).sort();
+    };
+    // What an unkeyed hash would give away: digests of the values the limits count under.
+    const unkeyed = [ip, `ip:${ip}`, `key:${apiKey}`].flatMap((value) => {
+      const digest = createHash('sha256').update(value).digest();
+      return [digest.toString('base64url').slice(0, 22), digest.toString('hex').slice(0, 16), digest.toString('base64').slice(0, 16)];
+    });
+    const today = await visit();
+    expect(today).toHaveLength(4);
+    for (const key of today) {
+      for (const secret of [ip, apiKey, ...unkeyed]) expect({ key, secret, found: key.includes(secret) }).toEqual({ key, secret, found: false });
+    }
+    t.clock.advance(24 * 60 * 60 * 1000);
+    const both = await visit();
+    const tomorrow = both.filter((key) => !today.includes(key));
+    expect(tomorrow).toHaveLength(4);
+    await connection.del(both);
+  });
 });
 
 describe('events for pages off the site', () => {

@@ -5,7 +5,7 @@
  * each Redis limiter is insured by an in-process one, so a Redis outage or a slow Redis never
  * blocks ingest, it only makes the limits per instance for a while.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import {
   RateLimiterMemory,
@@ -16,6 +16,7 @@ import {
   type RateLimiterInsuredAbstract,
 } from 'rate-limiter-flexible';
 import type { RedisClient } from '../cache/redis-client.js';
+import type { DaySalt } from '../ingest/day-salt.js';
 import { addressKey } from './address-key.js';
 import { bearerToken } from './admin-auth.js';
 import { HttpError } from './errors.js';
@@ -34,8 +35,23 @@ const REDIS_TIMEOUT_MS = 250;
 type Limiter = RateLimiterAbstract | RateLimiterInsuredAbstract;
 type Backend = (name: string, points: number, duration: number) => Limiter;
 
-/** Limiter keys never hold a raw IP or API key, not even in Redis for a minute. */
-const keyOf = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
+/** What a limiter counts under, for an address or API key: never the value itself. */
+type KeyOf = (value: string) => string | Promise<string>;
+
+const digestKey = (digest: Buffer) => digest.toString('base64url').slice(0, 22);
+
+/** In process memory, which nobody reads and nothing persists, a plain digest keeps keys short. */
+const plainKey: KeyOf = (value) => digestKey(createHash('sha256').update(value).digest());
+
+/**
+ * Redis may be read by others and persisted to disk, and an unkeyed hash of an IPv4 address is
+ * inverted by trying all 2^32 of them. A keyed hash under the day's secret cannot be: the secret
+ * is never in Redis and is destroyed with the day.
+ */
+const saltedKey =
+  (salt: DaySalt): KeyOf =>
+  async (value) =>
+    digestKey(createHmac('sha256', await salt.get()).update(`rate-limit\u0000${value}`).digest());
 
 function tooMany(what: string, rejection: RateLimiterRes): HttpError {
   const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
@@ -46,16 +62,17 @@ class Limit {
   constructor(
     private readonly limiter: Limiter | undefined,
     private readonly what: string,
+    private readonly keyOf: KeyOf,
   ) {}
 
   /** Resolves when `key` may go on, rejects with a 429 when it has used its window. */
   async take(key: string): Promise<void> {
     if (this.limiter === undefined) return;
     try {
-      await this.limiter.consume(keyOf(key));
+      await this.limiter.consume(await this.keyOf(key));
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) throw tooMany(this.what, rejection);
-      // Both the Redis limiter and its insurance failed: counting is not worth refusing traffic for.
+      // Both the Redis limiter and its insurance failed, or the day's secret could not be read: counting is not worth refusing traffic for.
     }
   }
 }
@@ -68,25 +85,27 @@ export class RateLimits {
   private constructor(
     config: RateLimitConfig,
     backend: Backend,
+    keyOf: KeyOf,
     /** True while the counters are shared with other instances (Redis connected). */
     readonly shared: () => boolean = () => false,
   ) {
     const make = (name: string, points: number, what: string) =>
-      new Limit(points > 0 ? backend(name, points, config.windowSeconds) : undefined, what);
+      new Limit(points > 0 ? backend(name, points, config.windowSeconds) : undefined, what, keyOf);
     this.ingestIp = make('ingest-ip', config.ingestPerIp, 'from this address');
     this.ingestSite = make('ingest-site', config.ingestPerSite, 'for this site');
     this.stats = make('stats', config.statsPerClient, 'for this key or address');
   }
 
   static memory(config: RateLimitConfig): RateLimits {
-    return new RateLimits(config, (name, points, duration) => new RateLimiterMemory({ keyPrefix: name, points, duration }));
+    return new RateLimits(config, (name, points, duration) => new RateLimiterMemory({ keyPrefix: name, points, duration }), plainKey);
   }
 
   /**
    * Counts in Redis over the instance's shared connection (its owner closes it); until Redis
-   * answers, and whenever it does not, the in-process insurance counts.
+   * answers, and whenever it does not, the in-process insurance counts. Keys are hashed under
+   * `salt`, which the instances share through the store; they change when it does, at midnight UTC.
    */
-  static redis(config: RateLimitConfig, client: RedisClient, prefix: string): RateLimits {
+  static redis(config: RateLimitConfig, client: RedisClient, prefix: string, salt: DaySalt): RateLimits {
     const backend: Backend = (name, points, duration) => {
       const insurance = new RateLimiterMemory({ keyPrefix: name, points, duration });
       const shared = new RateLimiterRedis({
@@ -99,7 +118,7 @@ export class RateLimits {
       });
       return new RLWrapperTimeouts({ limiter: shared, timeoutMs: REDIS_TIMEOUT_MS, insuranceLimiter: insurance });
     };
-    return new RateLimits(config, backend, () => client.isReady);
+    return new RateLimits(config, backend, saltedKey(salt), () => client.isReady);
   }
 }
 

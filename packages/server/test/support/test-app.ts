@@ -39,7 +39,7 @@ export interface TestAppOptions {
   /** Sites are registered public (stats readable without a key) unless this is false. */
   publicSites?: boolean;
   now?: string;
-  limits?: (config: Config) => RateLimits;
+  limits?: (config: Config, store: EventStore, clock: ManualClock) => RateLimits;
   /** Stats reads on reader threads, as the server runs them (STATS_READERS, STATS_QUERY_TIMEOUT_MS), instead of in-process. */
   statsReaders?: boolean;
 }
@@ -60,7 +60,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     await registerSite(store, { domain, timezone: 'UTC', public: options.publicSites ?? true }, clock.now());
   }
   const writer = createWriter(store, config);
-  const limits = options.limits?.(config);
+  const limits = options.limits?.(config, store, clock);
   const app = createApp({ config, store, cache, visits, clock, writer, ...(limits === undefined ? {} : { limits }) });
   return {
     app,
