@@ -1,5 +1,5 @@
 /** Security headers everywhere, CORS only where browsers on other origins must reach, and quiet logs. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -219,6 +219,48 @@ describe('API keys: revoked at once, and never wider than the key that made them
     const reader = (await create(`Bearer ${both}`, ['stats:read']).expect(201)).body.key as string;
     expect((await read(t.app, reader)).status).toBe(200);
     expect((await read(t.app, siteAdmin)).status).toBe(403);
+  });
+});
+
+describe('query strings inside hash routes', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp();
+  });
+  afterEach(() => t.close());
+
+  /** Each visitor's own visit: a visit's UTM tags are those of its first event. */
+  const beacon = (url: string, visitor = 'first') =>
+    request(t.app).post('/api/event').set('Content-Type', 'text/plain').set('User-Agent', `${BROWSER_UA} ${visitor}`).send(JSON.stringify(pageview({ url })));
+  const breakdown = async (property: string) =>
+    (await request(t.app).get(`/api/v1/stats/breakdown?site_id=example.com&period=day&property=${property}&metrics=pageviews`).expect(200)).body.results;
+
+  it('are dropped, as the page’s own query string is: tokens and addresses are never stored or shown', async () => {
+    expect((await beacon('http://example.com/app#/reset-password?token=SECRET-TOKEN-42&email=alice%40example.com')).status).toBe(202);
+    expect((await beacon('http://example.com/app#/reset-password')).status).toBe(202);
+    expect(await breakdown('event:page')).toEqual([{ page: '/app#/reset-password', pageviews: 2 }]);
+    // The database and its write-ahead log hold every byte written, committed or not yet checkpointed.
+    const stored = ['sightline.db', 'sightline.db-wal']
+      .map((file) => path.join(t.dataDir, file))
+      .filter((file) => existsSync(file))
+      .map((file) => readFileSync(file).toString('latin1'))
+      .join('');
+    expect(stored).toContain('/app#/reset-password');
+    for (const secret of ['SECRET-TOKEN-42', 'alice']) expect({ secret, stored: stored.includes(secret) }).toEqual({ secret, stored: false });
+  });
+
+  it('still give their UTM tags, the page’s own query string first', async () => {
+    expect((await beacon('https://example.com/#/landing?utm_source=newsletter&utm_campaign=spring&ref=x')).status).toBe(202);
+    expect((await beacon('https://example.com/?utm_source=ads#/landing?utm_source=newsletter', 'second')).status).toBe(202);
+    expect(await breakdown('event:page')).toEqual([{ page: '/#/landing', pageviews: 2 }]);
+    expect(await breakdown('visit:utm_source')).toEqual([
+      { utm_source: 'ads', pageviews: 1 },
+      { utm_source: 'newsletter', pageviews: 1 },
+    ]);
+    expect(await breakdown('visit:utm_campaign')).toEqual([
+      { utm_campaign: 'spring', pageviews: 1 },
+      { utm_campaign: null, pageviews: 1 },
+    ]);
   });
 });
 

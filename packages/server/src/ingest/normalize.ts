@@ -9,9 +9,13 @@ export type NormalizedEvent = Omit<StoredEvent, 'visitorId' | 'sessionId' | 'cou
 
 const UTM_LENGTH_LIMIT = 300;
 
-function utm(params: URLSearchParams, name: string): string | null {
-  const value = params.get(`utm_${name}`)?.trim();
-  return value ? value.slice(0, UTM_LENGTH_LIMIT) : null;
+/** The page's own query first, then a hash route's: `#/landing?utm_source=news` is a campaign too. */
+function utm(params: readonly URLSearchParams[], name: string): string | null {
+  for (const query of params) {
+    const value = query.get(`utm_${name}`)?.trim();
+    if (value) return value.slice(0, UTM_LENGTH_LIMIT);
+  }
+  return null;
 }
 
 /** Paths are shown to people, so `/%C3%BCber` is stored as `/über`; a malformed escape is kept as sent. */
@@ -23,9 +27,17 @@ function decodePath(path: string): string {
   }
 }
 
-/** Hash routes (`#/settings`) are pages of single-page apps; any other fragment is an anchor. */
-function pagePath(url: URL): string {
-  return decodePath(url.hash.startsWith('#/') ? url.pathname + url.hash : url.pathname);
+/**
+ * Hash routes (`#/settings`) are pages of single-page apps; any other fragment is an anchor. A hash
+ * route has a query string of its own (`#/reset?token=…&email=…`), dropped as the page's is: it
+ * is where single-page apps carry tokens and addresses.
+ */
+function hashRoute(url: URL): { route: string; query: URLSearchParams } | undefined {
+  if (!url.hash.startsWith('#/')) return undefined;
+  const mark = url.hash.indexOf('?');
+  return mark === -1
+    ? { route: url.hash, query: new URLSearchParams() }
+    : { route: url.hash.slice(0, mark), query: new URLSearchParams(url.hash.slice(mark + 1)) };
 }
 
 function stringProps(props: EventPayload['props']): Record<string, string> {
@@ -37,21 +49,23 @@ function stringProps(props: EventPayload['props']): Record<string, string> {
 /** `url` is `payload.url` already parsed: the caller checks its host first. */
 export function normalizeEvent(payload: EventPayload, url: URL, client: Client, ts: number): NormalizedEvent {
   const hostname = url.hostname.toLowerCase();
-  const utmSource = utm(url.searchParams, 'source');
+  const route = hashRoute(url);
+  const queries = route === undefined ? [url.searchParams] : [url.searchParams, route.query];
+  const utmSource = utm(queries, 'source');
   const { referrer, source } = referral(payload.referrer, hostname, utmSource);
   return {
     site: payload.site,
     ts,
     name: payload.name,
-    path: pagePath(url),
+    path: decodePath(url.pathname + (route?.route ?? '')),
     hostname,
     referrer,
     referrerSource: source,
     utmSource,
-    utmMedium: utm(url.searchParams, 'medium'),
-    utmCampaign: utm(url.searchParams, 'campaign'),
-    utmTerm: utm(url.searchParams, 'term'),
-    utmContent: utm(url.searchParams, 'content'),
+    utmMedium: utm(queries, 'medium'),
+    utmCampaign: utm(queries, 'campaign'),
+    utmTerm: utm(queries, 'term'),
+    utmContent: utm(queries, 'content'),
     browser: client.browser,
     os: client.os,
     device: client.device,
