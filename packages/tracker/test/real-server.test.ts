@@ -1,23 +1,21 @@
 /**
- * The tracker against a real Sightline server: the built server process, the examples as a
- * site owner and an app developer ship them, served from another origin, in Chromium. What
- * was stored is read back through the stats API only.
+ * The tracker against a real Sightline server: the built server process as the quickstart starts
+ * it, the examples as written (they report to its demo site, localhost), served from another
+ * origin, in Chromium. What was stored is read back through the stats API only.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { buildNpmModule, buildSpaExample, repoRoot } from './build.js';
+import { repoRoot } from './build.js';
 import { hidePage, launchChromium, sleep } from './harness.js';
 
 const SERVER_MAIN = join(repoRoot, 'packages/server/dist/main.js');
-const SERVER_CLI = join(repoRoot, 'packages/server/dist/cli/main.js');
-const SITE = 'example.com';
-/** Pages are served from http://example.com:<port>, which Chromium resolves to this machine. */
-const HOST_RULES = `MAP ${SITE} 127.0.0.1`;
+/** The quickstart's demo site, which the examples report to. */
+const SITE = 'localhost';
 
 interface RunningServer {
   origin: string;
@@ -42,11 +40,10 @@ async function startSightline(): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sightline-e2e-'));
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO: 'false', LOG_LEVEL: 'warn', PUBLIC_URL: origin };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO: 'true', LOG_LEVEL: 'warn', PUBLIC_URL: origin };
   delete env.REDIS_URL;
   delete env.MONGODB_URI;
-  const added = spawnSync(process.execPath, [SERVER_CLI, 'site', 'add', SITE, '--public'], { env, encoding: 'utf8' });
-  if (added.status !== 0) throw new Error(`site add failed: ${added.stderr}`);
+  delete env.DEFAULT_SITE;
   const child = spawn(process.execPath, [SERVER_MAIN], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let attempt = 0; attempt < 200; attempt++) {
     const up = await fetch(`${origin}/healthz`).then((r) => r.ok, () => false);
@@ -63,21 +60,6 @@ async function stopSightline(server: RunningServer | undefined): Promise<void> {
   server.process.kill('SIGTERM');
   await exited;
   rmSync(server.dataDir, { recursive: true, force: true });
-}
-
-/** A static site on another origin: `pages` by path, anything else falls back to `/*` (history routing). */
-async function startSite(pages: Record<string, { type: string; body: string }>): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://x').pathname;
-    const page = pages[path] ?? pages['/*'];
-    if (page === undefined) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'Content-Type': page.type }).end(page.body);
-  });
-  const port = await listen(server);
-  return { url: `http://${SITE}:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 async function stats<T>(sightline: RunningServer, endpoint: string, query: Record<string, string>): Promise<T> {
@@ -117,7 +99,8 @@ let browser: Browser;
 let sightline: RunningServer | undefined;
 
 beforeAll(async () => {
-  browser = await launchChromium([`--host-resolver-rules=${HOST_RULES}`]);
+  // Without navigator.webdriver the examples, as written, count this browser like a person's.
+  browser = await launchChromium(['--disable-blink-features=AutomationControlled']);
 });
 
 afterAll(async () => {
@@ -188,12 +171,32 @@ async function browse(site: { url: string; close(): Promise<void> }, visit: (pag
   }
 }
 
-it('examples/html: the pasted snippet records a pageview, a custom event, an outbound click and time on page', async () => {
+/**
+ * Serves an example with its documented command (npx -y pnpm@12.4.2 example:html | example:spa
+ * runs examples/serve.mjs), pointed at this Sightline server.
+ */
+async function serveExample(example: 'html' | 'spa', server: RunningServer): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(repoRoot, 'examples/serve.mjs'), example, String(port), server.origin], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(`on http://localhost:${port}/`)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`examples/serve.mjs exited with ${code}: ${output}`)));
+  });
+  const close = async () => {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { url: `http://${SITE}:${port}`, close };
+}
+
+it('examples/html, served by its command: the snippet records a pageview, a custom event, an outbound click and time on page', async () => {
   const server = sightline!;
-  const html = readFileSync(join(repoRoot, 'examples/html/index.html'), 'utf8')
-    .replace('src="http://localhost:8000/s.js"', `data-allow-automation src="${server.origin}/s.js"`);
-  expect(html).toContain(`src="${server.origin}/s.js"`);
-  const site = await startSite({ '/': { type: 'text/html', body: html } });
+  const site = await serveExample('html', server);
   await browse(
     site,
     (page) => page.waitForFunction(() => typeof (window as { sightline?: unknown }).sightline === 'function').then(() => undefined),
@@ -202,37 +205,25 @@ it('examples/html: the pasted snippet records a pageview, a custom event, an out
   await expectRecorded(server, [{ page: '/', pageviews: 1 }]);
 });
 
-it('examples/spa: the npm module records SPA routes, back navigation, a custom event, an outbound click and time on page', async () => {
+it('examples/spa, served by its command: the npm module records SPA routes, back navigation, a custom event, an outbound click and time on page', async () => {
   const server = sightline!;
-  const npmModule = await buildNpmModule();
-  try {
-    const index = readFileSync(join(repoRoot, 'examples/spa/index.html'), 'utf8')
-      .replace("endpoint: 'http://localhost:8000/api/event'", `endpoint: '${server.origin}/api/event', allowAutomation: true`)
-      .replace("import { start } from './main.js'", "import { start } from '/main.js'");
-    expect(index).toContain(`${server.origin}/api/event`);
-    const site = await startSite({
-      '/main.js': { type: 'text/javascript', body: await buildSpaExample(npmModule.file) },
-      '/*': { type: 'text/html', body: index },
-    });
-    await browse(
-      site,
-      async (page) => {
-        await page.waitForSelector('#view:has-text("Home")');
-        await page.click('nav a[href="/pricing"]');
-        await page.waitForSelector('#view:has-text("Pricing")');
-        await page.click('nav a[href="/docs"]');
-        await page.waitForSelector('#view:has-text("Docs")');
-        await page.goBack();
-        await page.waitForSelector('#view:has-text("Pricing")');
-      },
-      '#signup',
-    );
-    await expectRecorded(server, [
-      { page: '/', pageviews: 1 },
-      { page: '/docs', pageviews: 1 },
-      { page: '/pricing', pageviews: 2 },
-    ]);
-  } finally {
-    npmModule.cleanup();
-  }
+  const site = await serveExample('spa', server);
+  await browse(
+    site,
+    async (page) => {
+      await page.waitForSelector('#view:has-text("Home")');
+      await page.click('nav a[href="/pricing"]');
+      await page.waitForSelector('#view:has-text("Pricing")');
+      await page.click('nav a[href="/docs"]');
+      await page.waitForSelector('#view:has-text("Docs")');
+      await page.goBack();
+      await page.waitForSelector('#view:has-text("Pricing")');
+    },
+    '#signup',
+  );
+  await expectRecorded(server, [
+    { page: '/', pageviews: 1 },
+    { page: '/docs', pageviews: 1 },
+    { page: '/pricing', pageviews: 2 },
+  ]);
 });
