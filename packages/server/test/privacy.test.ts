@@ -67,10 +67,16 @@ describe('the daily salt', () => {
         expect({ file, found: readFileSync(path.join(t.dataDir, file)).includes(yesterday) }).toEqual({ file, found: false });
       }
 
-      // The same person (same IP and browser) is a different, unlinkable visitor on the new day.
-      const ids = db.prepare('SELECT path, visitor_id FROM events ORDER BY ts').all() as Array<{ path: string; visitor_id: number }>;
-      expect(ids.map((row) => row.path)).toEqual(['/day-1', '/day-2']);
-      expect(ids[0]!.visitor_id).not.toBe(ids[1]!.visitor_id);
+      // The visit open across the turn continues under the old day's visitor id; after a pause
+      // over 30 minutes the same person (same IP and browser) is a new, unlinkable visitor.
+      t.clock.set('2026-11-29T00:40:00Z');
+      await send(pageview({ url: 'https://example.com/day-2-later' }));
+      const rows = db.prepare('SELECT path, visitor_id, session_id FROM events ORDER BY ts').all() as Array<{ path: string; visitor_id: number; session_id: number }>;
+      expect(rows.map((row) => row.path)).toEqual(['/day-1', '/day-2', '/day-2-later']);
+      expect(rows[1]!.visitor_id).toBe(rows[0]!.visitor_id);
+      expect(rows[1]!.session_id).toBe(rows[0]!.session_id);
+      expect(rows[2]!.visitor_id).not.toBe(rows[0]!.visitor_id);
+      expect(rows[2]!.session_id).not.toBe(rows[0]!.session_id);
     } finally {
       db.close();
     }

@@ -2,12 +2,23 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { RedisCache } from '../src/cache/redis-cache.js';
 import { closeRedis, connectRedis } from '../src/cache/redis-client.js';
+import { MAX_VISIT_MS } from '../src/ingest/sessions.js';
 import { RedisVisitState } from '../src/visits/redis-visit-state.js';
+import type { VisitTouch } from '../src/visits/types.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { connectedRedis as connected, connectedRedisVisits, redisAvailable } from './support/redis-url.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const describeWithRedis = (await redisAvailable()) ? describe : describe.skip;
+
+/** A touch whose candidate visit has visitor id ten times its session id, so answers show which visit won. */
+const visitTouch = (key: string, sessionId: number, previousKey?: string, maxMs = MAX_VISIT_MS): VisitTouch => ({
+  key,
+  previousKey,
+  candidate: { sessionId, visitorId: sessionId * 10 },
+  idleMs: 60_000,
+  maxMs,
+});
 
 describeWithRedis('the Redis cache', () => {
   let prefix: string;
@@ -34,12 +45,28 @@ describeWithRedis('the Redis cache', () => {
     const one = await connectedRedisVisits(prefix);
     const other = await connectedRedisVisits(prefix);
     try {
-      expect(await one.touchSession('session:a', 111, 60_000)).toBe(111);
-      expect(await other.touchSession('session:a', 222, 60_000)).toBe(111);
-      expect(await other.touchSession('session:b', 333, 60_000)).toBe(333);
+      expect(await one.touchVisit(visitTouch('visit:a', 111))).toEqual({ sessionId: 111, visitorId: 1110 });
+      expect(await other.touchVisit(visitTouch('visit:a', 222))).toEqual({ sessionId: 111, visitorId: 1110 });
+      expect(await other.touchVisit(visitTouch('visit:b', 333))).toEqual({ sessionId: 333, visitorId: 3330 });
+      // The salt turned: the visit kept under the previous id continues, with its visitor id, now under the new key.
+      expect(await other.touchVisit(visitTouch('visit:a2', 444, 'visit:a'))).toEqual({ sessionId: 111, visitorId: 1110 });
+      expect(await one.touchVisit(visitTouch('visit:a2', 555))).toEqual({ sessionId: 111, visitorId: 1110 });
+      expect(await one.touchVisit(visitTouch('visit:c', 666, 'visit:none'))).toEqual({ sessionId: 666, visitorId: 6660 });
     } finally {
       await one.close();
       await other.close();
+    }
+  });
+
+  it('ends a visit once it has lasted its longest, by Redis time', async () => {
+    const one = await connectedRedisVisits(prefix);
+    try {
+      expect(await one.touchVisit(visitTouch('visit:long', 1, undefined, 150))).toEqual({ sessionId: 1, visitorId: 10 });
+      expect(await one.touchVisit(visitTouch('visit:long', 2, undefined, 150))).toEqual({ sessionId: 1, visitorId: 10 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await one.touchVisit(visitTouch('visit:long', 3, undefined, 150))).toEqual({ sessionId: 3, visitorId: 30 });
+    } finally {
+      await one.close();
     }
   });
 
@@ -79,13 +106,13 @@ describe('the Redis visit state after Redis restarts', () => {
     };
     try {
       await ready();
-      expect(await visits.touchSession('session:a', 1, 60_000)).toBe(1);
+      expect(await visits.touchVisit(visitTouch('visit:a', 1))).toEqual({ sessionId: 1, visitorId: 10 });
       await redis.stop();
       await redis.resume();
       await ready();
       // The restarted server has neither the session nor the scripts.
-      expect(await visits.touchSession('session:a', 2, 60_000)).toBe(2);
-      expect(await visits.touchSession('session:a', 3, 60_000)).toBe(2);
+      expect(await visits.touchVisit(visitTouch('visit:a', 2))).toEqual({ sessionId: 2, visitorId: 20 });
+      expect(await visits.touchVisit(visitTouch('visit:a', 3))).toEqual({ sessionId: 2, visitorId: 20 });
       await visits.markSeen('active:a', 'v1', 1_000, 500);
       await visits.markSeen('active:a', 'v2', 1_400, 500);
       await visits.markSeen('active:a', 'v3', 1_600, 500);

@@ -31,8 +31,8 @@ export function ensureReady(client: RedisClient): void {
  * Runs a script by its digest, sending its text only when this Redis does not know it yet
  * (first use, or after a restart emptied its script cache).
  */
-export async function runScript(client: RedisClient, script: Script, key: string, args: string[]): Promise<unknown> {
-  const options = { keys: [key], arguments: args };
+export async function runScript(client: RedisClient, script: Script, keys: string | string[], args: string[]): Promise<unknown> {
+  const options = { keys: typeof keys === 'string' ? [keys] : keys, arguments: args };
   try {
     return await client.evalSha(script.sha1, options);
   } catch (error) {

@@ -10,7 +10,7 @@ import { markActive } from './active-visitors.js';
 import type { CountryLookup } from './geo.js';
 import { normalizeEvent } from './normalize.js';
 import { isReferrerSpam } from './referrer-spam.js';
-import { assignSession } from './sessions.js';
+import { assignVisit } from './sessions.js';
 import { pageBelongsToSite } from './site-host.js';
 import { describeClient, type Client } from './user-agent.js';
 import type { VisitorIds } from './visitor-id.js';
@@ -55,17 +55,16 @@ export async function recordEvent(deps: RecordDeps, payload: EventPayload, conte
   }
   const now = deps.clock.now();
   const normalized = { ...normalizeEvent(payload, url, client, now), country: deps.countries(context.ip) };
-  const visitorId =
+  const visitor =
     payload.user_id !== undefined
       ? deps.visitors.identified(payload.site, payload.user_id)
       : await deps.visitors.anonymous(payload.site, context.ip, context.userAgent);
   // Only once admitted: a refused request must not keep a visit open.
   await context.admitted;
-  const session = assignSession(deps.visits, payload.site, visitorId);
+  const { sessionId, visitorId } = await assignVisit(deps.visits, payload.site, visitor);
   // "Visitors right now" need not hold up the answer. Redis runs one connection's commands in
   // order, so a count asked for after this answer still sees the visitor.
   markActive(deps.visits, payload.site, visitorId, now).catch(() => undefined);
-  const sessionId = await session;
   await deps.writer.append({ ...normalized, visitorId, sessionId });
   return 'stored';
 }

@@ -1,5 +1,5 @@
 import { ManualClock } from '../../test/support/manual-clock.js';
-import { SESSION_TIMEOUT_MS } from '../ingest/sessions.js';
+import { MAX_VISIT_MS, SESSION_TIMEOUT_MS } from '../ingest/sessions.js';
 import { MemoryVisitState } from './memory-visit-state.js';
 
 describe('MemoryVisitState', () => {
@@ -9,7 +9,16 @@ describe('MemoryVisitState', () => {
     clock = new ManualClock('2026-12-01T12:00:00Z');
   });
 
-  const touch = (visits: MemoryVisitState, key: string, candidate: number) => visits.touchSession(key, candidate, SESSION_TIMEOUT_MS);
+  const touch = async (visits: MemoryVisitState, key: string, candidate: number, previousKey?: string) => {
+    const visit = await visits.touchVisit({
+      key,
+      previousKey,
+      candidate: { sessionId: candidate, visitorId: candidate * 10 },
+      idleMs: SESSION_TIMEOUT_MS,
+      maxMs: MAX_VISIT_MS,
+    });
+    return visit.sessionId;
+  };
 
   it('keeps a visit while its visitor comes back within 30 minutes, and ends it after', async () => {
     const visits = new MemoryVisitState(clock);
@@ -18,8 +27,51 @@ describe('MemoryVisitState', () => {
     expect(await touch(visits, 'session:a', 2)).toBe(1);
     clock.advance(SESSION_TIMEOUT_MS - 1);
     expect(await touch(visits, 'session:a', 3)).toBe(1);
-    clock.advance(SESSION_TIMEOUT_MS);
+    clock.advance(SESSION_TIMEOUT_MS + 1);
     expect(await touch(visits, 'session:a', 4)).toBe(4);
+  });
+
+  it('continues a visit after a gap of exactly 30:00, as only a gap over 30 minutes ends it', async () => {
+    const visits = new MemoryVisitState(clock);
+    expect(await touch(visits, 'session:a', 1)).toBe(1);
+    clock.advance(SESSION_TIMEOUT_MS);
+    expect(await touch(visits, 'session:a', 2)).toBe(1);
+    // Sweeping, a second later, must not drop the visit either.
+    clock.advance(1_000);
+    expect(await touch(visits, 'session:a', 3)).toBe(1);
+  });
+
+  it('ends a visit a day after it began, however busy', async () => {
+    const visits = new MemoryVisitState(clock);
+    expect(await touch(visits, 'session:a', 1)).toBe(1);
+    // An event every 20 minutes for exactly a day.
+    for (let i = 0; i < MAX_VISIT_MS / (20 * 60_000); i++) {
+      clock.advance(20 * 60_000);
+      expect(await touch(visits, 'session:a', 2)).toBe(1);
+    }
+    clock.advance(20 * 60_000);
+    expect(await touch(visits, 'session:a', 3)).toBe(3);
+    clock.advance(1);
+    expect(await touch(visits, 'session:a', 4)).toBe(3);
+  });
+
+  it('continues the visit kept under the previous key, with its visitor id, and keeps it under the new key', async () => {
+    const visits = new MemoryVisitState(clock);
+    await touch(visits, 'session:old', 1);
+    clock.advance(10 * 60_000);
+    const continued = await visits.touchVisit({
+      key: 'session:new',
+      previousKey: 'session:old',
+      candidate: { sessionId: 2, visitorId: 20 },
+      idleMs: SESSION_TIMEOUT_MS,
+      maxMs: MAX_VISIT_MS,
+    });
+    expect(continued).toEqual({ sessionId: 1, visitorId: 10 });
+    clock.advance(25 * 60_000);
+    expect(await touch(visits, 'session:new', 3)).toBe(1);
+    // A previous visit that has ended is not continued.
+    clock.advance(SESSION_TIMEOUT_MS + 1);
+    expect(await touch(visits, 'session:other', 4, 'session:new')).toBe(4);
   });
 
   it('keeps every open visit when full, turning new ones away until visits end', async () => {
@@ -31,8 +83,8 @@ describe('MemoryVisitState', () => {
     // Not remembered: each event of a newcomer is a visit of its own while the state is full.
     expect(await touch(visits, 'session:newcomer', 100)).toBe(100);
     expect(await touch(visits, 'session:newcomer', 101)).toBe(101);
-    // The flood's visits end 30 minutes after their last event; the real one was touched since.
-    clock.advance(SESSION_TIMEOUT_MS - 60_000);
+    // The flood's visits end once 30 minutes have passed since their last event; the real one was touched since.
+    clock.advance(SESSION_TIMEOUT_MS - 60_000 + 1);
     expect(await touch(visits, 'session:real', 9)).toBe(7);
     expect(await touch(visits, 'session:newcomer', 102)).toBe(102);
     expect(await touch(visits, 'session:newcomer', 103)).toBe(102);

@@ -6,7 +6,7 @@
  * turned away and every entry already held lives out its time.
  */
 import type { Clock } from '../clock.js';
-import type { VisitState } from './types.js';
+import type { Visit, VisitState, VisitTouch } from './types.js';
 
 /**
  * The most visits, and the most sightings, one process holds.
@@ -34,9 +34,10 @@ export const MAX_LIVE_ENTRIES = 250_000;
  */
 const SWEEP_INTERVAL_MS = 1_000;
 
-interface Visit {
-  id: number;
-  expiresAt: number;
+interface KeptVisit extends Visit {
+  startedAt: number;
+  /** The last instant the visit continues: its latest event plus the idle time. */
+  lastsUntil: number;
 }
 
 interface Window {
@@ -47,10 +48,10 @@ interface Window {
 
 export class MemoryVisitState implements VisitState {
   /**
-   * In order of expiry as long as every touch uses the same time to live, as SESSION_TIMEOUT_MS
+   * In order of expiry as long as every touch uses the same idle time, as SESSION_TIMEOUT_MS
    * is the only one; an entry with a shorter one would still end on time, only be freed later.
    */
-  private readonly visits = new Map<string, Visit>();
+  private readonly visits = new Map<string, KeptVisit>();
   private sweptAt = Number.NEGATIVE_INFINITY;
   private readonly windows = new Map<string, Window>();
   private sightings = 0;
@@ -60,24 +61,29 @@ export class MemoryVisitState implements VisitState {
     private readonly capacity = MAX_LIVE_ENTRIES,
   ) {}
 
-  touchSession(key: string, candidate: number, ttlMs: number): Promise<number> {
+  touchVisit({ key, previousKey, candidate, idleMs, maxMs }: VisitTouch): Promise<Visit> {
     const now = this.clock.now();
     if (now - this.sweptAt >= SWEEP_INTERVAL_MS) this.sweepVisits(now);
-    const visit = this.visits.get(key);
+    const continues = (visit: KeptVisit | undefined) => visit !== undefined && now <= visit.lastsUntil && now - visit.startedAt <= maxMs;
+    let visit = this.visits.get(key);
     if (visit !== undefined) this.visits.delete(key);
-    if (visit !== undefined && visit.expiresAt > now) {
-      visit.expiresAt = now + ttlMs;
-      this.visits.set(key, visit);
-      return Promise.resolve(visit.id);
+    if (!continues(visit) && previousKey !== undefined) {
+      const previous = this.visits.get(previousKey);
+      visit = continues(previous) ? { ...previous! } : undefined;
     }
-    if (this.visits.size < this.capacity) this.visits.set(key, { id: candidate, expiresAt: now + ttlMs });
+    if (continues(visit)) {
+      visit!.lastsUntil = now + idleMs;
+      this.visits.set(key, visit!);
+      return Promise.resolve({ sessionId: visit!.sessionId, visitorId: visit!.visitorId });
+    }
+    if (this.visits.size < this.capacity) this.visits.set(key, { ...candidate, startedAt: now, lastsUntil: now + idleMs });
     return Promise.resolve(candidate);
   }
 
   private sweepVisits(now: number): void {
     this.sweptAt = now;
     for (const [key, visit] of this.visits) {
-      if (visit.expiresAt > now) break;
+      if (visit.lastsUntil >= now) break;
       this.visits.delete(key);
     }
   }

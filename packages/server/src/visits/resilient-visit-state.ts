@@ -3,7 +3,7 @@
  * opened during an outage live on in this instance only, so one may be split in two when Redis returns.
  */
 import type { Failover } from '../cache/failover.js';
-import type { VisitState } from './types.js';
+import type { VisitState, VisitTouch } from './types.js';
 
 export class ResilientVisitState implements VisitState {
   constructor(
@@ -12,10 +12,10 @@ export class ResilientVisitState implements VisitState {
     private readonly failover: Failover,
   ) {}
 
-  touchSession(key: string, candidate: number, ttlMs: number) {
+  touchVisit(touch: VisitTouch) {
     return this.failover.attempt(
-      () => this.primary.touchSession(key, candidate, ttlMs),
-      () => this.fallback.touchSession(key, candidate, ttlMs),
+      () => this.primary.touchVisit(touch),
+      () => this.fallback.touchVisit(touch),
     );
   }
 

@@ -4,12 +4,36 @@
  * Unlike cached answers this state cannot be recomputed: an entry dropped early splits a visit in
  * two or hides a visitor, so implementations forget entries only when their time is up.
  */
+
+/** The visit an event belongs to, and the visitor id the visit is counted under. */
+export interface Visit {
+  sessionId: number;
+  visitorId: number;
+}
+
+export interface VisitTouch {
+  /** Where the visitor's visit is kept. */
+  key: string;
+  /**
+   * Where the visit was kept under the visitor's id of the previous day's salt: a visit open
+   * when the salt turned continues there, under that day's visitor id.
+   */
+  previousKey?: string | undefined;
+  /** The visit opened when none continues. */
+  candidate: Visit;
+  /** A visit continues after a gap of up to this long... */
+  idleMs: number;
+  /** ...until this long after it began. */
+  maxMs: number;
+}
+
 export interface VisitState {
   /**
-   * The session id kept under `key`, its life extended to `ttlMs`; when there is none,
-   * `candidate` is stored and returned. One round trip, atomic across instances.
+   * The visit kept under `key` (or else under `previousKey`) if it continues now, by the state's
+   * own clock, its life extended by `idleMs`; otherwise `candidate`, now kept under `key`. One
+   * round trip, atomic across instances.
    */
-  touchSession(key: string, candidate: number, ttlMs: number): Promise<number>;
+  touchVisit(touch: VisitTouch): Promise<Visit>;
   /**
    * Records `member` as seen at `at` in the sliding window `key`, forgetting members not seen
    * since `at - windowMs`; the whole window expires after `windowMs` without a sighting.
