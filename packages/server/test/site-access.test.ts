@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
+import { hashKey } from '../src/sites/api-keys.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from './support/test-app.js';
 
@@ -159,6 +160,31 @@ describe('the access commands of the CLI', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('lists when each key was last used, and revokes a key by its id', async () => {
+    cli('site', 'add', 'cli.example');
+    const secret = /\b(sl_[A-Za-z0-9_-]{43})\b/.exec(cli('key', 'add', 'cli.example').stdout)?.[1];
+    const id = /^(key_[0-9a-f]{12})\t/m.exec(cli('key', 'list', 'cli.example').stdout)?.[1];
+    const row = () => cli('key', 'list', 'cli.example').stdout.split('\n').find((line) => line.startsWith(`${id}\t`))?.split('\t');
+    expect(row()).toEqual([id, 'stats:read', expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/), 'never used']);
+    const store = openSqliteStore({ file: path.join(dataDir, 'sightline.db'), synchronous: 'NORMAL' });
+    try {
+      const key = await store.findApiKey(hashKey(secret!));
+      await store.markApiKeyUsed(key!.id, Date.parse('2026-11-28T12:34:00Z'));
+    } finally {
+      await store.close();
+    }
+    expect(row()?.[3]).toBe('last used 2026-11-28T12:34:00.000Z');
+
+    const revoked = cli('key', 'revoke', id!);
+    expect(revoked.status).toBe(0);
+    expect(revoked.stdout).toContain(`Revoked ${id} of cli.example`);
+    expect(cli('key', 'list', 'cli.example').stdout).not.toContain(id!);
+    const again = cli('key', 'revoke', id!);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/no key key_/);
+    expect(cli('help', 'key', 'revoke').stdout).toMatch(/key revoke <key id>/);
   });
 
   it('refuses bad scopes and unknown sites with a usage error', () => {

@@ -27,7 +27,23 @@ async function listKeys({ store }: CommandContext, args: string[]): Promise<void
   if ((await store.getSite(domain)) === null) fail(`${domain} is not registered`);
   const keys = await store.listApiKeys(domain);
   if (keys.length === 0) console.log(`No keys for ${domain} yet: sightline key add ${domain}`);
-  for (const key of keys) console.log(`${key.id}\t${key.scopes.join(',')}\t${new Date(key.createdAt).toISOString()}`);
+  for (const key of keys) {
+    const lastUsed = key.lastUsedAt === undefined ? 'never used' : `last used ${new Date(key.lastUsedAt).toISOString()}`;
+    console.log(`${key.id}\t${key.scopes.join(',')}\t${new Date(key.createdAt).toISOString()}\t${lastUsed}`);
+  }
+}
+
+/** Keys are named by id alone, as listed; the store is asked site by site, which a command line can afford. */
+async function revokeKey({ store }: CommandContext, args: string[]): Promise<void> {
+  if (args.length !== 1 || args[0] === '') fail('key revoke takes exactly one key id, as key list shows it');
+  const id = args[0]!;
+  for (const site of await store.listSites()) {
+    if (await store.deleteApiKey(site.domain, id)) {
+      console.log(`Revoked ${id} of ${site.domain}: servers refuse it from the next request on.`);
+      return;
+    }
+  }
+  fail(`no key ${id}: sightline key list <domain> shows a site's keys`);
 }
 
 async function setPublic({ store }: CommandContext, args: string[]): Promise<void> {
@@ -57,7 +73,13 @@ Send it as: Authorization: Bearer <key>`,
   {
     name: 'key list',
     args: '<domain>',
-    summary: "List a site's keys: id, scopes, when issued (never the key itself)",
+    summary: "List a site's keys: id, scopes, when issued, when last used (never the key itself)",
     run: listKeys,
+  },
+  {
+    name: 'key revoke',
+    args: '<key id>',
+    summary: 'Revoke an API key; every server refuses it from its next request on',
+    run: revokeKey,
   },
 ];
