@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
+import { fromPlausibleBeacon, isPlausibleBeacon } from './plausible-beacon.js';
 import { SiteIdSchema } from './site.js';
 
 export const PAGEVIEW = 'pageview';
@@ -55,7 +56,11 @@ const EventIdSchema = z
   .min(LIMITS.minEventIdLength)
   .max(LIMITS.maxEventIdLength);
 
-export const EventPayloadSchema = z.strictObject({
+/**
+ * Fields the schema does not know are dropped, never stored: a tracker newer than its server
+ * must not have every event refused for a field the server has not learnt yet.
+ */
+export const EventPayloadSchema = z.object({
   site: SiteIdSchema,
   name: wellFormed(z.string().trim().min(1).max(LIMITS.maxEventNameLength)).default(PAGEVIEW),
   url: HttpUrlSchema,
@@ -92,10 +97,7 @@ type WireKey = keyof typeof WIRE_KEYS;
 /** The payload as the tracker puts it on the wire. */
 export type WirePayload = { [K in WireKey]?: EventPayloadInput[(typeof WIRE_KEYS)[K]] };
 
-/**
- * Rewrites short keys to their long names. A body that spells the same field both ways is
- * ambiguous; the long key is kept and the short one reported as an unknown key by the strict schema.
- */
+/** Rewrites short keys to their long names. Where a body spells a field both ways, the long key wins. */
 export function expandWireKeys(body: unknown): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
   const expanded: Record<string, unknown> = {};
@@ -110,13 +112,14 @@ export function expandWireKeys(body: unknown): unknown {
   return expanded;
 }
 
-/** Parses a decoded JSON body in either spelling. */
+/** Parses a decoded JSON body in either spelling, or Plausible's beacon. */
 export function parseEventPayload(body: unknown) {
-  return EventPayloadSchema.safeParse(expandWireKeys(body));
+  const plausible = body !== null && typeof body === 'object' && !Array.isArray(body) && isPlausibleBeacon(body);
+  return EventPayloadSchema.safeParse(plausible ? fromPlausibleBeacon(body as Record<string, unknown>) : expandWireKeys(body));
 }
 
-/** The body of the seed-compatible POST /track. */
-export const TrackRequestSchema = z.strictObject({
+/** The body of the seed-compatible POST /track; unknown fields are dropped, as for events. */
+export const TrackRequestSchema = z.object({
   page_id: z.string().trim().min(1).max(LIMITS.maxUrlLength),
   user_id: z.string().min(1).max(LIMITS.maxUserIdLength).optional(),
 });
