@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import type { SiteAdmin } from '../src/store/types.js';
 import { ADMIN_TOKEN, BROWSER_UA, createTestApp, type TestApp } from './support/test-app.js';
 
-/** 13 endpoints x 800 = 10,400 generated requests per run. */
+/** 14 endpoints x 800 = 11,200 generated requests per run. */
 const RUNS_PER_ENDPOINT = 800;
 const SITES = ['example.com', 'localhost'];
 
@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 interface Sent {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   headers: Record<string, string>;
   body?: Buffer;
@@ -98,7 +98,7 @@ async function storeState(): Promise<StoreState> {
 
 const OPERATOR_KEYS = ['$gt', '$ne', '$where', '$regex', '$expr', '$function', '$set', '$in'];
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '__defineGetter__'];
-const FIELD_KEYS = ['site', 's', 'name', 'n', 'url', 'u', 'referrer', 'r', 'screen_width', 'w', 'props', 'p', 'user_id', 'engagement_ms', 'e', 'page_id', 'domain', 'timezone'];
+const FIELD_KEYS = ['site', 's', 'name', 'n', 'url', 'u', 'referrer', 'r', 'screen_width', 'w', 'props', 'p', 'user_id', 'engagement_ms', 'e', 'id', 'x', 'page_id', 'domain', 'timezone'];
 
 const ABSURD_DATES = [
   '0000-00-00', '2026-02-30', '2026-13-01', '275760-09-14', '-271821-04-19', '+275760-09-13T00:00:00Z', '1e999', '9'.repeat(30),
@@ -272,6 +272,17 @@ const getRequest = (path: string | fc.Arbitrary<string>): fc.Arbitrary<Sent> =>
       return { method: 'GET' as const, path: query === '' ? path : `${path}?${query}`, headers };
     });
 
+/** Key ids in revocation paths: the site's real keys' ids now and then, mostly garbage. */
+const KEY_SEGMENTS = ['key_000000000000', 'key_', '%00', '__proto__', '..%2F..', '%FF', 'k'.repeat(300), '*', '%24where'];
+
+const deleteRequest: fc.Arbitrary<Sent> = fc
+  .record({ site: fc.constantFrom(...SITE_SEGMENTS), key: fc.oneof(fc.constantFrom(...KEY_SEGMENTS), fc.constant('(a real key)')), auth: authHeader })
+  .map(({ site, key, auth }) => {
+    const headers: Record<string, string> = {};
+    if (auth !== undefined) headers.authorization = auth;
+    return { method: 'DELETE' as const, path: `/api/sites/${site}/keys/${key}`, headers };
+  });
+
 // ---- the property ------------------------------------------------------------------------
 
 /** What a request of this kind may change when it succeeds: one event, one site, one key, or a site's settings. */
@@ -279,12 +290,39 @@ function allowedChange(req: Sent, status: number): { events: number; sites: numb
   const none = { events: 0, sites: 0, keys: 0, settings: false };
   if (status < 200 || status >= 300 || req.method === 'GET') return none;
   if (req.method === 'PATCH') return { ...none, settings: true };
+  if (req.method === 'DELETE') return { ...none, keys: -1 };
   if (req.path === '/api/sites') return { ...none, sites: status === 201 ? 1 : 0, settings: status === 201 };
   if (req.path.startsWith('/api/sites/')) return { ...none, keys: status === 201 ? 1 : 0 };
   return { ...none, events: 1 };
 }
 
-async function holds(req: Sent): Promise<void> {
+/** Points a revocation at a key the site really has, made for it now, so some revocations succeed. */
+async function withRealKey(req: Sent): Promise<Sent> {
+  const site = req.path.split('/')[3]!;
+  const made = await send({
+    method: 'POST',
+    path: `/api/sites/${site}/keys`,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: Buffer.from('{}'),
+  });
+  const id = made.status === 201 ? (JSON.parse(made.body) as { id: string }).id : 'key_none';
+  return { ...req, path: req.path.replace('(a real key)', id) };
+}
+
+/** Site and id of every event stored with an id: sent again, it must not be stored again. */
+const storedIds = new Set<string>();
+
+/** The site and id an accepted ingest body named, as the server reads them (either spelling). */
+function eventIdOf(req: Sent): string | undefined {
+  if (req.path !== '/api/event' || req.body === undefined) return undefined;
+  const body = JSON.parse(req.body.toString('utf8')) as Record<string, unknown>;
+  const id = body.id ?? body.x;
+  const site = String(body.site ?? body.s).trim().toLowerCase();
+  return typeof id === 'string' ? `${site}\u0000${id}` : undefined;
+}
+
+async function holds(sent: Sent): Promise<void> {
+  const req = sent.path.endsWith('/(a real key)') ? await withRealKey(sent) : sent;
   const before = await storeState();
   const response = await send(req);
   statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
@@ -299,8 +337,12 @@ async function holds(req: Sent): Promise<void> {
   const allowed = allowedChange(req, response.status);
   const dropped = response.headers['x-sightline-dropped'] !== undefined;
   const events = after.events - before.events;
-  // An accepted event is stored exactly once, unless the answer says it was dropped (bot, hostname, spam).
-  const expected = dropped ? 0 : allowed.events;
+  // An accepted event is stored exactly once, unless the answer says it was dropped (bot, hostname, spam)
+  // or it carries the id of an event already stored.
+  const id = allowed.events === 1 && !dropped ? eventIdOf(req) : undefined;
+  const repeated = id !== undefined && storedIds.has(id);
+  if (id !== undefined && events === 1) storedIds.add(id);
+  const expected = dropped || repeated ? 0 : allowed.events;
   if (events !== expected) throw new Error(`store changed by ${events} events, expected ${expected}: ${context}`);
   if (after.sites - before.sites !== allowed.sites) throw new Error(`store changed by ${after.sites - before.sites} sites: ${context}`);
   if (after.keys - before.keys !== allowed.keys) throw new Error(`store changed by ${after.keys - before.keys} keys: ${context}`);
@@ -314,6 +356,7 @@ const ENDPOINTS: Array<[string, fc.Arbitrary<Sent>]> = [
   ['PATCH /api/sites/:id', postRequest(fc.constantFrom(...SITE_SEGMENTS).map((id) => `/api/sites/${id}`), 'PATCH')],
   ['POST /api/sites/:id/keys', postRequest(fc.constantFrom(...SITE_SEGMENTS).map((id) => `/api/sites/${id}/keys`))],
   ['GET /api/sites/:id/keys', getRequest(fc.constantFrom(...SITE_SEGMENTS).map((id) => `/api/sites/${id}/keys`))],
+  ['DELETE /api/sites/:id/keys/:key', deleteRequest],
   ...GET_ENDPOINTS.map((path): [string, fc.Arbitrary<Sent>] => [`GET ${path}`, getRequest(path)]),
 ];
 

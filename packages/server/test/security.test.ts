@@ -264,6 +264,46 @@ describe('query strings inside hash routes', () => {
   });
 });
 
+describe('an event sent again', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp();
+  });
+  afterEach(() => t.close());
+
+  const beacon = (app: Express, body: Record<string, unknown>) =>
+    request(app).post('/api/event').set('Content-Type', 'text/plain').set('User-Agent', BROWSER_UA).send(JSON.stringify(body));
+
+  it('with the id it was first sent with is counted once, a day later and across a restart too', async () => {
+    const event = pageview({ x: 'k2QeW9xT4bLm' });
+    expect((await beacon(t.app, event)).status).toBe(202);
+    expect((await beacon(t.app, event)).status).toBe(202);
+    t.clock.advance(23 * 60 * 60 * 1000);
+    expect((await beacon(t.app, { ...event, url: 'https://example.com/changed' })).status).toBe(202);
+    expect((await beacon(t.app, pageview({ id: 'another-id-1' }))).status).toBe(202);
+    expect((await beacon(t.app, pageview())).status).toBe(202);
+    expect(await t.store.countEvents('example.com')).toBe(3);
+
+    await t.store.close();
+    const store = openSqliteStore({ file: path.join(t.dataDir, 'sightline.db'), synchronous: 'NORMAL' });
+    try {
+      const restarted = createApp({ config: t.config, store, cache: new MemoryCache(t.clock), clock: t.clock });
+      expect((await beacon(restarted, event)).status).toBe(202);
+      expect(await store.countEvents('example.com')).toBe(3);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('with an id that is not one is refused, storing nothing', async () => {
+    for (const id of ['short', 'with space in it', 'é'.repeat(10), 'x'.repeat(65), 12345678, { $gt: '' }]) {
+      const response = await beacon(t.app, pageview({ id }));
+      expect({ id, status: response.status, error: typeof response.body.error }).toEqual({ id, status: 400, error: 'string' });
+    }
+    expect(await t.store.countEvents('example.com')).toBe(0);
+  });
+});
+
 describe('smaller holes', () => {
   let t: TestApp;
   beforeAll(async () => {

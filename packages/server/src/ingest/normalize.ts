@@ -72,5 +72,6 @@ export function normalizeEvent(payload: EventPayload, url: URL, client: Client, 
     screenWidth: payload.screen_width ?? null,
     engagementMs: payload.engagement_ms ?? null,
     props: stringProps(payload.props),
+    ...(payload.id === undefined ? {} : { eventId: payload.id }),
   };
 }

@@ -30,7 +30,12 @@ export interface StoredEvent {
   sessionId: number;
   engagementMs: number | null;
   props: Record<string, string>;
+  /** The sender's id for the event: another event of the site with the same id within EVENT_ID_MEMORY_MS is not stored. */
+  eventId?: string;
 }
+
+/** How long a store remembers event ids: a retry comes within minutes, a day is the promise, two leave room. */
+export const EVENT_ID_MEMORY_MS = 2 * 24 * 60 * 60 * 1000;
 
 export interface SiteRecord {
   domain: string;

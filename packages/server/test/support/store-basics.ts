@@ -171,6 +171,24 @@ export function runStoreBasics(name: string, create: () => Promise<EventStore>):
       expect(await store.listApiKeys('a.example')).toEqual([]);
     });
 
+    it('stores an event sent again with the same id once, for at least a day, per site', async () => {
+      const day = 24 * 60 * 60 * 1000;
+      const at = Date.parse('2026-11-28T12:00:00Z');
+      for (const domain of ['example.com', 'other.example']) await store.createSite({ domain, timezone: 'UTC', createdAt: 0 });
+      const once = storedEvent({ ts: at, eventId: 'evt-0001' });
+      await store.insertEvents([once, storedEvent({ ts: at }), { ...once, ts: at + 1 }]);
+      await store.insertEvents([{ ...once, ts: at + day - 60_000 }, storedEvent({ ts: at }), storedEvent({ ts: at, eventId: 'evt-0002' })]);
+      await store.insertEvents([{ ...once, site: 'other.example' }]);
+      expect(await store.countEvents('example.com')).toBe(4);
+      expect(await store.countEvents('other.example')).toBe(1);
+      expect((await store.aggregate({ site: 'example.com', range: { from: 0, to: at + 2 * day }, filters: [] })).pageviews).toBe(4);
+      // Erasing a site forgets its ids too: a new site of that name starts afresh.
+      expect(await store.deleteSite('other.example')).toBe(true);
+      await store.createSite({ domain: 'other.example', timezone: 'UTC', createdAt: 0 });
+      await store.insertEvents([{ ...once, site: 'other.example' }]);
+      expect(await store.countEvents('other.example')).toBe(1);
+    });
+
     it('answers ping while open', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -5,6 +5,7 @@
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ApiKeyDocument, EventDocument, LeaseDocument, SaltDocument, SiteDocument } from './documents.js';
+import { eventIdSchema, type EventIdDocument } from './event-ids.js';
 
 const nullableString = { type: String, default: null };
 const nullableNumber = { type: Number, default: null };
@@ -82,6 +83,7 @@ const leaseSchema = new Schema<LeaseDocument>(
 
 export interface Models {
   events: Model<EventDocument>;
+  eventIds: Model<EventIdDocument>;
   sites: Model<SiteDocument>;
   apiKeys: Model<ApiKeyDocument>;
   salts: Model<SaltDocument>;
@@ -91,6 +93,7 @@ export interface Models {
 export function defineModels(connection: Connection): Models {
   return {
     events: connection.model<EventDocument>('Event', eventSchema),
+    eventIds: connection.model<EventIdDocument>('EventId', eventIdSchema),
     sites: connection.model<SiteDocument>('Site', siteSchema),
     apiKeys: connection.model<ApiKeyDocument>('ApiKey', apiKeySchema),
     salts: connection.model<SaltDocument>('Salt', saltSchema),
@@ -99,7 +102,7 @@ export function defineModels(connection: Connection): Models {
 }
 
 export async function ensureCollections(models: Models): Promise<void> {
-  for (const model of [models.events, models.sites, models.apiKeys, models.salts, models.leases] as Model<unknown>[]) {
+  for (const model of [models.events, models.eventIds, models.sites, models.apiKeys, models.salts, models.leases] as Model<unknown>[]) {
     await model.createCollection();
     await model.createIndexes();
   }

@@ -17,6 +17,7 @@ import {
   type StoredEvent,
 } from '../types.js';
 import { toApiKeyDocument, toApiKeyRecord, toEventDocument, toSiteDocument, toSiteRecord } from './documents.js';
+import { claimEventIds, forgetEventIds } from './event-ids.js';
 import { defineModels, ensureCollections, type Models } from './models.js';
 import type { PipelineQuery } from './pipelines/pipeline-query.js';
 import { pipelineStatsReader } from './pipelines/stats-reader.js';
@@ -126,12 +127,18 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
   /**
    * Unordered, so one bad document cannot hold back the others. A time-series collection
    * cannot take part in a transaction, so a partly failed batch is not rolled back: the whole
-   * batch is still refused (503) and clients may resend events that did get stored.
+   * batch is still refused (503) and its ids given back, so clients may resend events that did
+   * get stored, and those are stored again. A batch that failed as a whole is stored once.
    */
   insertEvents(events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
     return this.run('insertEvents', async () => {
-      await this.models.events.insertMany(events.map(toEventDocument), { ordered: false, lean: true });
+      const { fresh, release } = await claimEventIds(this.models.eventIds, events);
+      if (fresh.length === 0) return;
+      await this.models.events.insertMany(fresh.map(toEventDocument), { ordered: false, lean: true }).catch(async (error: unknown) => {
+        await release().catch(() => undefined);
+        throw error;
+      });
     });
   }
 
@@ -260,6 +267,7 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
     return this.run('deleteSite', async () => {
       await this.models.events.deleteMany({ 'meta.site': { $eq: domain } }).exec();
       await this.models.apiKeys.deleteMany({ site: { $eq: domain } }).exec();
+      await forgetEventIds(this.models.eventIds, domain);
       const result = await this.models.sites.deleteOne({ _id: { $eq: domain } }).exec();
       return result.deletedCount === 1;
     });

@@ -246,6 +246,17 @@ const MIGRATIONS: readonly Migration[] = [
   `
   ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
   `,
+  // Ids of recent events (event-ids.ts), so a retried event is stored once.
+  `
+  CREATE TABLE event_ids (
+    site TEXT NOT NULL,
+    id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    PRIMARY KEY (site, id)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE INDEX event_ids_ts ON event_ids (ts);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

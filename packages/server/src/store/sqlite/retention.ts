@@ -1,5 +1,6 @@
 /** Retention settings, purges and whole-site erasure in the SQLite store. */
 import type Database from 'better-sqlite3';
+import type { SqliteEventIds } from './event-ids.js';
 import type { SqliteRollups } from './rollups.js';
 import type { SqliteVisits } from './visits.js';
 
@@ -18,6 +19,7 @@ export class SqliteRetention {
     db: Database.Database,
     private readonly rollups: SqliteRollups,
     private readonly visits: SqliteVisits,
+    private readonly eventIds: SqliteEventIds,
   ) {
     this.setDays = db.prepare('UPDATE sites SET retention_days = ? WHERE domain = ?');
     this.selectSettings = db.prepare<[], { site: string; days: number }>(
@@ -32,6 +34,7 @@ export class SqliteRetention {
       this.deleteEvents.run(domain);
       this.rollups.deleteSite(domain);
       this.visits.deleteSite(domain);
+      this.eventIds.deleteSite(domain);
       this.deleteKeys.run(domain);
       return this.deleteSiteRow.run(domain).changes === 1;
     });

@@ -22,6 +22,7 @@ import {
   type SummaryResult,
 } from '../types.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
+import { SqliteEventIds } from './event-ids.js';
 import { migrate } from './migrations.js';
 import { ReadPool } from './read-pool.js';
 import { SqliteRetention } from './retention.js';
@@ -133,8 +134,10 @@ class SqliteStore implements EventStore {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.rollups = new SqliteRollups(db);
     const visits = new SqliteVisits(db, new SqliteVisitRollups(db, (site) => this.rollups.shiftOf(site)));
+    const eventIds = new SqliteEventIds(db);
     // Positional values: binding by name copied every event into a new object and cost a third of the insert.
-    this.insertBatch = db.transaction((events: readonly StoredEvent[]) => {
+    this.insertBatch = db.transaction((batch: readonly StoredEvent[]) => {
+      const events = eventIds.fresh(batch);
       for (const e of events) {
         const propsJson = Object.keys(e.props).length > 0 ? JSON.stringify(e.props) : null;
         this.insertEvent.run(
@@ -154,7 +157,7 @@ class SqliteStore implements EventStore {
     );
     this.localReads = readers === undefined ? statsReader(db) : undefined;
     this.admin = new SqliteSiteAdmin(db);
-    this.retention = new SqliteRetention(db, this.rollups, visits);
+    this.retention = new SqliteRetention(db, this.rollups, visits, eventIds);
     this.insertSalt = db.prepare('INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT DO NOTHING');
     this.selectSalt = db.prepare<[string], Buffer>('SELECT salt FROM salts WHERE day = ?').pluck();
     this.deleteOldSalts = db.prepare('DELETE FROM salts WHERE day < ?');
