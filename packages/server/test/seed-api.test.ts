@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { storedEvent } from './support/store-basics.js';
 import { BROWSER_UA, createTestApp, pageview, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
@@ -89,5 +90,27 @@ describe('GET /api/stats', () => {
     const response = await request(t.app).get('/api/stats').query(query);
     expect(response.status).toBe(status);
     expect(response.body.error).toEqual(expect.any(String));
+  });
+
+  it('answers GET /stats a thousand pages at a time, by views, so the answer does not grow with the site', async () => {
+    const at = Date.parse('2026-11-28T10:00:00Z');
+    const pages = Array.from({ length: 1002 }, (_, index) => `/p${String(index).padStart(4, '0')}`);
+    await t.store.insertEvents(
+      [...pages, '/p1001'].map((path, index) => storedEvent({ path, ts: at + index, visitorId: index, sessionId: index })),
+    );
+    const first = await request(t.app).get('/stats').expect(200);
+    expect(first.body).toMatchObject({ total_views: 1003, unique_visitors: 1003 });
+    expect(first.body.pages).toHaveLength(1000);
+    expect(first.body.pages[0]).toEqual({ page_id: 'p1001', views: 2, unique_visitors: 2 });
+    expect(first.body.pages[1]).toEqual({ page_id: 'p0000', views: 1, unique_visitors: 1 });
+    const second = await request(t.app).get('/stats').query({ page: '2' }).expect(200);
+    expect(second.body.pages.map((page: { page_id: string }) => page.page_id)).toEqual(['p0999', 'p1000']);
+    expect((await request(t.app).get('/stats').query({ page: '3' }).expect(200)).body.pages).toEqual([]);
+  });
+
+  it.each([[{ page: '0' }], [{ page: 'two' }], [{ page: '1.5' }], [{ colour: 'blue' }]])('answers GET /stats?%j with a 400 naming the parameter', async (query) => {
+    const response = await request(t.app).get('/stats').query(query).expect(400);
+    expect(response.body.error).toBe('invalid query');
+    expect(response.body.details).toEqual([expect.objectContaining({ field: Object.keys(query)[0] === 'colour' ? '(query)' : 'page' })]);
   });
 });

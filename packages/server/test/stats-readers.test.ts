@@ -11,7 +11,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { ReadPool } from '../src/store/sqlite/read-pool.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { QueryTimeoutError, StoreError, type BreakdownQuery, type EventStore, type StoredEvent } from '../src/store/types.js';
+import { FIRST_THOUSAND, QueryTimeoutError, StoreError, type BreakdownQuery, type EventStore, type StoredEvent } from '../src/store/types.js';
 import { storedEvent } from './support/store-basics.js';
 import { createTestApp, pageview, sendBeacon, type TestApp } from './support/test-app.js';
 
@@ -151,11 +151,11 @@ describe('reader threads', () => {
     // No database yet: each reader's connection fails to open, and the thread exits.
     const pool = new ReadPool({ file, workers: 1, timeoutMs: 10_000 });
     try {
-      const failed = await pool.run('allTime', SITE).catch((error: unknown) => error);
+      const failed = await pool.run('allTime', { site: SITE, pages: FIRST_THOUSAND }).catch((error: unknown) => error);
       expect(failed).toBeInstanceOf(StoreError);
       expect(failed).not.toBeInstanceOf(QueryTimeoutError);
       await openSqliteStore({ file, synchronous: 'NORMAL' }).close();
-      expect(await pool.run('allTime', SITE)).toEqual({ pageviews: 0, visitors: 0, pages: [] });
+      expect(await pool.run('allTime', { site: SITE, pages: FIRST_THOUSAND })).toEqual({ pageviews: 0, visitors: 0, pages: [] });
     } finally {
       await pool.close();
       rmSync(dir, { recursive: true, force: true });

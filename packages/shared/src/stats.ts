@@ -44,6 +44,14 @@ export const SummaryResponseSchema = z.object({
 });
 export type SummaryResponse = z.infer<typeof SummaryResponseSchema>;
 
+/** Pages per answer of GET /stats: a site with more pages is read page by page. */
+export const SEED_PAGES_PER_ANSWER = 1000;
+
+export const SeedStatsQuerySchema = z.strictObject({
+  page: z.coerce.number({ message: 'page must be a whole number from 1' }).int('page must be a whole number from 1').min(1, 'page must be a whole number from 1').max(1_000_000).default(1),
+});
+export type SeedStatsQuery = z.infer<typeof SeedStatsQuerySchema>;
+
 /** GET /stats, kept in the shape the first version of the API answered with. */
 export const SeedStatsResponseSchema = z.object({
   total_views: z.number().int(),

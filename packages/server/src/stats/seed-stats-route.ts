@@ -1,8 +1,10 @@
-/** GET /stats: the first version's totals, overall and per page, for the configured default site. */
+/** GET /stats: the first version's totals, overall and per page (a thousand per answer, `page` for more), for the configured default site. */
+import { SeedStatsQuerySchema } from '@sightline/shared';
 import { Router } from 'express';
 import { bearerOf } from '../http/admin-auth.js';
 import { sendCachedJson } from '../http/cached-json.js';
 import { HttpError } from '../http/errors.js';
+import { parseOr400 } from '../http/parse.js';
 import type { SiteAccess } from '../sites/site-access.js';
 import type { SiteDirectory } from '../sites/site-directory.js';
 import type { StatsAnswers } from './stats-answers.js';
@@ -21,7 +23,8 @@ export function seedStatsRoute({ sites, access, answers }: Deps, defaultSite: st
       throw new HttpError(404, 'no default site: set DEFAULT_SITE to a registered site to use /stats');
     }
     const site = await access.authorize(bearerOf(req), defaultSite, 'stats:read');
-    sendCachedJson(res, await answers.seedStats(site));
+    const { page } = parseOr400(SeedStatsQuerySchema, req.query, 'query');
+    sendCachedJson(res, await answers.seedStats(site, page));
   });
   return router;
 }

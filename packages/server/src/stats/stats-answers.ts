@@ -5,16 +5,17 @@
  * HTTP; what cannot be answered is thrown as a domain error (domain-errors.ts).
  */
 import { createHash } from 'node:crypto';
-import type {
-  AggregateQuery,
-  AggregateResponse,
-  BreakdownQuery,
-  BreakdownResponse,
-  SeedStatsResponse,
-  SummaryQuery,
-  SummaryResponse,
-  TimeseriesQuery,
-  TimeseriesResponse,
+import {
+  SEED_PAGES_PER_ANSWER,
+  type AggregateQuery,
+  type AggregateResponse,
+  type BreakdownQuery,
+  type BreakdownResponse,
+  type SeedStatsResponse,
+  type SummaryQuery,
+  type SummaryResponse,
+  type TimeseriesQuery,
+  type TimeseriesResponse,
 } from '@sightline/shared';
 import type { ReadThrough } from '../cache/cached.js';
 import { countActive } from '../ingest/active-visitors.js';
@@ -151,10 +152,11 @@ export class StatsAnswers {
     });
   }
 
-  /** The first version's all-time totals, overall and per page. */
-  seedStats(site: SiteRecord): Promise<CachedAnswer> {
-    return this.read(`stats:seed:${site.domain}`, LIVE_TTL_MS, async (): Promise<SeedStatsResponse> => {
-      const result = await this.deps.store.allTime(site.domain);
+  /** The first version's all-time totals, overall and per page, a thousand pages per answer. */
+  seedStats(site: SiteRecord, page: number): Promise<CachedAnswer> {
+    return this.read(`stats:seed:${site.domain}:${page}`, LIVE_TTL_MS, async (): Promise<SeedStatsResponse> => {
+      const pages = { offset: (page - 1) * SEED_PAGES_PER_ANSWER, limit: SEED_PAGES_PER_ANSWER };
+      const result = await this.deps.store.allTime(site.domain, pages);
       return {
         total_views: result.pageviews,
         unique_visitors: result.visitors,

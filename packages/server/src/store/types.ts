@@ -72,8 +72,18 @@ export interface SummaryResult {
 export interface AllTimeResult {
   pageviews: number;
   visitors: number;
+  /** The requested window of the site's pages, by pageviews descending, then by page. */
   pages: PageTotals[];
 }
+
+/** The entries `offset` to `offset + limit` of a ranked list. */
+export interface ListWindow {
+  offset: number;
+  limit: number;
+}
+
+/** What allTime answers without a window: the first thousand pages, so an answer never grows with a site's pages. */
+export const FIRST_THOUSAND: ListWindow = { offset: 0, limit: 1000 };
 
 // ---------------------------------------------------------------------------------------------
 // Stats queries. The route layer has already turned periods into UTC instants and buckets in the
@@ -249,7 +259,8 @@ export interface SiteAdmin {
 /** The read side: pure functions of stored data, which is what makes them safe to cache. */
 export interface StatsReader {
   summary(request: SummaryRequest): Promise<SummaryResult>;
-  allTime(site: string): Promise<AllTimeResult>;
+  /** Totals over all time, and one window of the pages (absent: FIRST_THOUSAND). */
+  allTime(site: string, pages?: ListWindow): Promise<AllTimeResult>;
 }
 
 /** Retention and erasure: what docs/privacy.md promises site owners and their visitors. */

@@ -16,6 +16,7 @@ import {
   EventPayloadSchema,
   RealtimeQuerySchema,
   RealtimeResponseSchema,
+  SeedStatsQuerySchema,
   SeedStatsResponseSchema,
   SiteSchema,
   SummaryQuerySchema,
@@ -140,8 +141,13 @@ export function openApiDocument(publicUrl: string): JsonSchema {
         get: {
           tags: ['Stats'],
           summary: 'All-time totals of the default site',
-          description: 'The first version\'s answer, for the configured default site only; no key.',
-          responses: { '200': json(SeedStatsResponseSchema, 'Totals overall and per page.'), '404': error('No default site is configured.') },
+          description: 'The first version\'s answer, for the configured default site only. Pages come a thousand per answer, by views: `page=2` for the next thousand.',
+          parameters: queryParameters(SeedStatsQuerySchema),
+          responses: {
+            '200': json(SeedStatsResponseSchema, 'Totals overall and one page of the pages.'),
+            '400': error('The page is not a whole number from 1.'),
+            '404': error('No default site is configured.'),
+          },
         },
       },
       '/api/event': {

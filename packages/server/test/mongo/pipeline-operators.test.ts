@@ -47,7 +47,7 @@ const HOURS = Array.from({ length: 24 }, (_, hour) => ({ from: hour * 3_600_000,
 function everyPipeline(): PipelineStage[][] {
   return [
     summaryQuery({ site: 'example.com', ...RANGE, limit: 10 }).pipeline,
-    allTimeQuery('example.com').pipeline,
+    allTimeQuery('example.com', { offset: 1, limit: 10 }).pipeline,
     aggregateQuery({ site: 'example.com', range: RANGE, filters: [] }).pipeline,
     aggregateQuery({ site: 'example.com', range: RANGE, filters: FILTERS }).pipeline,
     timeseriesQuery({ site: 'example.com', buckets: HOURS, filters: FILTERS }).pipeline,

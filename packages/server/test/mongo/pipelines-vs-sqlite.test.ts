@@ -127,6 +127,7 @@ describe('MongoDB pipelines on mingo agree with the embedded store', () => {
               const request = { site, from: range.from, to: range.to, limit: 3 };
               expect(await mingo.summary(request)).toEqual(await sqlite.summary(request));
               expect(await mingo.allTime(site)).toEqual(await sqlite.allTime(site));
+              expect(await mingo.allTime(site, { offset: 2, limit: 3 })).toEqual(await sqlite.allTime(site, { offset: 2, limit: 3 }));
             }
           } finally {
             await sqlite.close();

@@ -116,6 +116,7 @@ export function runStoreBasics(name: string, create: () => Promise<EventStore>):
           { page: '/old', pageviews: 1, visitors: 1 },
         ],
       });
+      expect((await store.allTime('example.com', { offset: 1, limit: 1 })).pages).toEqual([{ page: '/', pageviews: 1, visitors: 1 }]);
     });
 
     it('keeps retention settings per site and purges events before a time', async () => {

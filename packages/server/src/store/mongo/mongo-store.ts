@@ -190,7 +190,7 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
   }
 
   summary: StatsReader['summary'] = (request) => this.reader.summary(request);
-  allTime: StatsReader['allTime'] = (site) => this.reader.allTime(site);
+  allTime: StatsReader['allTime'] = (site, pages) => this.reader.allTime(site, pages);
   aggregate: StatsQueries['aggregate'] = (query) => this.reader.aggregate(query);
   timeseries: StatsQueries['timeseries'] = (query) => this.reader.timeseries(query);
   breakdown: StatsQueries['breakdown'] = (query) => this.reader.breakdown(query);

@@ -6,8 +6,10 @@ import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  FIRST_THOUSAND,
   StoreError,
   type AllTimeResult,
+  type ListWindow,
   type ApiKeyRecord,
   type BreakdownQuery,
   type BreakdownRow,
@@ -253,8 +255,8 @@ class SqliteStore implements EventStore {
     return this.read('summary', request);
   }
 
-  allTime(site: string): Promise<AllTimeResult> {
-    return this.read('allTime', site);
+  allTime(site: string, pages: ListWindow = FIRST_THOUSAND): Promise<AllTimeResult> {
+    return this.read('allTime', { site, pages });
   }
 
   aggregate(query: StatsQuery): Promise<Measures> {

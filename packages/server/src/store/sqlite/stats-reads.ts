@@ -15,7 +15,7 @@ import type {
   TimeseriesQuery,
 } from '../types.js';
 import { SqliteStatsQueries } from './stats-queries.js';
-import { SqliteSummaryQueries } from './summary-queries.js';
+import { SqliteSummaryQueries, type AllTimeRequest } from './summary-queries.js';
 
 /** Each read's argument and answer. */
 export interface StatsReads {
@@ -23,7 +23,7 @@ export interface StatsReads {
   timeseries: [TimeseriesQuery, Measures[]];
   breakdown: [BreakdownQuery, BreakdownRow[]];
   summary: [SummaryRequest, SummaryResult];
-  allTime: [string, AllTimeResult];
+  allTime: [AllTimeRequest, AllTimeResult];
 }
 
 export type ReadMethod = keyof StatsReads;
@@ -40,7 +40,7 @@ export function statsReader(db: Database.Database): StatsReader {
     timeseries: (query) => stats.timeseries(query),
     breakdown: (query) => stats.breakdown(query),
     summary: (request) => summaries.summary(request),
-    allTime: (site) => summaries.allTime(site),
+    allTime: (request) => summaries.allTime(request),
   };
   return (method, arg) => reads[method](arg);
 }

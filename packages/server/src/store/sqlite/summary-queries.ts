@@ -4,7 +4,12 @@
  */
 import type Database from 'better-sqlite3';
 import { PAGEVIEW } from '@sightline/shared';
-import type { AllTimeResult, PageTotals, SummaryRequest, SummaryResult } from '../types.js';
+import type { AllTimeResult, ListWindow, PageTotals, SummaryRequest, SummaryResult } from '../types.js';
+
+export interface AllTimeRequest {
+  site: string;
+  pages: ListWindow;
+}
 
 interface Totals {
   pageviews: number;
@@ -28,10 +33,10 @@ export class SqliteSummaryQueries {
     this.selectAllTimeTotals = db.prepare<[string], Totals>(`
       SELECT COALESCE(SUM(name = '${PAGEVIEW}'), 0) AS pageviews, COUNT(DISTINCT visitor_id) AS visitors
       FROM events WHERE site = ?`);
-    this.selectAllTimePages = db.prepare<[string], PageTotals>(`
+    this.selectAllTimePages = db.prepare<[string, number, number], PageTotals>(`
       SELECT path AS page, COUNT(*) AS pageviews, COUNT(DISTINCT visitor_id) AS visitors
       FROM events WHERE site = ? AND name = '${PAGEVIEW}'
-      GROUP BY path ORDER BY pageviews DESC, path`);
+      GROUP BY path ORDER BY pageviews DESC, path LIMIT ? OFFSET ?`);
   }
 
   summary(request: SummaryRequest): SummaryResult {
@@ -40,8 +45,8 @@ export class SqliteSummaryQueries {
     return { pageviews: totals.pageviews, visitors: totals.visitors, topPages };
   }
 
-  allTime(site: string): AllTimeResult {
+  allTime({ site, pages }: AllTimeRequest): AllTimeResult {
     const totals = this.selectAllTimeTotals.get(site)!;
-    return { pageviews: totals.pageviews, visitors: totals.visitors, pages: this.selectAllTimePages.all(site) };
+    return { pageviews: totals.pageviews, visitors: totals.visitors, pages: this.selectAllTimePages.all(site, pages.limit, pages.offset) };
   }
 }

@@ -10,7 +10,7 @@
  * a missing value, so the builders use `$sort` + `$first` and check sizes first.
  */
 export const PIPELINE_OPERATORS = {
-  stage: ['$match', '$sort', '$group', '$addFields', '$project', '$unwind', '$facet', '$limit'],
+  stage: ['$match', '$sort', '$group', '$addFields', '$project', '$unwind', '$facet', '$skip', '$limit'],
   query: ['$and', '$nor', '$eq', '$in', '$gte', '$lt', '$regex', '$exists'],
   expression: [
     '$literal',

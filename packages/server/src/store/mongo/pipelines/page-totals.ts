@@ -1,7 +1,7 @@
 /** Pageviews and distinct visitors per page, the shape the summary and all-time answers share. */
 import type { PipelineStage } from 'mongoose';
 import { PAGEVIEW } from '@sightline/shared';
-import type { PageTotals } from '../../types.js';
+import type { ListWindow, PageTotals } from '../../types.js';
 import { EVENT_FIELDS } from '../../fields.js';
 import { eventFieldRef } from './document-paths.js';
 import { literal } from './expressions.js';
@@ -23,7 +23,7 @@ export function totalsStages(): FacetStage[] {
   ];
 }
 
-export function pageStages(order: 'visitors' | 'pageviews', limit?: number): FacetStage[] {
+export function pageStages(order: 'visitors' | 'pageviews', window: ListWindow): FacetStage[] {
   const sort: Record<string, 1 | -1> =
     order === 'visitors' ? { visitors: -1, pageviews: -1, _id: 1 } : { pageviews: -1, _id: 1 };
   const stages: FacetStage[] = [
@@ -32,7 +32,8 @@ export function pageStages(order: 'visitors' | 'pageviews', limit?: number): Fac
     { $group: { _id: '$_id.page', pageviews: { $sum: '$pageviews' }, visitors: { $sum: 1 } } },
     { $sort: sort },
   ];
-  if (limit !== undefined) stages.push({ $limit: limit });
+  if (window.offset > 0) stages.push({ $skip: window.offset });
+  stages.push({ $limit: window.limit });
   return stages;
 }
 

@@ -8,7 +8,7 @@ export function summaryQuery(request: SummaryRequest): PipelineQuery<SummaryResu
   return {
     pipeline: [
       matchSite(request.site, request),
-      { $facet: { totals: totalsStages(), topPages: pageStages('visitors', request.limit) } },
+      { $facet: { totals: totalsStages(), topPages: pageStages('visitors', { offset: 0, limit: request.limit }) } },
     ],
     read(rows) {
       const output = facetOutput(rows);
