@@ -28,6 +28,8 @@ function environment(options: SightlineOptions, port: number): NodeJS.ProcessEnv
     HOST: '127.0.0.1',
     PORT: String(port),
     DATA_DIR: options.dataDir,
+    // The bench counts what the server stored in its SQLite file: a MONGODB_URI set for the MongoDB test lane must not send it elsewhere.
+    MONGODB_URI: undefined,
     REDIS_URL: options.redisUrl,
     REDIS_PREFIX: options.redisPrefix,
     TRUST_PROXY: 'true',

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { requireBuild, SERVER_MAIN, waitForHealth } from './support/server-process.js';
+import { embeddedStoreEnv, requireBuild, SERVER_MAIN, waitForHealth } from './support/server-process.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MAIN = SERVER_MAIN;
@@ -37,7 +37,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'sightline-curl-'));
   const port = await freePort();
   base = `http://localhost:${port}`;
-  const { REDIS_URL: _redis, DEFAULT_SITE: _site, ...env } = process.env;
+  const { DEFAULT_SITE: _site, ...env } = embeddedStoreEnv();
   server = spawn(process.execPath, [MAIN], {
     env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO: 'true', ADMIN_TOKEN },
     stdio: 'ignore',

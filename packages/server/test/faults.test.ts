@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import request from 'supertest';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { sparePort } from './support/redis-server.js';
-import { exited, requireBuild, SERVER_MAIN, waitForHealth } from './support/server-process.js';
+import { embeddedStoreEnv, exited, requireBuild, SERVER_MAIN, waitForHealth } from './support/server-process.js';
 import { BROWSER_UA, createTestApp, pageview, type TestApp } from './support/test-app.js';
 
 const MAIN = SERVER_MAIN;
@@ -27,9 +27,8 @@ describe('SIGKILL mid-load', () => {
 
   async function start(): Promise<{ child: ChildProcess; base: string }> {
     const port = await sparePort();
-    const { REDIS_URL: _ignored, ...rest } = process.env;
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...rest, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'fatal', RATE_LIMIT_INGEST_PER_IP: '0' },
+      env: embeddedStoreEnv({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'fatal', RATE_LIMIT_INGEST_PER_IP: '0' }),
       stdio: 'ignore',
     });
     const base = `http://127.0.0.1:${port}`;

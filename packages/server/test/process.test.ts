@@ -7,7 +7,7 @@ import { COMMANDS } from '../src/cli/commands.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { StoredEvent } from '../src/store/types.js';
 import { sparePort } from './support/redis-server.js';
-import { exited, requireBuild, SERVER_CLI, SERVER_MAIN, waitForHealth } from './support/server-process.js';
+import { embeddedStoreEnv, exited, requireBuild, SERVER_CLI, SERVER_MAIN, waitForHealth } from './support/server-process.js';
 import { BROWSER_UA } from './support/test-app.js';
 
 const MAIN = SERVER_MAIN;
@@ -31,8 +31,7 @@ afterEach(() => {
 });
 
 function env(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const { REDIS_URL: _ignored, ...rest } = process.env;
-  return { ...rest, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extra };
+  return embeddedStoreEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extra });
 }
 
 describe('the server process', () => {

@@ -26,6 +26,26 @@ export async function mongoLaneAvailable(lane: string): Promise<boolean> {
   }
 }
 
+/**
+ * Whether MONGODB_URI names a replica set, for the tests that need elections. A standalone server
+ * skips them with the reason, except under CI=true, whose lane starts a replica set on purpose.
+ */
+export async function replicaSetAvailable(lane: string): Promise<boolean> {
+  if (!(await mongoLaneAvailable(lane))) return false;
+  const connection = mongoose.createConnection(MONGODB_URI!, { serverSelectionTimeoutMS: 5000 });
+  try {
+    await connection.asPromise();
+    const hello = (await connection.db!.admin().command({ hello: 1 })) as { setName?: string };
+    if (hello.setName !== undefined) return true;
+    const reason = `MONGODB_URI names a standalone server, so ${lane} (which needs a replica set) did not run`;
+    if (process.env.CI === 'true') throw new Error(`CI=true but ${reason}`);
+    console.warn(`skipped: ${reason}`);
+    return false;
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
 /** The store options the lane opens its stores with; deadlines long enough for a slow CI runner. */
 export function laneStoreOptions(dbName: string, writeConcern: 'majority' | number = 'majority'): MongoStoreOptions {
   return { uri: MONGODB_URI!, writeConcern, writeTimeoutMs: 10_000, readTimeoutMs: 30_000, dbName };

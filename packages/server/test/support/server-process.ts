@@ -8,6 +8,16 @@ const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../d
 export const SERVER_MAIN = path.join(dist, 'main.js');
 export const SERVER_CLI = path.join(dist, 'cli/main.js');
 
+/**
+ * The test process's environment for a server on the embedded store, without Redis: the tests
+ * that start one read its SQLite file, so MONGODB_URI (set for the MongoDB lane) must not send
+ * its events elsewhere, nor REDIS_URL share its visits with other runs.
+ */
+export function embeddedStoreEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const { MONGODB_URI: _mongo, REDIS_URL: _redis, ...env } = process.env;
+  return { ...env, ...extra };
+}
+
 export function requireBuild(): void {
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: build first (pnpm build)`);
 }
