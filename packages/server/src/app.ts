@@ -36,6 +36,7 @@ import type { VisitState } from './visits/types.js';
 import { dashboardRoute } from './web/dashboard-route.js';
 import { demoRoutes } from './web/demo-page.js';
 import { docsRoutes } from './web/docs-route.js';
+import { faviconRoute } from './web/favicon-route.js';
 import { scriptRoute } from './web/script-route.js';
 
 /** The tracker package's build output, found the same way from src/ and from dist/. */
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRoutes(store, cache));
   app.use(scriptRoute(deps.scriptFile ?? DEFAULT_SCRIPT_FILE));
+  app.use(faviconRoute());
   app.use(dashboardRoute({ defaultSite: config.defaultSite, https }));
   app.use(['/api/stats', '/stats', '/api/v1/stats'], limitByClient(limits.stats));
   app.use(summaryRoute(stats));

@@ -16,7 +16,7 @@ function page(path: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sightline demo · ${path}</title>
 <script defer data-site="${DEMO_SITE}" data-allow-localhost src="/s.js"></script>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}code{background:#eee;padding:.1rem .3rem}</style>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}code{background:#eee;padding:.1rem .3rem}pre{white-space:pre-wrap;overflow-wrap:anywhere}</style>
 </head>
 <body>
 <h1>Sightline demo</h1>
