@@ -16,9 +16,20 @@ export class ApiError extends Error {
     /** 0 when the server could not be reached. */
     readonly status: number,
     message: string,
+    /** Seconds to wait before asking again, from a 429's Retry-After. */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'ApiError';
+  }
+
+  /**
+   * Whether the error concerns the whole page rather than one query: the site is unknown, its
+   * stats need a key, this address asks too often, or the server cannot be reached. Every
+   * section would fail the same way, so the page says it once.
+   */
+  get concernsPage(): boolean {
+    return [0, 401, 403, 404, 429].includes(this.status);
   }
 }
 
@@ -67,6 +78,13 @@ export class StatsApi {
     return this.get<BreakdownResponse>('breakdown', params, signal).then((body) => body.results);
   }
 
+  /** Whether the site has recorded anything in the last 12 months: a site that has not shows how to install the script. */
+  hasVisitors(signal?: AbortSignal): Promise<boolean> {
+    return this.get<AggregateResponse>('aggregate', { site_id: this.site, period: '12mo', metrics: 'visitors' }, signal).then(
+      (body) => (body.results.visitors?.value ?? 0) > 0,
+    );
+  }
+
   realtimeVisitors(signal?: AbortSignal): Promise<number> {
     return this.get<number>('realtime/visitors', { site_id: this.site }, signal);
   }
@@ -90,7 +108,10 @@ export class StatsApi {
       if (signal?.aborted) throw error;
       return null;
     });
-    if (!response.ok) throw new ApiError(response.status, messageOf(response.status, body as ErrorBody | null));
+    if (!response.ok) {
+      const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+      throw new ApiError(response.status, messageOf(response.status, body as ErrorBody | null), Number.isFinite(retryAfter) ? retryAfter : undefined);
+    }
     if (body === null) throw new ApiError(response.status, 'The server sent an answer that is not JSON.');
     return body as T;
   }

@@ -4,7 +4,7 @@
  */
 import type { AggregateResults, BreakdownRow, Metric, TimeseriesRow } from './api.js';
 import type { Tab } from './properties.js';
-import { shortName } from './properties.js';
+import { NONE, shortName } from './properties.js';
 
 export const CSV_METRICS: Metric[] = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration', 'events'];
 export const CSV_COLUMNS = ['section', 'property', 'value', ...CSV_METRICS];
@@ -46,7 +46,7 @@ export function snapshotRows(snapshot: ViewSnapshot): Cell[][] {
   for (const point of snapshot.timeseries ?? []) rows.push(['timeseries', 'date', point.date, ...metricCells(point)]);
   for (const { title, tab, rows: breakdown } of snapshot.breakdowns) {
     const name = shortName(tab.property);
-    for (const row of breakdown) rows.push([`${title}: ${tab.label}`, tab.property, row[name] ?? '(none)', ...metricCells(row)]);
+    for (const row of breakdown) rows.push([`${title}: ${tab.label}`, tab.property, row[name] ?? NONE, ...metricCells(row)]);
   }
   return rows;
 }

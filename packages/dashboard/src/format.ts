@@ -53,9 +53,20 @@ export interface Change {
   tone: 'good' | 'bad' | 'flat';
 }
 
-/** Bounce rate's change is in points and falling is good; for every other metric rising is good. */
-export function formatChange(metric: Metric, change: number | undefined): Change | null {
-  if (change === undefined) return null;
+/** Counts that can be new; rates and averages of an empty period have nothing to compare with. */
+const COUNTS: ReadonlySet<Metric> = new Set(['visitors', 'visits', 'pageviews', 'events']);
+
+/**
+ * Bounce rate's change is in points and falling is good; for every other metric rising is good.
+ * Against an empty previous period there is no change to give: a count is "new", the rest "—".
+ */
+export function formatChange(metric: Metric, change: number | null | undefined, previousEmpty = false): Change | null {
+  if (previousEmpty) {
+    return COUNTS.has(metric)
+      ? { text: 'new', label: 'nothing in the previous period to compare with', tone: 'flat' }
+      : { text: '—', label: 'nothing in the previous period to compare with', tone: 'flat' };
+  }
+  if (change === undefined || change === null) return null;
   const unit = metric === 'bounce_rate' ? ' pt' : '%';
   const size = `${integer.format(Math.abs(change))}${unit}`;
   if (change === 0) return { text: `0${unit}`, label: 'no change from the previous period', tone: 'flat' };

@@ -56,3 +56,17 @@ export function previousPeriod(period: Period, firstBucket: string, range?: read
   }
   return { period, date: dayBefore };
 }
+
+/**
+ * For a site with nothing before the default period: the shortest period that holds all it has
+ * recorded (today, or the last 7 days), or undefined when the default one fits. `rows` are the
+ * default period's days, oldest first.
+ */
+export function youngSitePeriod(rows: ReadonlyArray<{ visitors?: number | null; pageviews?: number | null }>): Period | undefined {
+  const first = rows.findIndex((row) => (row.visitors ?? 0) > 0 || (row.pageviews ?? 0) > 0);
+  if (first === -1) return undefined;
+  const daysAgo = rows.length - 1 - first;
+  if (daysAgo === 0) return 'day';
+  if (daysAgo < 7) return '7d';
+  return undefined;
+}

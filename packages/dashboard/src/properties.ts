@@ -101,3 +101,16 @@ const LABELS: Record<string, string> = {
 export function propertyLabel(property: string): string {
   return LABELS[property] ?? (property.startsWith(PROP_PREFIX) ? `Prop ${property.slice(PROP_PREFIX.length)}` : property);
 }
+
+/** How every panel shows a value that was not recorded; the title says what that means there. */
+export const NONE = '(none)';
+
+const NONE_MEANS: Record<string, string> = {
+  'visit:source': 'no referrer and no UTM tag: typed in, bookmarked, or opened from an app',
+  'visit:referrer': 'no referrer: typed in, bookmarked, or opened from an app',
+  'visit:country': 'not known for the address the visit came from',
+};
+
+export function noneMeans(property: string): string {
+  return NONE_MEANS[property] ?? 'not recorded';
+}

@@ -69,6 +69,23 @@ afterEach(async () => {
   expect(problems).toEqual([]);
 });
 
+/** The page as it is now, at desktop width (1280) and phone width (390), for a person to look at. */
+async function screenshots(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-desktop.png`), fullPage: true });
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    const small = await phone.newPage();
+    // The same tab storage (an API key) would not carry over; the states shown here need none.
+    await small.goto(page.url());
+    await settled(small);
+    const overflow = await small.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await small.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-phone.png`), fullPage: true });
+  } finally {
+    await phone.close();
+  }
+}
+
 async function open(query = ''): Promise<void> {
   await page.goto(`${server.base}/dashboard/${SITE}${query}`);
   await settled(page);
@@ -102,7 +119,7 @@ describe('the dashboard of a public site', () => {
     await page.waitForFunction((count) => document.querySelector('.live-count')?.textContent === String(count), live);
     expect(live).toBe(SEEDED.visitors);
 
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'desktop.png'), fullPage: true });
+    await screenshots('populated');
   });
 
   it('filters the whole dashboard by a clicked row, shows a chip, and keeps the filter in the URL', async () => {
@@ -135,7 +152,7 @@ describe('the dashboard of a public site', () => {
   });
 
   it('switches the period with the picker, the keyboard and a custom range', async () => {
-    await open();
+    await open('?period=30d');
     expect(await page.inputValue('#period')).toBe('30d');
     await expectTopStatsMatch({ period: '30d' });
 
@@ -235,23 +252,62 @@ describe('the dashboard of a public site', () => {
     expect((await topStats(page)).pageviews).toBe(before + 1);
   });
 
-  it('shows an API error as a message in every section', async () => {
+  it('shows a change against an empty previous period as new, not as a rise of 100%', async () => {
+    await open('?period=day');
+    const changes = await page.$$eval('.stat', (cards) => cards.map((card) => [card.getAttribute('data-metric'), card.querySelector('.change')?.textContent]));
+    expect(Object.fromEntries(changes)).toEqual({
+      visitors: 'new',
+      visits: 'new',
+      pageviews: 'new',
+      views_per_visit: '—',
+      bounce_rate: '—',
+      visit_duration: '—',
+    });
+  });
+
+  it('says "(none)" for a value not recorded, in every panel', async () => {
+    await open('?period=day');
+    const none = await page.$$eval('td.name > .label', (labels) => labels.map((label) => label.textContent));
+    expect(none.length).toBeGreaterThan(0);
+    expect(new Set(none)).toEqual(new Set(['(none)']));
+    expect(await page.textContent('body')).not.toContain('Direct / None');
+  });
+
+  it('shows an unknown site once, in one clear state with what to do', async () => {
     await page.goto(`${server.base}/dashboard/no-such-site.example`);
     await settled(page);
     // The browser logs each refused request on its own; nothing else may go wrong.
     problems = problems.filter((problem) => !/status of 404/.test(problem));
-    const alerts = await page.$$eval('[role="alert"]', (elements) => elements.map((element) => element.textContent ?? ''));
-    expect(alerts.length).toBeGreaterThanOrEqual(7);
     const api = await fetch(`${server.base}/api/v1/stats/aggregate?site_id=no-such-site.example`);
     expect(api.status).toBe(404);
     const { error } = (await api.json()) as { error: string };
-    for (const alert of alerts) expect(alert).toContain(error);
+    expect(await page.$$eval('[role="alert"]', (elements) => elements.map((element) => element.textContent))).toEqual([error]);
+    expect(await page.textContent('[data-page-state="unknown-site"] h2')).toBe('No site called no-such-site.example here');
+    expect(await page.isVisible('main')).toBe(false);
+    await screenshots('unknown');
+  });
+
+  it('shows too many requests once, and loads again by itself after the wait the server gives', async () => {
+    let refused = true;
+    await page.route('**/api/v1/stats/**', (route) =>
+      refused
+        ? route.fulfill({ status: 429, headers: { 'Retry-After': '2' }, contentType: 'application/json', body: JSON.stringify({ error: 'too many requests from this address; retry in 2 s' }) })
+        : route.continue(),
+    );
+    await open('?period=day');
+    expect(await page.$$eval('[role="alert"]', (elements) => elements.map((element) => element.textContent))).toEqual(['too many requests from this address; retry in 2 s']);
+    expect(await page.textContent('[data-page-state="rate-limited"]')).toContain('load again by themselves in 2 s');
+    refused = false;
+    await page.waitForSelector('main:not([hidden]) .top-stats[data-state="shown"]', { timeout: 10_000 });
+    await settled(page);
+    await expectTopStatsMatch({ period: 'day' });
+    problems = problems.filter((problem) => !/status of 429/.test(problem));
   });
 
   it.each(['light', 'dark'] as const)('keeps text readable (WCAG AA contrast) in the %s scheme', async (colorScheme) => {
     await page.emulateMedia({ colorScheme });
     await open('?period=day&filters=event:page%3D%3D/pricing');
-    const text = ['h1 .brand', '.live', '.stat dt', '.stat-value', '.change.good', '.chip span', '.tabs button[aria-pressed="false"]', 'th', 'td.name a .label', 'td.num', 'footer p', 'footer a', '.prop-form label'];
+    const text = ['h1 .brand', '.live', '.stat dt', '.stat-value', '.change', '.chip span', '.tabs button[aria-pressed="false"]', 'th', 'td.name a .label', 'td.num', 'footer p', 'footer a', '.prop-form label'];
     expect(await lowContrastText(page, text)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, `desktop-filtered-${colorScheme}.png`), fullPage: true });
   });
@@ -312,6 +368,10 @@ describe('the dashboard of a private site', () => {
     await settled(page);
     expect(await page.isVisible('#api-key')).toBe(true);
     expect(await page.textContent('.key-form')).toContain('stats:read');
+    // One request for a key, in place of the sections.
+    expect(await page.$$('[role="alert"]')).toHaveLength(1);
+    expect(await page.isVisible('main')).toBe(false);
+    await screenshots('private');
 
     await page.fill('#api-key', 'sl_not-a-real-key');
     await page.click('.key-form button[type="submit"]');
@@ -353,6 +413,33 @@ describe('the dashboard of a private site', () => {
     const { error } = (await response.json()) as { error: string };
     expect(await page.textContent('.key-form')).toContain(error);
     refusedRequestsOnly();
+  });
+});
+
+describe('a site with nothing recorded yet', () => {
+  const EMPTY = 'new.example';
+
+  beforeAll(async () => {
+    await server.admin('POST', '/api/sites', { domain: EMPTY, public: true });
+  });
+
+  it('shows the snippet and waits for the first visit, then shows today, where all of it is', async () => {
+    await page.goto(`${server.base}/dashboard/${EMPTY}`);
+    await settled(page);
+    await page.waitForSelector('[data-page-state="empty"]');
+    expect(await page.isVisible('main')).toBe(false);
+    expect(await page.textContent('.snippet')).toBe(`<script defer data-site="${EMPTY}" src="${server.base}/s.js"></script>`);
+    expect(await page.textContent('.waiting')).toContain('Waiting for the first visit');
+    await screenshots('empty');
+
+    await server.send({ ip: '8.8.8.8', userAgent: USER_AGENTS.chromeLinux }, { site: EMPTY, url: `https://${EMPTY}/` });
+    // It asks every 5 s; the server caches a range that includes today for a few seconds more.
+    await page.waitForSelector('main:not([hidden]) .top-stats[data-state="shown"]', { timeout: 30_000 });
+    await page.waitForFunction(() => (document.querySelector('#period') as HTMLSelectElement | null)?.value === 'day');
+    await settled(page);
+    expect(await page.$('[data-page-state="empty"]')).toBeNull();
+    expect((await topStats(page)).visitors).toBe(1);
+    expect(new URL(page.url()).search).toBe('');
   });
 });
 
@@ -435,6 +522,18 @@ describe('serving the dashboard', () => {
       expect(response.status).toBe(404);
       expect(((await response.json()) as { error: string }).error).toBeTruthy();
     }
+  });
+
+  it('answers /favicon.ico, and the demo page fits a phone screen', async () => {
+    const icon = await fetch(`${server.base}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/x-icon');
+    await context.close();
+    context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    page = await context.newPage();
+    await page.goto(`${server.base}/`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
   });
 
   it('is linked from the start-up banner of the demo', () => {

@@ -8,7 +8,7 @@ import type { ApiError, BreakdownRow, StatsApi } from '../api.js';
 import { fill, h } from '../dom.js';
 import { withFilter } from '../filters.js';
 import { countryName, formatMetric, METRIC_COLUMNS } from '../format.js';
-import { shortName, type PanelSpec, type Tab } from '../properties.js';
+import { NONE, noneMeans, shortName, type PanelSpec, type Tab } from '../properties.js';
 import { writeViewState, type ViewState } from '../view-state.js';
 import { loadInto } from './section.js';
 
@@ -18,7 +18,8 @@ export interface PanelHost {
   api: StatsApi;
   /** Goes to another view of the dashboard (pushState). */
   navigate(state: ViewState): void;
-  onUnauthorized(error: ApiError): void;
+  /** An error every section would have: the page shows it once. */
+  onPageError(error: ApiError): void;
 }
 
 export class BreakdownPanel {
@@ -126,7 +127,7 @@ export class BreakdownPanel {
         return true;
       },
       'Nothing recorded for this period.',
-      (error) => this.host.onUnauthorized(error),
+      (error) => this.host.onPageError(error),
     );
   }
 
@@ -151,8 +152,8 @@ export class BreakdownPanel {
     const raw = row[name];
     const value = raw === null || raw === undefined ? null : String(raw);
     // A missing value cannot be filtered on, so it is shown but not linked.
-    const shown = value === null ? (this.tab.property === 'visit:source' ? 'Direct / None' : '(none)') : this.tab.property === 'visit:country' ? countryName(value) : value;
-    const label = h('span', { class: 'label', title: value ?? 'not recorded' }, shown);
+    const shown = value === null ? NONE : this.tab.property === 'visit:country' ? countryName(value) : value;
+    const label = h('span', { class: 'label', title: value ?? noneMeans(this.tab.property) }, shown);
     let cell: HTMLElement = label;
     if (value !== null) {
       const target = { ...state, filters: withFilter(state.filters, this.tab.property, value) };

@@ -1,6 +1,7 @@
 /**
  * Loading, empty and error states, the same for every section. A section that already shows data
  * keeps it (dimmed, aria-busy) while it reloads, so switching period does not flash blank panels.
+ * An error that concerns the whole page goes to the page, which says it once for every section.
  */
 import { ApiError, isAbort } from '../api.js';
 import { fill, h } from '../dom.js';
@@ -12,7 +13,7 @@ export async function loadInto<T>(
   fetch: () => Promise<T>,
   render: (data: T) => boolean,
   emptyText: string,
-  onUnauthorized: (error: ApiError) => void,
+  onPageError: (error: ApiError) => void,
 ): Promise<Outcome> {
   body.setAttribute('aria-busy', 'true');
   if (body.dataset.state !== 'shown') fill(body, h('p', { class: 'status' }, 'Loading…'));
@@ -24,9 +25,11 @@ export async function loadInto<T>(
   } catch (error) {
     // A newer load owns the section now; it will clear aria-busy.
     if (isAbort(error)) return 'aborted';
-    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) onUnauthorized(error);
     outcome = 'failed';
-    fill(body, h('p', { class: 'error', role: 'alert' }, errorText(error)));
+    if (error instanceof ApiError && error.concernsPage) {
+      onPageError(error);
+      fill(body);
+    } else fill(body, h('p', { class: 'error', role: 'alert' }, errorText(error)));
   }
   body.dataset.state = outcome;
   body.setAttribute('aria-busy', 'false');

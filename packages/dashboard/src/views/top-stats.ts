@@ -5,14 +5,15 @@ import { formatChange, formatMetric, METRIC_LABELS } from '../format.js';
 
 export const TOP_METRICS: Metric[] = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'];
 
-export function renderTopStats(section: HTMLElement, results: AggregateResults): boolean {
+/** `previousEmpty`: the previous period recorded nothing, so there is no change to show. */
+export function renderTopStats(section: HTMLElement, results: AggregateResults, previousEmpty: boolean): boolean {
   const list = h('dl', { class: 'stats-grid' });
   fill(section, list);
   fill(
     list,
     ...TOP_METRICS.map((metric) => {
       const result = results[metric];
-      const change = formatChange(metric, result?.change);
+      const change = formatChange(metric, result?.change, previousEmpty);
       return h(
         'div',
         { class: 'stat', 'data-metric': metric },

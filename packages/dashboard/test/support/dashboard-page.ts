@@ -17,7 +17,7 @@ export function parseShown(text: string): number | null {
 
 /** Waits until every section has finished loading (first paint shows them busy). */
 export async function settled(page: Page): Promise<void> {
-  await page.waitForSelector('.top-stats[data-state]');
+  await page.waitForSelector('.top-stats[data-state]', { state: 'attached' });
   await page.waitForFunction(() => document.querySelectorAll('[aria-busy="true"]').length === 0);
 }
 
