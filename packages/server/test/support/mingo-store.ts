@@ -20,7 +20,7 @@ import {
 import { runOnMingo } from './mingo-engine.js';
 
 export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
-  readonly documents: EventDocument[] = [];
+  readonly documents: Array<EventDocument & { _id: string }> = [];
   /** Every pipeline run, so a test can list the operators actually used. */
   readonly pipelinesRun: unknown[][] = [];
   private readonly sites = new Map<string, SiteRecord>();
@@ -78,9 +78,17 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
       .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  /**
+   * Each document gets an `_id` that sorts in arrival order, as the driver's ObjectIds do within
+   * one server: the pipelines break ties of equal timestamps by it.
+   */
   async insertEvents(events: readonly StoredEvent[]): Promise<void> {
-    this.documents.push(...events.map(toEventDocument));
+    for (const event of events) {
+      this.documents.push({ _id: (this.arrivals++).toString(16).padStart(24, '0'), ...toEventDocument(event) });
+    }
   }
+
+  private arrivals = 0;
 
   async countEvents(site: string): Promise<number> {
     return this.documents.filter((document) => document.meta.site === site).length;

@@ -1,11 +1,11 @@
 /**
  * Filters (store/types.ts `Filter`) as MongoDB conditions: visit filters as a query on the
- * visit document, event filters as an expression on one event of a visit's array. Values are
+ * visit document, event filters as an expression on an event document. Values are
  * only ever compared (`$in`, `$literal`) or matched by a pattern in which every regular
  * expression character has been escaped.
  */
 import type { Filter, Property } from '../../types.js';
-import { EVENT_KEYS } from './document-paths.js';
+import { eventFieldRef } from './document-paths.js';
 import { literal, type Expression } from './expressions.js';
 
 const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|]/g;
@@ -40,13 +40,13 @@ export function filterQuery(path: string, filter: Filter): Record<string, unknow
   return filter.negated ? { $nor: [condition] } : condition;
 }
 
-/** The value of an event or prop property of the event at `event` (`$$ev` or `$passing`), null when missing. */
-export function eventValue(property: Exclude<Property, { scope: 'visit' }>, event: string): Expression {
-  if (property.scope === 'event') return { $ifNull: [`${event}.${EVENT_KEYS[property.field]}`, null] };
+/** The value of an event or prop property of the current event document, null when missing. */
+export function eventValue(property: Exclude<Property, { scope: 'visit' }>): Expression {
+  if (property.scope === 'event') return { $ifNull: [eventFieldRef(property.field), null] };
   const pair = {
     $first: {
       $filter: {
-        input: { $ifNull: [`${event}.pr`, []] },
+        input: { $ifNull: ['$props', []] },
         as: 'pair',
         cond: { $eq: ['$$pair.k', literal(property.key)] },
       },

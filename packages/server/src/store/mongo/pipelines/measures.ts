@@ -1,4 +1,4 @@
-/** Adding up counted visits (visits.ts) into the port's Measures, per group. */
+/** Adding up the rows of counted visits (visits.ts) into the port's Measures, per group. */
 import type { PipelineStage } from 'mongoose';
 import type { Measures } from '../../types.js';
 import { stage, type Expression } from './expressions.js';
@@ -14,21 +14,38 @@ export const ZERO: Measures = {
   engagementMs: 0,
 };
 
+/** `value` for the one row that speaks for its visit in a group (`i` = 0), 0 for the others. */
+const forVisit = (value: Expression) => ({ $cond: [{ $eq: ['$i', 0] }, value, 0] });
+
 /**
- * Groups counted visits by `key`: first per (key, visitor), so visitors are counted without
- * collecting every visitor id into one document, then per key.
+ * Groups visit rows by `key`: first per (key, visit), collecting the visit's few visitor ids
+ * (more than one only when a visit spans a change of visitor id); then per (key, visitor), the
+ * visit's counts going to its first visitor only, so each visit counts once and each visitor
+ * once; then per key. No group collects more than one visit's visitors.
  */
 export function measuresByKey(key: Expression): PipelineStage[] {
   return [
     stage({
       $group: {
-        _id: { key, visitor: '$visitor' },
-        visits: { $sum: 1 },
+        _id: { key, s: '$s' },
+        visitors: { $addToSet: '$v' },
         pageviews: { $sum: '$pageviews' },
         events: { $sum: '$events' },
-        bounces: { $sum: '$bounce' },
-        visitPageviews: { $sum: '$visitPageviews' },
-        engagementMs: { $sum: '$engagementMs' },
+        bounce: { $first: '$bounce' },
+        visitPageviews: { $first: '$visitPageviews' },
+        engagementMs: { $first: '$engagementMs' },
+      },
+    }),
+    stage({ $unwind: { path: '$visitors', includeArrayIndex: 'i' } }),
+    stage({
+      $group: {
+        _id: { key: '$_id.key', visitor: '$visitors' },
+        visits: { $sum: forVisit(1) },
+        pageviews: { $sum: forVisit('$pageviews') },
+        events: { $sum: forVisit('$events') },
+        bounces: { $sum: forVisit('$bounce') },
+        visitPageviews: { $sum: forVisit('$visitPageviews') },
+        engagementMs: { $sum: forVisit('$engagementMs') },
       },
     }),
     stage({

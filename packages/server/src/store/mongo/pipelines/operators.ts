@@ -5,13 +5,13 @@
  * and no longer used. Adding one means checking both:
  * https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/ and mingo's operator modules.
  *
- * Known differences kept out of the pipelines: mingo's `$top` returns a one-element array where
- * MongoDB returns the element, and mingo's `$last` fails on an empty array where MongoDB gives
- * a missing value, so the builders use `$sort` + `$first` and check sizes first.
+ * Known differences kept out of the pipelines: mingo's `$top` and `$bottom` return a one-element
+ * array where MongoDB returns the element, so the builders use `$topN` and `$bottomN` of one,
+ * which return an array in both, and take its `$first`.
  */
 export const PIPELINE_OPERATORS = {
-  stage: ['$match', '$sort', '$group', '$addFields', '$project', '$unwind', '$facet', '$skip', '$limit'],
-  query: ['$and', '$nor', '$eq', '$in', '$gte', '$lt', '$regex', '$exists'],
+  stage: ['$match', '$group', '$addFields', '$project', '$unwind', '$facet', '$sort', '$skip', '$limit'],
+  query: ['$and', '$nor', '$eq', '$in', '$gt', '$gte', '$lt', '$regex'],
   expression: [
     '$literal',
     '$let',
@@ -26,15 +26,10 @@ export const PIPELINE_OPERATORS = {
     '$in',
     '$regexMatch',
     '$filter',
-    '$sortArray',
-    '$reduce',
     '$first',
-    '$last',
-    '$size',
-    '$add',
-    '$subtract',
+    '$multiply',
   ],
-  accumulator: ['$first', '$push', '$sum'],
+  accumulator: ['$first', '$push', '$sum', '$addToSet', '$topN', '$bottomN'],
 } as const;
 
 export type OperatorKind = keyof typeof PIPELINE_OPERATORS;

@@ -8,7 +8,7 @@ import { stage } from './expressions.js';
 import { bucketIndex } from './bucket-index.js';
 import { readMeasures } from './measures.js';
 import { asNumber, facetOutput, type PipelineQuery } from './pipeline-query.js';
-import { countedVisitStages, passingIsPageview } from './visits.js';
+import { visitRowStages } from './visits.js';
 
 export function timeseriesQuery(query: TimeseriesQuery): PipelineQuery<Measures[]> {
   const { buckets } = query;
@@ -16,10 +16,21 @@ export function timeseriesQuery(query: TimeseriesQuery): PipelineQuery<Measures[
   const range = { from: buckets[0]!.from, to: buckets[buckets.length - 1]!.to };
   return {
     pipeline: [
-      ...countedVisitStages(query.site, range, query.filters),
+      // The rows are keyed by their events' bucket, so a visit has one row per bucket it has events in.
+      ...visitRowStages(query.site, range, query.filters, bucketIndex('$ts', buckets)),
+      // At most one document per bucket leaves each facet, so the one $facet document stays small.
       stage({
         $facet: {
           visits: [
+            {
+              $group: {
+                _id: '$s',
+                firstTs: { $first: '$firstTs' },
+                bounce: { $first: '$bounce' },
+                visitPageviews: { $first: '$visitPageviews' },
+                engagementMs: { $first: '$engagementMs' },
+              },
+            },
             {
               $group: {
                 _id: bucketIndex('$firstTs', buckets),
@@ -31,22 +42,8 @@ export function timeseriesQuery(query: TimeseriesQuery): PipelineQuery<Measures[
             },
           ],
           events: [
-            { $unwind: '$passing' },
-            {
-              $group: {
-                _id: { bucket: bucketIndex('$passing.t', buckets), visitor: '$passing.v' },
-                pageviews: { $sum: passingIsPageview },
-                events: { $sum: { $subtract: [1, passingIsPageview] } },
-              },
-            },
-            {
-              $group: {
-                _id: '$_id.bucket',
-                visitors: { $sum: 1 },
-                pageviews: { $sum: '$pageviews' },
-                events: { $sum: '$events' },
-              },
-            },
+            { $group: { _id: { bucket: '$k', visitor: '$v' }, pageviews: { $sum: '$pageviews' }, events: { $sum: '$events' } } },
+            { $group: { _id: '$_id.bucket', visitors: { $sum: 1 }, pageviews: { $sum: '$pageviews' }, events: { $sum: '$events' } } },
           ],
         },
       }),

@@ -1,50 +1,108 @@
 /**
- * The stages every stats query starts with: one site's events in a range, grouped into visits
- * (sessions), the visit filters applied to whole visits, the event filters to each visit's
- * events, and the per-visit counts that the measures add up. The definitions are the port's
- * (store/types.ts); each output document is one counted visit:
+ * The stages every stats query starts with: one site's events in a range, formed into visits
+ * (sessions), the visit filters applied to whole visits and the event filters to each event,
+ * following the port's definitions (store/types.ts). No stage collects a visit's events into an
+ * array, so no group grows with the events of a visit:
  *
- *   { _id: sessionId, visit: { entry_page, exit_page, source, ... }, firstTs,
- *     passing: [{ t, n, p, h, v, e, pr }],   counted events that pass the event filters
- *     visitor, pageviews, events,             over `passing`
- *     visitPageviews, engagementMs, bounce }  over the whole visit in the range
+ * 1. each event gets its facts: pageview, custom event, engagement time, whether it passes the
+ *    event filters (a counted event that passes is "passing"), and the query's event key `k`
+ *    (its bucket, or its value of the property broken down by; null when there is none);
+ * 2. events are grouped by (visit, key, visitor) into rows: their counts, and their first event
+ *    and first and last pageview, each picked by `$topN`/`$bottomN` with ties in arrival order
+ *    (the driver gives each document an ascending `_id` as it sends them);
+ * 3. rows are grouped by visit: its attributes from its first event, its entry and exit pages,
+ *    its totals, and its rows, one per (key, visitor) it has, never one per event;
+ * 4. after the visit filters, each counted visit is unwound back into its rows with passing
+ *    events, each carrying the visit's attributes and measures:
+ *
+ *   { s: sessionId, k, v: visitorId, pageviews, events,     passing events of this key and visitor
+ *     visit: { entry_page, exit_page, source, ... }, firstTs,
+ *     visitPageviews, engagementMs, bounce }                  over the whole visit in the range
  */
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import type { PipelineStage } from 'mongoose';
 import { FIRST_EVENT_FIELD_NAMES } from '../../fields.js';
 import { BOUNCE_ENGAGED_MS, type Filter, type TimeRange, type VisitField } from '../../types.js';
-import { EVENT_KEY_SOURCES, EVENT_KEYS, FIRST_EVENT_SOURCES, visitPath } from './document-paths.js';
-import { fieldOfEnd, filter, literal, size, stage, sumOf, type Expression } from './expressions.js';
+import { eventFieldRef, FIRST_EVENT_SOURCES, visitPath } from './document-paths.js';
+import { literal, stage, type Expression } from './expressions.js';
 import { eventValue, filterExpression, filterQuery } from './filters.js';
 import { matchSite } from './site-range.js';
 
-const nameOf = (variable: string) => `${variable}.${EVENT_KEYS.name}`;
-const nameIs = (variable: string, name: string) => ({ $eq: [nameOf(variable), literal(name)] });
-const isCustom = (variable: string) => ({ $not: [{ $in: [nameOf(variable), literal([PAGEVIEW, ENGAGEMENT])] }] });
+const name = eventFieldRef('name');
+const isName = (value: string) => ({ $eq: [name, literal(value)] });
+const flag = (condition: Expression) => ({ $cond: [condition, 1, 0] });
 
-export function countedVisitStages(site: string, range: TimeRange, filters: readonly Filter[]): PipelineStage[] {
+/** One end of a group in time order, ties in arrival order; `$topN` of one, as `$top` differs between MongoDB and mingo. */
+const firstOf = (sortBy: Record<string, 1 | -1>, output: Expression) => ({ $topN: { n: 1, sortBy, output } });
+const lastOf = (sortBy: Record<string, 1 | -1>, output: Expression) => ({ $bottomN: { n: 1, sortBy, output } });
+const only = (path: string) => ({ $first: path });
+
+export function visitRowStages(site: string, range: TimeRange, filters: readonly Filter[], eventKey: Expression | null): PipelineStage[] {
   const visitFilters = filters.filter((f) => f.property.scope === 'visit');
   const eventFilters = filters.filter((f) => f.property.scope !== 'visit');
-  const pageviews = filter('$events', 'ev', nameIs('$$ev', PAGEVIEW));
+  const passes = {
+    $and: [
+      { $ne: [name, literal(ENGAGEMENT)] },
+      ...eventFilters.map((f) => filterExpression(eventValue(f.property as Exclude<Filter['property'], { scope: 'visit' }>), f)),
+    ],
+  };
 
   return [
     matchSite(site, range),
-    // Sorted first so $first is the visit's first event; ties (never in practice) may go either way.
-    stage({ $sort: { ts: 1 } }),
     stage({
-      $group: {
-        _id: '$sessionId',
-        first: { $first: { t: '$ts', ...FIRST_EVENT_SOURCES } },
-        events: { $push: { t: '$ts', ...EVENT_KEY_SOURCES, v: '$visitorId', e: '$engagementMs', pr: '$props' } },
+      $addFields: {
+        pv: flag(isName(PAGEVIEW)),
+        custom: flag({ $not: [{ $in: [name, literal([PAGEVIEW, ENGAGEMENT])] }] }),
+        eng: { $cond: [isName(ENGAGEMENT), { $ifNull: ['$engagementMs', 0] }, 0] },
+        pass: flag(passes),
+        // Pageviews rank first, so the first of (pvRank, ts) is the first pageview when there is one.
+        pvRank: { $cond: [isName(PAGEVIEW), 0, 1] },
+        k: eventKey ?? null,
       },
     }),
-    // $push keeps arrival order in practice but does not promise it, so the array is sorted explicitly.
-    stage({ $addFields: { events: { $sortArray: { input: '$events', sortBy: { t: 1 } } } } }),
+    stage({
+      $group: {
+        _id: { s: '$sessionId', k: '$k', v: '$visitorId' },
+        first: firstOf({ ts: 1, _id: 1 }, { t: '$ts', i: '$_id', ...FIRST_EVENT_SOURCES }),
+        entry: firstOf({ pvRank: 1, ts: 1, _id: 1 }, { t: '$ts', i: '$_id', p: eventFieldRef('page') }),
+        exit: lastOf({ pvRank: -1, ts: 1, _id: 1 }, { t: '$ts', i: '$_id', p: eventFieldRef('page') }),
+        pageviews: { $sum: '$pv' },
+        customEvents: { $sum: '$custom' },
+        engagementMs: { $sum: '$eng' },
+        passing: { $sum: '$pass' },
+        passingPageviews: { $sum: { $multiply: ['$pass', '$pv'] } },
+        passingCustom: { $sum: { $multiply: ['$pass', '$custom'] } },
+      },
+    }),
+    stage({
+      $addFields: {
+        first: only('$first'),
+        entry: only('$entry'),
+        exit: only('$exit'),
+        // 0 when the row has a pageview: its entry and exit are pageviews, and outrank other rows'.
+        pvRank: { $cond: [{ $gt: ['$pageviews', 0] }, 0, 1] },
+      },
+    }),
+    stage({
+      $group: {
+        _id: '$_id.s',
+        first: firstOf({ 'first.t': 1, 'first.i': 1 }, '$first'),
+        entry: firstOf({ pvRank: 1, 'entry.t': 1, 'entry.i': 1 }, { p: '$entry.p', r: '$pvRank' }),
+        exit: lastOf({ pvRank: -1, 'exit.t': 1, 'exit.i': 1 }, { p: '$exit.p', r: '$pvRank' }),
+        visitPageviews: { $sum: '$pageviews' },
+        customEvents: { $sum: '$customEvents' },
+        engagementMs: { $sum: '$engagementMs' },
+        passing: { $sum: '$passing' },
+        // One entry per (key, visitor) of the visit: one for an unkeyed query, one per bucket or value otherwise.
+        rows: { $push: { k: '$_id.k', v: '$_id.v', passing: '$passing', pageviews: '$passingPageviews', events: '$passingCustom' } },
+      },
+    }),
+    stage({ $addFields: { first: only('$first'), entry: only('$entry'), exit: only('$exit') } }),
     stage({
       $addFields: {
         visit: {
-          entry_page: fieldOfEnd('$first', pageviews, EVENT_KEYS.page),
-          exit_page: fieldOfEnd('$last', pageviews, EVENT_KEYS.page),
+          entry_page: { $cond: [{ $eq: ['$entry.r', 0] }, '$entry.p', null] },
+          exit_page: { $cond: [{ $eq: ['$exit.r', 0] }, '$exit.p', null] },
           ...Object.fromEntries(FIRST_EVENT_FIELD_NAMES.map((field) => [field, { $ifNull: [`$first.${field}`, null] }])),
         },
       },
@@ -52,54 +110,25 @@ export function countedVisitStages(site: string, range: TimeRange, filters: read
     ...(visitFilters.length > 0
       ? [stage({ $match: { $and: visitFilters.map((f) => filterQuery(visitPath((f.property as { field: VisitField }).field), f)) } })]
       : []),
-    stage({
-      $addFields: {
-        passing: filter('$events', 'ev', {
-          $and: [
-            { $ne: ['$$ev.n', literal(ENGAGEMENT)] },
-            ...eventFilters.map((f) => filterExpression(eventValue(f.property as Exclude<Filter['property'], { scope: 'visit' }>, '$$ev'), f)),
-          ],
-        }),
-      },
-    }),
-    stage({ $match: { 'passing.0': { $exists: true } } }),
-    stage({
-      $addFields: {
-        visitor: fieldOfEnd('$first', '$passing', 'v'),
-        pageviews: size(filter('$passing', 'ev', nameIs('$$ev', PAGEVIEW))),
-        visitPageviews: size(pageviews),
-        customEvents: size(filter('$events', 'ev', isCustom('$$ev'))),
-        engagementMs: sumOf(filter('$events', 'ev', nameIs('$$ev', ENGAGEMENT)), 'e'),
-      },
-    }),
+    stage({ $match: { passing: { $gt: 0 } } }),
+    stage({ $unwind: '$rows' }),
+    stage({ $match: { 'rows.passing': { $gt: 0 } } }),
     stage({
       $project: {
-        _id: 1,
+        _id: 0,
+        s: '$_id',
+        k: '$rows.k',
+        v: '$rows.v',
+        pageviews: '$rows.pageviews',
+        events: '$rows.events',
         visit: 1,
         firstTs: '$first.t',
-        passing: 1,
-        visitor: 1,
-        pageviews: 1,
-        events: { $subtract: [size('$passing'), '$pageviews'] },
         visitPageviews: 1,
         engagementMs: 1,
-        bounce: {
-          $cond: [
-            {
-              $and: [
-                { $eq: ['$visitPageviews', 1] },
-                { $eq: ['$customEvents', 0] },
-                { $lt: ['$engagementMs', BOUNCE_ENGAGED_MS] },
-              ],
-            },
-            1,
-            0,
-          ],
-        },
+        bounce: flag({
+          $and: [{ $eq: ['$visitPageviews', 1] }, { $eq: ['$customEvents', 0] }, { $lt: ['$engagementMs', BOUNCE_ENGAGED_MS] }],
+        }),
       },
     }),
   ];
 }
-
-/** 1 for a pageview, 0 otherwise, for the unwound `passing` event. */
-export const passingIsPageview: Expression = { $cond: [nameIs('$passing', PAGEVIEW), 1, 0] };
