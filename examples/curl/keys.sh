@@ -1,6 +1,6 @@
 #!/bin/sh
 # A private site read with an API key. Needs the server started with ADMIN_TOKEN set, e.g.
-#   ADMIN_TOKEN=change-me-to-a-long-secret npx -y pnpm@12.4.2 start
+#   ADMIN_TOKEN=change-me-to-a-long-secret node packages/server/dist/main.js
 set -eu
 URL=${SIGHTLINE_URL:-http://localhost:8000}
 : "${ADMIN_TOKEN:?set ADMIN_TOKEN to the server's}"
