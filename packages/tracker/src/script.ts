@@ -22,14 +22,13 @@ try {
   const script = document.currentScript as HTMLScriptElement;
   const settings: Settings = script.dataset;
   // data-api, or the origin the script was loaded from
-  const track = createTrack(settings, settings.api || new URL(script.src).origin + '/api/event');
+  const track = createTrack(settings, settings.api || new URL('/api/event', script.src));
   const engagementPage = trackEngagement(track);
   autoPageviews(settings.hash != null, () => engagementPage(track('pageview' satisfies typeof PAGEVIEW)));
   trackLinkClicks(track, settings);
 
-  const queued = window.sightline?.q ?? [];
+  window.sightline?.q?.map((args) => (track as (...args: unknown[]) => void)(...args));
   window.sightline = track;
-  for (const args of queued) (track as (...args: unknown[]) => void)(...args);
 } catch {
   // never break the host page
 }

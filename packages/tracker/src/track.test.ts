@@ -17,7 +17,7 @@ interface FakeBrowser {
 }
 
 const sent: unknown[] = [];
-const GLOBALS = ['location', 'navigator', 'document', 'localStorage', 'innerWidth'] as const;
+const GLOBALS = ['location', 'navigator', 'document', 'localStorage', 'innerWidth', 'fetch'] as const;
 
 function fakeBrowser({ href = 'https://example.com/', referrer = '', storage = {}, ...rest }: FakeBrowser = {}): void {
   const define = (name: string, value: unknown, get?: () => unknown) =>
@@ -29,7 +29,11 @@ function fakeBrowser({ href = 'https://example.com/', referrer = '', storage = {
     webdriver: rest.webdriver ?? false,
     globalPrivacyControl: rest.globalPrivacyControl,
     doNotTrack: rest.doNotTrack ?? null,
-    sendBeacon: (_url: string, body: string) => sent.push(JSON.parse(body)) > 0,
+  });
+  define('fetch', async (_url: string, init: { body: string; keepalive: boolean }) => {
+    expect(init.keepalive).toBe(true);
+    sent.push(JSON.parse(init.body));
+    return { ok: true };
   });
   define('localStorage', undefined, () => {
     if (storage === 'blocked') throw new DOMException('The operation is insecure.', 'SecurityError');
@@ -49,11 +53,27 @@ afterAll(() => {
 });
 
 describe('the payload', () => {
-  it('is a pageview the server accepts: url without the hash, referrer, viewport width, no identifier', () => {
+  it('is a pageview the server accepts: url without the hash, referrer, viewport width, an event id and no visitor identifier', () => {
     fakeBrowser({ href: 'https://example.com/pricing?utm_source=x#faq', referrer: 'https://t.co/' });
     expect(track({}, 'pageview')).toBe('https://example.com/pricing?utm_source=x');
-    expect(sent).toEqual([{ s: 'example.com', n: 'pageview', u: 'https://example.com/pricing?utm_source=x', r: 'https://t.co/', w: 1280 }]);
+    expect(sent).toEqual([
+      { s: 'example.com', n: 'pageview', u: 'https://example.com/pricing?utm_source=x', r: 'https://t.co/', w: 1280, x: expect.any(String) },
+    ]);
     expect(parseEventPayload(sent[0]).success).toBe(true);
+  });
+
+  it('gives every event an id of its own', () => {
+    fakeBrowser();
+    for (let i = 0; i < 1000; i++) track({}, 'pageview');
+    const ids = sent.map((body) => (body as { x: string }).x);
+    expect(new Set(ids).size).toBe(1000);
+    expect(ids.every((id) => parseEventPayload({ site: 'example.com', url: 'https://example.com/', x: id }).success)).toBe(true);
+  });
+
+  it('drops the query string of a hash route, where single-page apps carry tokens', () => {
+    fakeBrowser({ href: 'https://example.com/app#/reset-password?token=SECRET&email=alice%40example.com' });
+    expect(track({ hash: '' }, 'pageview')).toBe('https://example.com/app#/reset-password');
+    expect(JSON.stringify(sent)).not.toMatch(/SECRET|alice/);
   });
 
   it('keeps the hash with data-hash, and carries props, a url and engagement time', () => {

@@ -1,6 +1,9 @@
-/** Ignore rules and payload building: everything between "an event happened" and send(). */
+/**
+ * Everything between "an event happened" and the network: ignore rules, the payload, and its
+ * delivery. One module, not two: the call between them cost the script tag 14 bytes gzipped.
+ */
+import type { WirePayload } from '@sightline/shared';
 import type { Settings } from './config.js';
-import { send } from './send.js';
 
 /** Flat custom properties: string, number or boolean values. */
 export type Props = Record<string, string | number | boolean>;
@@ -19,11 +22,13 @@ export interface TrackOptions extends EventOptions {
 /** Sends one event; returns the URL reported, or undefined when an ignore rule applied. Never throws. */
 export type Track = (name: string, options?: TrackOptions) => string | undefined;
 
-export function createTrack(settings: Settings, endpoint: string): Track {
+export function createTrack(settings: Settings, endpoint: string | URL): Track {
   return (name, options = {}) => {
     try {
-      const url = new URL(options.url || location.href);
-      if (settings.hash == null) url.hash = '';
+      // A Location converts to its href, as a URL does.
+      const url = new URL(options.url || (location as never));
+      // A hash route's own query string goes as the page's does: it is where single-page apps carry tokens.
+      url.hash = settings.hash != null ? url.hash.split('?')[0]! : '';
       // The ignore rules, listed in the README. Checked per event: the opt-out flag and the path
       // can change during a visit. Where storage is blocked, reading the flag throws and nothing
       // is sent, since the visitor's choice cannot be known.
@@ -45,7 +50,7 @@ export function createTrack(settings: Settings, endpoint: string): Track {
       ) {
         return;
       }
-      send(endpoint, {
+      const body = JSON.stringify({
         s: settings.site,
         n: name,
         u: url.href,
@@ -53,11 +58,20 @@ export function createTrack(settings: Settings, endpoint: string): Track {
         w: innerWidth,
         p: options.props,
         e: options.engagementMs,
-      });
+        // The server counts an event sent again with the same id once: unique enough per site
+        // over the two days it remembers ids.
+        x: Math.random() + '',
+      } satisfies WirePayload);
+      // A send that failed (a 503 while the server restarts, a connection cut off) gets one more
+      // try when the page is next hidden or shown: as a beacon, which the browser delivers even
+      // after the page is gone.
+      const retry = () => addEventListener('visibilitychange', () => navigator.sendBeacon(endpoint, body), { once: true });
+      // fetch with keepalive outlives the page as a beacon does, and says whether the server took
+      // the event. A string body goes out as text/plain, which needs no CORS preflight.
+      fetch(endpoint, { method: 'POST', body, keepalive: true }).then((response) => response.ok || retry(), retry);
       return url.href;
     } catch {
       // a malformed url option, blocked storage, or a browser missing an API: never break the page
     }
   };
 }
-

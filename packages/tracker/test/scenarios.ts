@@ -65,7 +65,7 @@ export function runTrackerScenarios(variant: Variant, extraTests?: (context: Sce
     const pageviewUrls = (site: string) =>
       server.events(site).flatMap(({ event }) => (event.name === 'pageview' ? [event.url] : []));
 
-    it('sends one pageview on load with url, referrer and screen width, as text/plain, with no identifier', async () => {
+    it('sends one pageview on load with url, referrer, screen width and an event id, as text/plain, with no visitor identifier', async () => {
       const site = servePage('/welcome');
       await page.goto(server.url('/welcome?utm_source=news#intro'), { referer: 'https://news.example.org/' });
       const events = await server.waitForEvents(site, 1);
@@ -76,10 +76,11 @@ export function runTrackerScenarios(variant: Variant, extraTests?: (context: Sce
           url: server.url('/welcome?utm_source=news'),
           referrer: 'https://news.example.org/',
           screen_width: 1111,
+          id: expect.any(String),
         },
       ]);
       expect(events[0]!.contentType).toBe('text/plain;charset=UTF-8');
-      expect(Object.keys(events[0]!.raw).sort()).toEqual(['n', 'r', 's', 'u', 'w']);
+      expect(Object.keys(events[0]!.raw).sort()).toEqual(['n', 'r', 's', 'u', 'w', 'x']);
     });
 
     it('counts SPA route changes once per path: pushState, same-path replaceState, back', async () => {
@@ -109,7 +110,12 @@ export function runTrackerScenarios(variant: Variant, extraTests?: (context: Sce
       await server.waitForEvents(hashSite, 1, 0);
       await page.evaluate(() => (location.hash = '#/settings'));
       await server.waitForEvents(hashSite, 2);
-      expect(pageviewUrls(hashSite)).toEqual([server.url('/hash-app#/home'), server.url('/hash-app#/settings')]);
+      const before = server.events(hashSite).length;
+      await page.evaluate(() => (location.hash = '#/reset?token=SECRET&email=alice%40example.com'));
+      await server.waitForEvents(hashSite, before + 1);
+      // A hash route's query string never leaves the browser.
+      expect(pageviewUrls(hashSite)).toEqual([server.url('/hash-app#/home'), server.url('/hash-app#/settings'), server.url('/hash-app#/reset')]);
+      expect(JSON.stringify(server.events(hashSite))).not.toMatch(/SECRET|alice/);
 
       const plainSite = servePage('/plain');
       await page.goto(server.url('/plain#one'));
