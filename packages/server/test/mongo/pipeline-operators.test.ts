@@ -3,6 +3,7 @@
  * found in the built pipelines must be on the allowlist, and every allowlisted one must exist
  * in mingo's operator modules (mingo-engine registers them one by one and throws otherwise).
  */
+import { METRICS } from '@sightline/shared';
 import type { PipelineStage } from 'mongoose';
 import { allTimeQuery } from '../../src/store/mongo/pipelines/all-time.js';
 import { breakdownQuery } from '../../src/store/mongo/pipelines/breakdown.js';
@@ -53,6 +54,9 @@ function everyPipeline(): PipelineStage[][] {
     timeseriesQuery({ site: 'example.com', buckets: HOURS, filters: FILTERS }).pipeline,
     ...FILTERS.map((filter) => aggregateQuery({ site: 'example.com', range: RANGE, filters: [filter] }).pipeline),
     ...PROPERTIES.map((property) => breakdownQuery({ site: 'example.com', range: RANGE, filters: FILTERS, property }).pipeline),
+    ...METRICS.map(
+      (rankBy) => breakdownQuery({ site: 'example.com', range: RANGE, filters: [], property: PROPERTIES[0]!, page: { rankBy, offset: 10, limit: 10 } }).pipeline,
+    ),
   ];
 }
 

@@ -5,7 +5,7 @@
  * contract fixture.
  */
 import fc from 'fast-check';
-import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
+import { ENGAGEMENT, METRICS, PAGEVIEW } from '@sightline/shared';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { BreakdownRow, Filter, Property, StoredEvent, TimeRange, VisitField } from '../../src/store/types.js';
 import { MingoPipelineStore } from '../support/mingo-store.js';
@@ -109,7 +109,8 @@ describe('MongoDB pipelines on mingo agree with the embedded store', () => {
         fc.integer({ min: 0, max: 24 * HOUR }),
         fc.integer({ min: HOUR, max: 60 * HOUR }),
         fc.array(fc.integer({ min: 0, max: 60 * HOUR }), { maxLength: 5 }),
-        async (visits, filters, property, offset, length, cuts) => {
+        fc.record({ rankBy: fc.constantFrom(...METRICS), offset: fc.integer({ min: 0, max: 3 }), limit: fc.integer({ min: 1, max: 4 }) }),
+        async (visits, filters, property, offset, length, cuts, page) => {
           const events = visits.flatMap((visit, i) => eventsOf(visit, 1000 + i));
           const sqlite = openSqliteStore({ file: ':memory:', synchronous: 'NORMAL' });
           const mingo = new MingoPipelineStore();
@@ -123,6 +124,7 @@ describe('MongoDB pipelines on mingo agree with the embedded store', () => {
               const buckets = bucketsOf(range.from, range.to, cuts);
               expect(await mingo.timeseries({ site, buckets, filters })).toEqual(await sqlite.timeseries({ site, buckets, filters }));
               expect(byValue(await mingo.breakdown({ ...query, property }))).toEqual(byValue(await sqlite.breakdown({ ...query, property })));
+              expect(await mingo.breakdown({ ...query, property, page })).toEqual(await sqlite.breakdown({ ...query, property, page }));
             }
             for (const site of [...SITES, 'none.example']) {
               const request = { site, from: range.from, to: range.to, limit: 3 };

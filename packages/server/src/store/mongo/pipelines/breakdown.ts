@@ -1,23 +1,25 @@
 /**
  * breakdown(): measures per value of one property. By a visit property each visit is in the
  * group of its attribute; by an event property or a prop, in the group of each of its passing
- * events' values (so in several groups at once), counting only those events there.
+ * events' values (so in several groups at once), counting only those events there. With a page,
+ * the groups are ranked and cut in the pipeline, so an answer's size follows its limit.
  */
 import type { BreakdownQuery, BreakdownRow } from '../../types.js';
 import { visitPath } from './document-paths.js';
 import { eventValue } from './filters.js';
 import { measuresByKey, readMeasures } from './measures.js';
 import type { PipelineQuery } from './pipeline-query.js';
+import { rankedPageStages } from './rank.js';
 import { visitRowStages } from './visits.js';
 
 export function breakdownQuery(query: BreakdownQuery): PipelineQuery<BreakdownRow[]> {
   const { property } = query;
-  const pipeline =
+  const groups =
     property.scope === 'visit'
       ? [...visitRowStages(query.site, query.range, query.filters, null), ...measuresByKey(`$${visitPath(property.field)}`)]
       : [...visitRowStages(query.site, query.range, query.filters, eventValue(property)), ...measuresByKey('$k')];
   return {
-    pipeline,
+    pipeline: query.page === undefined ? groups : [...groups, ...rankedPageStages(query.page)],
     read(rows) {
       return rows.map((row) => {
         const { _id, ...measures } = row as Record<string, unknown>;

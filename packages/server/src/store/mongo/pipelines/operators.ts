@@ -28,6 +28,9 @@ export const PIPELINE_OPERATORS = {
     '$filter',
     '$first',
     '$multiply',
+    '$add',
+    '$divide',
+    '$floor',
   ],
   accumulator: ['$first', '$push', '$sum', '$addToSet', '$topN', '$bottomN'],
 } as const;
