@@ -536,7 +536,8 @@ describe('serving the dashboard', () => {
     expect(overflow).toBeLessThanOrEqual(0);
   });
 
-  it('is linked from the start-up banner of the demo', () => {
+  it('is linked from the start-up banner of the demo, which also says how to add a site', () => {
     expect(server.output.join('')).toContain(`${server.base}/dashboard/${SITE}`);
+    expect(server.output.join('')).toMatch(/Add a site: node \S*server\/dist\/cli\/main\.js site add your-site\.com/);
   });
 });

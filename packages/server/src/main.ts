@@ -3,6 +3,8 @@
  * the HTTP listener, and a graceful shutdown that commits every acknowledged event.
  */
 import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { createApp, createWriter } from './app.js';
 import { closeRedis, connectRedis, type RedisClient } from './cache/redis-client.js';
@@ -22,6 +24,9 @@ import { schedulePurge } from './sites/retention.js';
 import { createStore } from './store/index.js';
 import type { EventStore, StoredEvent } from './store/types.js';
 import type { VisitState } from './visits/types.js';
+
+/** The command line next to this file, named in the start-up banner. */
+const CLI_FILE = fileURLToPath(new URL('./cli/main.js', import.meta.url));
 
 /** After this long a shutdown stops waiting for open connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -60,7 +65,8 @@ function announce(config: Config, cacheKind: string, logger: Logger): void {
   console.log(`  Dashboard:  ${config.publicUrl}/dashboard/${DEMO_SITE}`);
   console.log(`  Stats:      curl '${config.publicUrl}/api/v1/stats/aggregate?site_id=${DEMO_SITE}&period=day&metrics=visitors,pageviews'`);
   console.log(`  API docs:   ${config.publicUrl}/docs`);
-  console.log(`  Snippet:    ${snippet(config.publicUrl, 'your-site.com')}\n`);
+  console.log(`  Snippet:    ${snippet(config.publicUrl, 'your-site.com')}`);
+  console.log(`  Add a site: node ${path.relative(process.cwd(), CLI_FILE)} site add your-site.com   (--help lists every command)\n`);
 }
 
 function onShutdown(
