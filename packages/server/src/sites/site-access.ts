@@ -67,9 +67,10 @@ export class SiteAccess {
     return { site, credential: { kind: 'key', key } };
   }
 
+  /** A hint for the operator: failing to write it must not refuse a request the key may make. */
   private async noteUse(key: ApiKeyRecord): Promise<void> {
     const now = this.clock.now();
     if (key.lastUsedAt !== undefined && now - key.lastUsedAt < LAST_USED_RESOLUTION_MS) return;
-    await this.store.markApiKeyUsed(key.id, now);
+    await this.store.markApiKeyUsed(key.id, now).catch(() => undefined);
   }
 }
