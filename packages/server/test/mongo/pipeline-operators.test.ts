@@ -54,6 +54,9 @@ function everyPipeline(): PipelineStage[][] {
     timeseriesQuery({ site: 'example.com', buckets: HOURS, filters: FILTERS }).pipeline,
     ...FILTERS.map((filter) => aggregateQuery({ site: 'example.com', range: RANGE, filters: [filter] }).pipeline),
     ...PROPERTIES.map((property) => breakdownQuery({ site: 'example.com', range: RANGE, filters: FILTERS, property }).pipeline),
+    aggregateQuery({ site: 'example.com', range: RANGE, filters: FILTERS.filter((f) => f.property.scope !== 'visit'), eventMeasuresOnly: true }).pipeline,
+    timeseriesQuery({ site: 'example.com', buckets: HOURS, filters: [], eventMeasuresOnly: true }).pipeline,
+    breakdownQuery({ site: 'example.com', range: RANGE, filters: [], property: PROPERTIES[0]!, eventMeasuresOnly: true }).pipeline,
     ...METRICS.map(
       (rankBy) => breakdownQuery({ site: 'example.com', range: RANGE, filters: [], property: PROPERTIES[0]!, page: { rankBy, offset: 10, limit: 10 } }).pipeline,
     ),

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { ENGAGEMENT, METRICS, PAGEVIEW } from '@sightline/shared';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { BreakdownRow, Filter, Property, StoredEvent, TimeRange, VisitField } from '../../src/store/types.js';
+import type { BreakdownRow, Filter, Measures, Property, StoredEvent, TimeRange, VisitField } from '../../src/store/types.js';
 import { MingoPipelineStore } from '../support/mingo-store.js';
 
 const HOUR = 3_600_000;
@@ -96,6 +96,9 @@ function bucketsOf(from: number, to: number, cuts: number[]): TimeRange[] {
   return edges.slice(0, -1).map((edge, i) => ({ from: edge, to: edges[i + 1]! }));
 }
 
+const eventMeasures = ({ visitors, pageviews, events }: Measures) => ({ visitors, pageviews, events });
+const eventGroup = (row: BreakdownRow) => ({ value: row.value, ...eventMeasures(row.measures) });
+
 const byValue = (rows: BreakdownRow[]) =>
   [...rows].sort((a, b) => (a.value === b.value ? 0 : a.value === null ? 1 : b.value === null ? -1 : a.value < b.value ? -1 : 1));
 
@@ -125,6 +128,14 @@ describe('MongoDB pipelines on mingo agree with the embedded store', () => {
               expect(await mingo.timeseries({ site, buckets, filters })).toEqual(await sqlite.timeseries({ site, buckets, filters }));
               expect(byValue(await mingo.breakdown({ ...query, property }))).toEqual(byValue(await sqlite.breakdown({ ...query, property })));
               expect(await mingo.breakdown({ ...query, property, page })).toEqual(await sqlite.breakdown({ ...query, property, page }));
+              // Told that only event measures are read, a store may answer 0 for the others.
+              const hinted = { ...query, eventMeasuresOnly: true };
+              expect(eventMeasures(await mingo.aggregate(hinted))).toEqual(eventMeasures(await sqlite.aggregate(query)));
+              const series = await mingo.timeseries({ site, buckets, filters, eventMeasuresOnly: true });
+              expect(series.map(eventMeasures)).toEqual((await sqlite.timeseries({ site, buckets, filters })).map(eventMeasures));
+              const groups = await mingo.breakdown({ ...hinted, property });
+              const reference = property.scope === 'visit' ? groups : await sqlite.breakdown({ ...query, property });
+              expect(byValue(groups).map(eventGroup)).toEqual(byValue(reference).map(eventGroup));
             }
             for (const site of [...SITES, 'none.example']) {
               const request = { site, from: range.from, to: range.to, limit: 3 };

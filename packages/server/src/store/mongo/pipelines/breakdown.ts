@@ -6,6 +6,7 @@
  */
 import type { BreakdownQuery, BreakdownRow } from '../../types.js';
 import { visitPath } from './document-paths.js';
+import { eventMeasureStages, readsEventsOnly } from './event-measures.js';
 import { eventValue } from './filters.js';
 import { measuresByKey, readMeasures } from './measures.js';
 import type { PipelineQuery } from './pipeline-query.js';
@@ -17,7 +18,9 @@ export function breakdownQuery(query: BreakdownQuery): PipelineQuery<BreakdownRo
   const groups =
     property.scope === 'visit'
       ? [...visitRowStages(query.site, query.range, query.filters, null), ...measuresByKey(`$${visitPath(property.field)}`)]
-      : [...visitRowStages(query.site, query.range, query.filters, eventValue(property)), ...measuresByKey('$k')];
+      : readsEventsOnly(query, property)
+        ? eventMeasureStages(query.site, query.range, query.filters, eventValue(property))
+        : [...visitRowStages(query.site, query.range, query.filters, eventValue(property)), ...measuresByKey('$k')];
   return {
     pipeline: query.page === undefined ? groups : [...groups, ...rankedPageStages(query.page)],
     read(rows) {

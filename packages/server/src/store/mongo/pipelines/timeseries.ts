@@ -1,19 +1,30 @@
 /**
  * timeseries() and aggregate(): measures per bucket. An event counts in the bucket its time falls
  * in, a visit in the bucket of its first event, so a visit spanning buckets is counted once.
- * aggregate() is the one-bucket case.
+ * aggregate() is the one-bucket case. Reading only event measures, no visits are formed (event-measures.ts).
  */
 import type { Measures, StatsQuery, TimeseriesQuery } from '../../types.js';
 import { stage } from './expressions.js';
 import { bucketIndex } from './bucket-index.js';
 import { readMeasures } from './measures.js';
 import { asNumber, facetOutput, type PipelineQuery } from './pipeline-query.js';
+import { eventMeasureStages, readsEventsOnly } from './event-measures.js';
 import { visitRowStages } from './visits.js';
 
 export function timeseriesQuery(query: TimeseriesQuery): PipelineQuery<Measures[]> {
   const { buckets } = query;
   if (buckets.length === 0) throw new Error('a timeseries needs at least one bucket');
   const range = { from: buckets[0]!.from, to: buckets[buckets.length - 1]!.to };
+  const perBucket = (rows: readonly unknown[]) => new Map(rows.map((row) => [asNumber((row as { _id: unknown })._id), row as Record<string, unknown>]));
+  if (readsEventsOnly(query)) {
+    return {
+      pipeline: eventMeasureStages(query.site, range, query.filters, bucketIndex('$ts', buckets)),
+      read(rows) {
+        const events = perBucket(rows);
+        return buckets.map((_bucket, index) => readMeasures(events.get(index)));
+      },
+    };
+  }
   return {
     pipeline: [
       // The rows are keyed by their events' bucket, so a visit has one row per bucket it has events in.
@@ -50,16 +61,14 @@ export function timeseriesQuery(query: TimeseriesQuery): PipelineQuery<Measures[
     ],
     read(rows) {
       const output = facetOutput(rows);
-      const byBucket = (facet: unknown[] | undefined) =>
-        new Map((facet ?? []).map((row) => [asNumber((row as { _id: unknown })._id), row as Record<string, unknown>]));
-      const visits = byBucket(output.visits);
-      const events = byBucket(output.events);
+      const visits = perBucket(output.visits ?? []);
+      const events = perBucket(output.events ?? []);
       return buckets.map((_bucket, index) => readMeasures({ ...visits.get(index), ...events.get(index) }));
     },
   };
 }
 
 export function aggregateQuery(query: StatsQuery): PipelineQuery<Measures> {
-  const perBucket = timeseriesQuery({ site: query.site, buckets: [query.range], filters: query.filters });
+  const perBucket = timeseriesQuery({ ...query, buckets: [query.range] });
   return { pipeline: perBucket.pipeline, read: (rows) => perBucket.read(rows)[0]! };
 }

@@ -4,9 +4,8 @@
  * following the port's definitions (store/types.ts). No stage collects a visit's events into an
  * array, so no group grows with the events of a visit:
  *
- * 1. each event gets its facts: pageview, custom event, engagement time, whether it passes the
- *    event filters (a counted event that passes is "passing"), and the query's event key `k`
- *    (its bucket, or its value of the property broken down by; null when there is none);
+ * 1. each event gets its facts (event-facts.ts): pageview, custom event, engagement time,
+ *    whether it is passing, and the query's event key `k`;
  * 2. events are grouped by (visit, key, visitor) into rows: their counts, and their first event
  *    and first and last pageview, each picked by `$topN`/`$bottomN` with ties in arrival order
  *    (the driver gives each document an ascending `_id` as it sends them);
@@ -19,18 +18,14 @@
  *     visit: { entry_page, exit_page, source, ... }, firstTs,
  *     visitPageviews, engagementMs, bounce }                  over the whole visit in the range
  */
-import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import type { PipelineStage } from 'mongoose';
 import { FIRST_EVENT_FIELD_NAMES } from '../../fields.js';
 import { BOUNCE_ENGAGED_MS, type Filter, type TimeRange, type VisitField } from '../../types.js';
 import { eventFieldRef, FIRST_EVENT_SOURCES, visitPath } from './document-paths.js';
-import { literal, stage, type Expression } from './expressions.js';
-import { eventValue, filterExpression, filterQuery } from './filters.js';
+import { eventFactStage, flag } from './event-facts.js';
+import { stage, type Expression } from './expressions.js';
+import { filterQuery } from './filters.js';
 import { matchSite } from './site-range.js';
-
-const name = eventFieldRef('name');
-const isName = (value: string) => ({ $eq: [name, literal(value)] });
-const flag = (condition: Expression) => ({ $cond: [condition, 1, 0] });
 
 /** One end of a group in time order, ties in arrival order; `$topN` of one, as `$top` differs between MongoDB and mingo. */
 const firstOf = (sortBy: Record<string, 1 | -1>, output: Expression) => ({ $topN: { n: 1, sortBy, output } });
@@ -40,26 +35,10 @@ const only = (path: string) => ({ $first: path });
 export function visitRowStages(site: string, range: TimeRange, filters: readonly Filter[], eventKey: Expression | null): PipelineStage[] {
   const visitFilters = filters.filter((f) => f.property.scope === 'visit');
   const eventFilters = filters.filter((f) => f.property.scope !== 'visit');
-  const passes = {
-    $and: [
-      { $ne: [name, literal(ENGAGEMENT)] },
-      ...eventFilters.map((f) => filterExpression(eventValue(f.property as Exclude<Filter['property'], { scope: 'visit' }>), f)),
-    ],
-  };
 
   return [
     matchSite(site, range),
-    stage({
-      $addFields: {
-        pv: flag(isName(PAGEVIEW)),
-        custom: flag({ $not: [{ $in: [name, literal([PAGEVIEW, ENGAGEMENT])] }] }),
-        eng: { $cond: [isName(ENGAGEMENT), { $ifNull: ['$engagementMs', 0] }, 0] },
-        pass: flag(passes),
-        // Pageviews rank first, so the first of (pvRank, ts) is the first pageview when there is one.
-        pvRank: { $cond: [isName(PAGEVIEW), 0, 1] },
-        k: eventKey ?? null,
-      },
-    }),
+    eventFactStage(eventFilters, eventKey),
     stage({
       $group: {
         _id: { s: '$sessionId', k: '$k', v: '$visitorId' },
