@@ -11,7 +11,7 @@
  */
 export const PIPELINE_OPERATORS = {
   stage: ['$match', '$group', '$addFields', '$project', '$unwind', '$facet', '$sort', '$skip', '$limit'],
-  query: ['$and', '$nor', '$eq', '$in', '$gt', '$gte', '$lt', '$regex'],
+  query: ['$and', '$or', '$nor', '$eq', '$in', '$gt', '$gte', '$lt', '$regex'],
   expression: [
     '$literal',
     '$let',

@@ -2,8 +2,7 @@
 import type { PipelineStage } from 'mongoose';
 import { PAGEVIEW } from '@sightline/shared';
 import type { ListWindow, PageTotals } from '../../types.js';
-import { EVENT_FIELDS } from '../../fields.js';
-import { eventFieldRef } from './document-paths.js';
+import { eventFieldRef, nameIs } from './document-paths.js';
 import { literal } from './expressions.js';
 import { asNumber } from './pipeline-query.js';
 
@@ -27,7 +26,7 @@ export function pageStages(order: 'visitors' | 'pageviews', window: ListWindow):
   const sort: Record<string, 1 | -1> =
     order === 'visitors' ? { visitors: -1, pageviews: -1, _id: 1 } : { pageviews: -1, _id: 1 };
   const stages: FacetStage[] = [
-    { $match: { [EVENT_FIELDS.name.mongo]: { $eq: PAGEVIEW } } },
+    { $match: nameIs(PAGEVIEW) },
     { $group: { _id: { page: eventFieldRef('page'), visitor: '$visitorId' }, pageviews: { $sum: 1 } } },
     { $group: { _id: '$_id.page', pageviews: { $sum: '$pageviews' }, visitors: { $sum: 1 } } },
     { $sort: sort },
