@@ -4,7 +4,7 @@
  * same history answers the same whether all, some or none of it is in the earlier shape.
  */
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
-import type { Filter, StoredEvent } from '../../src/store/types.js';
+import type { BreakdownQuery, Filter, StoredEvent } from '../../src/store/types.js';
 import { MingoPipelineStore } from '../support/mingo-store.js';
 import { storedEvent } from '../support/store-basics.js';
 
@@ -55,11 +55,11 @@ describe('events stored with the name in the bucket key, read by the MongoDB pip
     const query = { site: SITE, range: DAY, filters: [signups] };
     expect(await earlier.aggregate(query)).toEqual(await now.aggregate(query));
     expect(await earlier.aggregate({ ...query, eventMeasuresOnly: true })).toEqual(await now.aggregate({ ...query, eventMeasuresOnly: true }));
-    const byName = { site: SITE, range: DAY, filters: [], property: { scope: 'event', field: 'name' } } as const;
+    const byName: BreakdownQuery = { site: SITE, range: DAY, filters: [], property: { scope: 'event', field: 'name' } };
     expect(await earlier.breakdown({ ...byName, page: { rankBy: 'events', offset: 0, limit: 10 } })).toEqual(
       await now.breakdown({ ...byName, page: { rankBy: 'events', offset: 0, limit: 10 } }),
     );
-    const entries = { site: SITE, range: DAY, filters: [], property: { scope: 'visit', field: 'entry_page' } } as const;
+    const entries: BreakdownQuery = { site: SITE, range: DAY, filters: [], property: { scope: 'visit', field: 'entry_page' } };
     expect(await earlier.breakdown({ ...entries, page: { rankBy: 'visits', offset: 0, limit: 10 } })).toEqual(
       await now.breakdown({ ...entries, page: { rankBy: 'visits', offset: 0, limit: 10 } }),
     );
