@@ -84,6 +84,30 @@ describe('the server process', () => {
   });
 });
 
+describe('a private DEFAULT_SITE', () => {
+  it('is warned about at start-up, and GET /stats answers for it only with a key', async () => {
+    const added = spawnSync(process.execPath, [CLI, 'site', 'add', 'private.example'], { env: env({}), encoding: 'utf8', timeout: 20_000 });
+    expect(added.status).toBe(0);
+    const port = await sparePort();
+    const base = `http://127.0.0.1:${port}`;
+    const server = spawn(process.execPath, [MAIN], {
+      env: env({ PORT: String(port), HOST: '127.0.0.1', DEFAULT_SITE: 'private.example', DEMO: 'false' }),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let log = '';
+    server.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const exit = exited(server);
+    try {
+      await waitForHealth(base);
+      expect(log).toContain('DEFAULT_SITE private.example is private: GET /stats answers only with a stats:read key');
+      expect((await fetch(`${base}/stats`)).status).toBe(401);
+    } finally {
+      server.kill('SIGTERM');
+      await exit;
+    }
+  });
+});
+
 describe('the CLI', () => {
   const cli = (...args: string[]) =>
     spawnSync(process.execPath, [CLI, ...args], { env: env({}), encoding: 'utf8', timeout: 20_000 });
