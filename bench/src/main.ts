@@ -1,9 +1,11 @@
 /**
- * `pnpm bench [--quick] [--events N] [--skip-reads] [--profile]`: measures Sightline against a
+ * `pnpm bench [--quick] [--events N] [--skip-reads] [--profile] [--store sqlite|mongo]`: measures Sightline against a
  * bare node:http server and an Express no-op in the same run, checks that every acknowledged
  * event was stored, measures the dashboard's stats reads over a generated history of N events
  * and the server's responsiveness while it computes them, prints a markdown table and writes it
- * with the JSON under bench/results/.
+ * with the JSON under bench/results/. `--store mongo` runs Sightline's ingest and reads on the
+ * MongoDB at MONGODB_URI, each part in a database of its own (sightline_bench_<pid>_<part>), whose
+ * events are deleted at the end.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +19,7 @@ import { freePort, Service } from './processes.js';
 import { checks, markdown, type IngestRow, type Report } from './report.js';
 import { measureReads } from './reads/measure.js';
 import { closeConnections, request, summarize } from './sequential.js';
-import { countStored, registerSite, startSightline, type SightlineOptions } from './sightline.js';
+import { countStored, eraseBenchSite, registerSite, startSightline, withDatabase, type BenchStore, type SightlineOptions } from './sightline.js';
 import { BENCH_SITE } from './traffic.js';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -83,8 +85,19 @@ async function startTarget(name: string, file: string): Promise<Service> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, events: { type: 'string' }, 'skip-reads': { type: 'boolean' }, profile: { type: 'boolean' } },
+    options: {
+      quick: { type: 'boolean' },
+      events: { type: 'string' },
+      'skip-reads': { type: 'boolean' },
+      profile: { type: 'boolean' },
+      store: { type: 'string', default: 'sqlite' },
+    },
   });
+  const mongoUri = process.env.MONGODB_URI;
+  if (values.store !== 'sqlite' && values.store !== 'mongo') throw new Error('--store must be sqlite or mongo');
+  if (values.store === 'mongo' && (mongoUri === undefined || mongoUri === '')) throw new Error('--store mongo needs MONGODB_URI');
+  const storeOf = (name: string): BenchStore =>
+    values.store === 'mongo' ? { kind: 'mongo', uri: withDatabase(mongoUri!, `sightline_bench_${process.pid}_${name}`) } : { kind: 'sqlite' };
   const mode = values.quick ? 'quick' : 'full';
   const profile = { ...PROFILES[mode], historyEvents: historyEvents(values.events, PROFILES[mode].historyEvents) };
   const startedAt = new Date().toISOString();
@@ -97,14 +110,22 @@ async function main(): Promise<void> {
   const adminToken = randomBytes(24).toString('hex');
   const sightlineOptions = (name: string): SightlineOptions => ({
     dataDir: path.join(runDir, name),
+    store: storeOf(name),
     redisUrl,
     redisPrefix: `sightline-bench:${process.pid}:${name}:`,
     site: BENCH_SITE,
     adminToken,
   });
 
+  const used: SightlineOptions[] = [];
+  const options = (name: string) => {
+    const made = sightlineOptions(name);
+    used.push(made);
+    return made;
+  };
+
   try {
-    console.error(`bench: ${mode} run, working in ${runDir}`);
+    console.error(`bench: ${mode} run on ${values.store === 'mongo' ? 'MongoDB' : 'SQLite'}, working in ${runDir}`);
     const bare = await startTarget('bare node:http', 'bare-http.ts');
     for (let i = 0; i < profile.readSamples; i++) await request(bare.port, 'GET', '/');
     const bareSequential = [];
@@ -119,7 +140,7 @@ async function main(): Promise<void> {
     ingest.push(await loadTarget('Express no-op', express, profile));
     await express.stop();
 
-    const fresh = sightlineOptions('ingest');
+    const fresh = options('ingest');
     await registerSite(fresh);
     const sightline = await startSightline(fresh, nodeArgs);
     console.error('bench: sequential scripts');
@@ -130,11 +151,11 @@ async function main(): Promise<void> {
     ingest.push(sightlineRow);
     const exitCode = await sightline.stop();
     if (exitCode !== 0) throw new Error(`sightline exited with ${exitCode}:\n${sightline.log}`);
-    const stored = await countStored(fresh.dataDir, BENCH_SITE);
+    const stored = await countStored(fresh, BENCH_SITE);
 
     const reads = values['skip-reads']
       ? null
-      : await measureReads({ options: sightlineOptions('reads'), profile, seed: SEED, bareSequential: summarize(bareSequential), nodeArgs, loadTarget });
+      : await measureReads({ options: options('reads'), profile, seed: SEED, bareSequential: summarize(bareSequential), nodeArgs, loadTarget });
 
     const rate = (name: string) => ingest.find((row) => row.target === name)?.load.requestsPerSecond ?? Number.NaN;
     const partial: Omit<Report, 'checks'> = {
@@ -144,6 +165,7 @@ async function main(): Promise<void> {
         cpus: os.availableParallelism(),
         node: process.versions.node,
         cache: `Redis at ${redisUrl}`,
+        store: values.store === 'mongo' ? 'MongoDB' : 'SQLite',
         loadAverage: { before: loadBefore, after: os.loadavg()[0]! },
       },
       ingest,
@@ -166,6 +188,7 @@ async function main(): Promise<void> {
     console.log(table);
   } finally {
     await Service.stopAll();
+    for (const part of used) await eraseBenchSite(part, BENCH_SITE).catch((error: unknown) => console.error(`bench: could not erase ${part.dataDir}'s events:`, error));
     rmSync(runDir, { recursive: true, force: true });
   }
 }

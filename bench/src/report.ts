@@ -29,7 +29,7 @@ export interface Report {
   startedAt: string;
   mode: 'full' | 'quick';
   /** One-minute load averages: how busy the shared cores were with other work around the run. */
-  machine: { cpus: number; node: string; cache: string; loadAverage: { before: number; after: number } };
+  machine: { cpus: number; node: string; cache: string; store: string; loadAverage: { before: number; after: number } };
   ingest: IngestRow[];
   ratios: { sightlineVsExpress: number; sightlineVsBare: number };
   integrity: { accepted: number; sequentialWrites: number; stored: number; droppedAsBot: number };
@@ -123,7 +123,7 @@ export function markdown(report: Report): string {
   const lines = [
     `## Sightline bench, ${report.mode} run, ${report.startedAt}`,
     '',
-    `${report.machine.cpus} cores, Node ${report.machine.node}, cache: ${report.machine.cache}; load generator on the same cores; ` +
+    `${report.machine.cpus} cores, Node ${report.machine.node}, store: ${report.machine.store}, cache: ${report.machine.cache}; load generator on the same cores; ` +
       `load average ${report.machine.loadAverage.before.toFixed(1)} before the run, ${report.machine.loadAverage.after.toFixed(1)} after.`,
     '',
     '### Ingest (POST /api/event, concurrent load)',

@@ -10,8 +10,15 @@ import { freePort, Service } from './processes.js';
 const run = promisify(execFile);
 const SERVER_DIST = fileURLToPath(new URL('../../packages/server/dist/', import.meta.url));
 
+/**
+ * Where the server under test keeps its events: SQLite files in its data directory, or a
+ * database of its own on the MongoDB at MONGODB_URI (`pnpm bench --store mongo`).
+ */
+export type BenchStore = { kind: 'sqlite' } | { kind: 'mongo'; uri: string };
+
 export interface SightlineOptions {
   dataDir: string;
+  store: BenchStore;
   redisUrl: string | undefined;
   /** Keeps this run's Redis keys apart from every other user of a shared Redis. */
   redisPrefix: string;
@@ -28,8 +35,8 @@ function environment(options: SightlineOptions, port: number): NodeJS.ProcessEnv
     HOST: '127.0.0.1',
     PORT: String(port),
     DATA_DIR: options.dataDir,
-    // The bench counts what the server stored in its SQLite file: a MONGODB_URI set for the MongoDB test lane must not send it elsewhere.
-    MONGODB_URI: undefined,
+    // Set only for a MongoDB run: a MONGODB_URI in the bench's own environment (the test lane's) must not send a SQLite run's events elsewhere.
+    MONGODB_URI: options.store.kind === 'mongo' ? options.store.uri : undefined,
     REDIS_URL: options.redisUrl,
     REDIS_PREFIX: options.redisPrefix,
     TRUST_PROXY: 'true',
@@ -55,13 +62,41 @@ export async function startSightline(options: SightlineOptions, nodeArgs: string
   return Service.start('sightline', [...nodeArgs, `${SERVER_DIST}main.js`], { port, env });
 }
 
-/** Counts stored events straight from the store, after the server has drained and stopped. */
-export async function countStored(dataDir: string, site: string): Promise<number> {
+/** The store the server under test uses, opened by the bench itself (to write history, to count). */
+export async function openBenchStore(options: SightlineOptions) {
   const { createStore } = await import('@sightline/server/dist/store/index.js');
-  const store = await createStore({ kind: 'sqlite', dataDir, synchronous: 'NORMAL' });
+  return createStore(
+    options.store.kind === 'sqlite'
+      ? { kind: 'sqlite', dataDir: options.dataDir, synchronous: 'NORMAL' }
+      : // Writing a large history in big batches, and counting it, may take long on a small server.
+        { kind: 'mongo', uri: options.store.uri, writeConcern: 'majority', writeTimeoutMs: 60_000, readTimeoutMs: 600_000 },
+  );
+}
+
+/** Counts stored events straight from the store, after the server has drained and stopped. */
+export async function countStored(options: SightlineOptions, site: string): Promise<number> {
+  const store = await openBenchStore(options);
   try {
     return await store.countEvents(site);
   } finally {
     await store.close();
   }
+}
+
+/** Removes what a MongoDB run stored (its SQLite files go with the run's directory). */
+export async function eraseBenchSite(options: SightlineOptions, site: string): Promise<void> {
+  if (options.store.kind === 'sqlite') return;
+  const store = await openBenchStore(options);
+  try {
+    await store.deleteSite(site);
+  } finally {
+    await store.close();
+  }
+}
+
+/** `uri` naming `database` instead of the database it names, keeping hosts and options. */
+export function withDatabase(uri: string, database: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(uri);
+  if (match === null) throw new Error('MONGODB_URI must be a mongodb:// or mongodb+srv:// URL');
+  return `${match[1]}/${database}${match[2] ?? ''}`;
 }

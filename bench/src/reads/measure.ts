@@ -9,7 +9,7 @@ import type { Service } from '../processes.js';
 import type { IngestRow, ReadRow, Report } from '../report.js';
 import type { Profile } from '../main.js';
 import { closeConnections, request, sequential, summarize, type LatencySummary } from '../sequential.js';
-import { countStored, registerSite, startSightline, type SightlineOptions } from '../sightline.js';
+import { countStored, openBenchStore, registerSite, startSightline, type SightlineOptions } from '../sightline.js';
 import { HISTORY_TIMEZONE, writeHistory } from './history/index.js';
 import { probeUnderReads } from './probe.js';
 import { DASHBOARD_QUERIES, labelOf, type Query } from './queries.js';
@@ -88,8 +88,7 @@ async function stopCleanly(server: Service): Promise<void> {
 export async function measureReads(input: ReadsInput): Promise<NonNullable<Report['reads']>> {
   const { options, profile } = input;
   await registerSite(options, HISTORY_TIMEZONE);
-  const { createStore } = await import('@sightline/server/dist/store/index.js');
-  const store = await createStore({ kind: 'sqlite', dataDir: options.dataDir, synchronous: 'NORMAL' });
+  const store = await openBenchStore(options);
   console.error(`bench: writing ${profile.historyEvents} events of history`);
   const writeStarted = performance.now();
   try {
@@ -125,7 +124,7 @@ export async function measureReads(input: ReadsInput): Promise<NonNullable<Repor
   });
   const readsRssPeakMb = server.peakRssMb();
   await stopCleanly(server);
-  const storedAfterLoad = await countStored(options.dataDir, options.site);
+  const storedAfterLoad = await countStored(options, options.site);
   return {
     historyEvents: profile.historyEvents,
     historySeconds,
