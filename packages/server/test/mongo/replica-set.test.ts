@@ -1,10 +1,20 @@
 /**
- * The primary of a real replica set steps down while events are being written (MONGODB_URI
- * naming a replica set, as the CI lane's three members). Every batch the store acknowledged must
- * be on the new primary afterwards, read with majority read concern; batches refused during the
- * election are the ones a client is told to retry. Skips with the reason on a standalone server.
+ * Writes on a real replica set (MONGODB_URI naming one, as the CI lane's three members); skips
+ * with the reason on a standalone server.
+ *
+ * - The primary steps down while events are being written: every batch the store acknowledged
+ *   must be on the new primary afterwards, read with majority read concern; batches refused
+ *   during the election are the ones a client is told to retry.
+ * - A write concern the set cannot meet in time fails the write: the ingest answers 503, and
+ *   does so within the write timeout instead of holding the beacon open.
  */
 import mongoose from 'mongoose';
+import request from 'supertest';
+import { createApp } from '../../src/app.js';
+import { MemoryCache } from '../../src/cache/memory-cache.js';
+import { loadConfig } from '../../src/config.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { BROWSER_UA, pageview } from '../support/test-app.js';
 import { openMongoStore, type MongoEventStore } from '../../src/store/mongo/mongo-store.js';
 import { dropDatabase, laneStoreOptions, MONGODB_URI, replicaSetAvailable, throwawayDbName } from '../support/mongo-lane.js';
 import { storedEvent } from '../support/store-basics.js';
@@ -89,4 +99,52 @@ async function until(condition: () => Promise<boolean> | boolean, timeoutMs: num
       await store.close();
     }
   }, 180_000);
+});
+
+/** A connection to one member alone, with the credentials of MONGODB_URI. */
+function memberConnection(host: string): mongoose.Connection {
+  const credentials = /^mongodb:\/\/([^@/]*@)?/.exec(MONGODB_URI!)?.[1] ?? '';
+  return mongoose.createConnection(`mongodb://${credentials}${host}/?directConnection=true`, { serverSelectionTimeoutMS: 10_000 });
+}
+
+(available ? describe : describe.skip)('a write concern the replica set cannot meet in time', () => {
+  const unmetDb = throwawayDbName();
+
+  afterAll(async () => {
+    await dropDatabase(unmetDb);
+  });
+
+  it('answers the event 503 with Retry-After once the write timeout passes, never 202', async () => {
+    const setUp = await openMongoStore(laneStoreOptions(unmetDb));
+    await setUp.createSite({ domain: 'example.com', timezone: 'UTC', createdAt: 0, public: true });
+    await setUp.close();
+    const admin = mongoose.createConnection(MONGODB_URI!, { serverSelectionTimeoutMS: 10_000 });
+    await admin.asPromise();
+    const hello = (await admin.db!.admin().command({ hello: 1 })) as { hosts: string[]; primary: string };
+    await admin.close();
+    // A secondary that stops applying writes: every member (w = all of them) can no longer confirm one.
+    const secondary = memberConnection(hello.hosts.find((host) => host !== hello.primary)!);
+    await secondary.asPromise();
+    await secondary.db!.admin().command({ fsync: 1, lock: true });
+    const store = await openMongoStore({ ...laneStoreOptions(unmetDb, hello.hosts.length), writeTimeoutMs: 1000 });
+    const clock = new ManualClock('2026-11-28T12:00:00Z');
+    const config = loadConfig({ MONGODB_URI: MONGODB_URI!, DEMO: 'false', DEFAULT_SITE: 'example.com' });
+    const app = createApp({ config, store, cache: new MemoryCache(clock), clock });
+    try {
+      const started = Date.now();
+      const response = await request(app)
+        .post('/api/event')
+        .set('User-Agent', BROWSER_UA)
+        .set('Content-Type', 'text/plain')
+        .send(JSON.stringify(pageview()));
+      expect(response.status).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await secondary.db!.admin().command({ fsyncUnlock: 1 });
+      await secondary.close();
+      await store.close();
+    }
+  }, 60_000);
 });
