@@ -211,9 +211,10 @@ describe('sqlite rollups', () => {
           const old = openSqliteStore({ file, synchronous: 'NORMAL' });
           for (const batch of batches) await old.insertEvents(batch.map(toStored));
           await old.close();
-          // The schema as it was before the rollups: they and the visits are all the migrations since add.
+          // The schema as it was before the rollups: every migration since, newest first.
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(9);
+          expect(db.pragma('user_version', { simple: true })).toBe(11);
+          db.exec('DROP TABLE event_ids; ALTER TABLE api_keys DROP COLUMN last_used_at;');
           db.exec('DROP TABLE day_visitors; DROP TABLE day_page_visitors; DROP TABLE day_totals; DROP TABLE day_pages;');
           db.exec('DROP TABLE day_name_visitors; DROP TABLE day_names;');
           db.exec('DROP TABLE visit_day_groups; DROP TABLE visit_days; DROP TABLE visits; DROP TABLE visit_spans;');
@@ -252,7 +253,8 @@ describe('sqlite rollups', () => {
           for (const batch of batches) await old.insertEvents(batch.map(toStored));
           await old.close();
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(9);
+          expect(db.pragma('user_version', { simple: true })).toBe(11);
+          db.exec('DROP TABLE event_ids; ALTER TABLE api_keys DROP COLUMN last_used_at;');
           db.exec('DROP TABLE day_name_visitors; DROP TABLE day_names;');
           db.pragma('user_version = 8');
           db.close();

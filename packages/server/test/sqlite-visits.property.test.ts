@@ -421,6 +421,13 @@ async function expectModel(store: EventStore, events: readonly StoredEvent[], qu
           got: modelTimeseries(events, site, buckets, filters),
         });
       }
+      for (const filters of [[visitFilter], [visitFilter, eventFilter]]) {
+        const got = (await store.timeseries({ site, buckets, filters, eventMeasuresOnly: true })).map(eventCounts);
+        expect({ timeseriesEvents: { site, buckets, filters }, got }).toEqual({
+          timeseriesEvents: { site, buckets, filters },
+          got: modelTimeseries(events, site, buckets, filters).map(eventCounts),
+        });
+      }
 
       for (const property of BREAKDOWN_PROPERTIES) {
         for (const filters of [[], breakdownFilters]) {
@@ -430,6 +437,9 @@ async function expectModel(store: EventStore, events: readonly StoredEvent[], qu
           expect({ breakdown: query, got: [...all].sort(byValue) }).toEqual({ breakdown: query, got: [...expected].sort(byValue) });
           const paged = await store.breakdown({ ...query, page: s.page });
           expect({ breakdown: query, page: s.page, got: paged }).toEqual({ breakdown: query, page: s.page, got: pageOf(expected, s.page) });
+          const countsOf = (rows: BreakdownRow[]) => [...rows].sort(byValue).map((row) => ({ value: row.value, ...eventCounts(row.measures) }));
+          const onlyEvents = await store.breakdown({ ...query, eventMeasuresOnly: true });
+          expect({ breakdownEvents: query, got: countsOf(onlyEvents) }).toEqual({ breakdownEvents: query, got: countsOf(expected) });
         }
       }
     }
@@ -461,6 +471,8 @@ const SINCE_VISITS = [
   'ALTER TABLE sites DROP COLUMN rollup_shift_ms;',
   'DROP TABLE visit_day_groups; DROP TABLE visit_days;',
   'DROP TABLE day_name_visitors; DROP TABLE day_names;',
+  'ALTER TABLE api_keys DROP COLUMN last_used_at;',
+  'DROP TABLE event_ids;',
 ];
 
 async function createSites(store: EventStore): Promise<void> {

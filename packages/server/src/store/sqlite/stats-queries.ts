@@ -32,9 +32,9 @@ export class SqliteStatsQueries {
   }
 
   /** One row per bucket: visit measures from the visits, event measures from wherever is cheapest. */
-  private perBucket(site: string, buckets: TimeseriesQuery['buckets'], filters: readonly Filter[]): Measures[] {
+  private perBucket(site: string, buckets: TimeseriesQuery['buckets'], filters: readonly Filter[], eventMeasuresOnly?: boolean): Measures[] {
     const grouping = buckets.length === 1 ? ({ by: 'none' } as const) : ({ by: 'bucket' } as const);
-    const visits = byKey(this.visitMeasures.run({ site, buckets, filters, grouping }));
+    const visits = byKey(this.visitMeasures.run({ site, buckets, filters, grouping, eventMeasuresOnly }));
     const events =
       eventMeasuresSource(filters, grouping) === 'none' ? byKey(this.eventMeasures.run(site, buckets, filters, undefined)) : undefined;
     return buckets.map((_bucket, i) => {
@@ -52,7 +52,7 @@ export class SqliteStatsQueries {
       const counts = events();
       return toMeasures({ ...groups[0], visitors: counts?.visitors, pageviews: counts?.pageviews, events: counts?.events });
     }
-    return this.perBucket(query.site, [query.range], query.filters)[0]!;
+    return this.perBucket(query.site, [query.range], query.filters, query.eventMeasuresOnly)[0]!;
   }
 
   timeseries(query: TimeseriesQuery): Measures[] {
@@ -60,7 +60,7 @@ export class SqliteStatsQueries {
       const rows = byKey(this.eventMeasures.run(query.site, query.buckets, query.filters, undefined));
       return query.buckets.map((_bucket, i) => toMeasures(rows.get(i)));
     }
-    return this.perBucket(query.site, query.buckets, query.filters);
+    return this.perBucket(query.site, query.buckets, query.filters, query.eventMeasuresOnly);
   }
 
   breakdown(query: BreakdownQuery): BreakdownRow[] {
@@ -79,6 +79,7 @@ export class SqliteStatsQueries {
           buckets: [query.range],
           filters: query.filters,
           grouping: { by: 'property', property: query.property, page: query.page },
+          eventMeasuresOnly: query.eventMeasuresOnly,
         });
     return rows.map((row) => ({ value: row.k as string | null, measures: toMeasures(row) }));
   }

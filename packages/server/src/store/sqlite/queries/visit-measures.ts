@@ -5,18 +5,21 @@
  *   b    the buckets (one for aggregate and breakdown), from a JSON parameter
  *   ed   the range's part of each visit it cuts, from a JSON parameter
  *   v    the visits with a counted event in the range that pass the visit filters, each in the
- *        bucket of its first event and with the attribute grouped on as k
+ *        bucket of its first event, marked `split` when it goes on past that bucket, and with
+ *        the attribute grouped on as k
  *   pe   when events must be read: the range's counted events passing the event filters (of
  *        visits in v), with the event property grouped on as k
+ *   se   in a timeseries without event filters: the counted events of the split visits only,
+ *        each in its own bucket; every other visit's events are all in its bucket
  *   kv   the counted visits: v, or those of v with an event in pe when events are filtered
  *
- * Event measures come from pe, or from v when every counted event of a visit passes (no event
- * filter, one bucket), or are left to the caller's rollups (`eventMeasures: 'none'`).
+ * Event measures come from pe, or from v (and se) when every counted event of a visit passes
+ * (no event filter), or are left to the caller's rollups (`eventMeasures: 'none'`).
  */
 import type Database from 'better-sqlite3';
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import { EVENT_FIELDS, visitColumn } from '../../fields.js';
-import { BOUNCE_ENGAGED_MS, type BreakdownPage, type Filter, type Property, type TimeRange } from '../../types.js';
+import { BOUNCE_ENGAGED_MS, type BreakdownPage, type EventMeasuresHint, type Filter, type Property, type TimeRange } from '../../types.js';
 import { ATTRIBUTE_COLUMNS, type Visit } from '../visits.js';
 import type { EdgeVisits } from './edge-visits.js';
 import { eventFilterSql, matchSql, pageSql, Params, propSql, StatementCache, type MeasureRow } from './sql.js';
@@ -25,7 +28,7 @@ export type Grouping = { by: 'none' } | { by: 'bucket' } | { by: 'property'; pro
 
 export type GroupRow = Partial<MeasureRow> & { k: string | number | null };
 
-export interface VisitMeasuresQuery {
+export interface VisitMeasuresQuery extends EventMeasuresHint {
   site: string;
   buckets: readonly TimeRange[];
   filters: readonly Filter[];
@@ -36,7 +39,7 @@ const visitMeasures = (alias: string) => `COUNT(*) AS visits,
   SUM(${alias}.pv = 1 AND ${alias}.ce = 0 AND ${alias}.ems < ${BOUNCE_ENGAGED_MS}) AS bounces,
   SUM(${alias}.pv) AS visit_pageviews, SUM(${alias}.ems) AS engagement_ms`;
 
-const BASE_COLUMNS = ['session_id', 'visitor_id', 'start_ts', 'pageviews', 'events', 'engagement_ms'];
+const BASE_COLUMNS = ['session_id', 'visitor_id', 'start_ts', 'end_ts', 'pageviews', 'events', 'engagement_ms'];
 
 function columnValue(visit: Visit, column: string): string | null {
   if (column === 'entry_page') return visit.entryPage;
@@ -49,8 +52,7 @@ export function eventMeasuresSource(filters: readonly Filter[], grouping: Groupi
   const group = grouping.by === 'property' ? grouping.property : undefined;
   if (group !== undefined && group.scope !== 'visit') return 'events';
   if (filters.some((filter) => filter.property.scope !== 'visit')) return 'events';
-  if (grouping.by === 'bucket') return filters.length === 0 ? 'none' : 'events';
-  return filters.length === 0 && grouping.by === 'none' ? 'none' : 'visits';
+  return filters.length === 0 && grouping.by !== 'property' ? 'none' : 'visits';
 }
 
 export class VisitMeasures {
@@ -67,7 +69,7 @@ export class VisitMeasures {
     return this.statements.all<GroupRow>(sql, params);
   }
 
-  run({ site, buckets, filters, grouping }: VisitMeasuresQuery): GroupRow[] {
+  run({ site, buckets, filters, grouping, eventMeasuresOnly }: VisitMeasuresQuery): GroupRow[] {
     const range = { from: buckets[0]!.from, to: buckets[buckets.length - 1]!.to };
     const group = grouping.by === 'property' ? grouping.property : undefined;
     const visitFilters = filters.filter((filter) => filter.property.scope === 'visit');
@@ -81,7 +83,7 @@ export class VisitMeasures {
     const edges = this.edges
       .within(site, range)
       .filter((visit) => visit.pageviews + visit.events > 0)
-      .map((visit) => [visit.sessionId, visit.visitorId, visit.startTs, visit.pageviews, visit.events, visit.engagementMs,
+      .map((visit) => [visit.sessionId, visit.visitorId, visit.startTs, visit.endTs, visit.pageviews, visit.events, visit.engagementMs,
         ...[...columns].map((column) => columnValue(visit, column))]);
 
     const params = new Params();
@@ -92,19 +94,26 @@ export class VisitMeasures {
       `ed(${visitColumns.join(', ')}) AS (SELECT ${visitColumns.map((_c, i) => `value ->> ${i}`).join(', ')}
         FROM json_each(${params.add(JSON.stringify(edges))}))`,
     ];
-    const oneBucket = buckets.length === 1;
-    const visitKey = group?.scope === 'visit' ? `, x.${visitColumn(group.field)} AS k` : '';
-    const inside = `SELECT ${visitColumns.join(', ')} FROM visits
-      WHERE site = ${params.add(site)} AND start_ts >= ${params.add(range.from)} AND start_ts < ${params.add(range.to)}
-        AND end_ts < ${params.add(range.to)} AND pageviews + events > 0`;
-    const keep = visitFilters.map((filter) =>
-      filter.property.scope === 'visit' ? matchSql(`x.${visitColumn(filter.property.field)}`, filter, params) : '1',
-    );
-    ctes.push(`v AS MATERIALIZED (SELECT ${oneBucket ? '0' : 'b.i'} AS bucket, x.session_id AS sid, x.visitor_id AS vid,
-        x.pageviews AS pv, x.events AS ce, x.engagement_ms AS ems${visitKey}
-      FROM (${inside} UNION ALL SELECT ${visitColumns.join(', ')} FROM ed) x
-      ${oneBucket ? '' : 'JOIN b ON x.start_ts >= b.lo AND x.start_ts < b.hi'}
-      ${keep.length > 0 ? `WHERE ${keep.join(' AND ')}` : ''})`);
+    const multi = buckets.length > 1;
+    const picked = `x.session_id AS sid, x.visitor_id AS vid, x.pageviews AS pv, x.events AS ce, x.engagement_ms AS ems${
+      group?.scope === 'visit' ? `, x.${visitColumn(group.field)} AS k` : ''
+    }`;
+    // Called where the conditions appear in the text, so their values bind in order.
+    const kept = () =>
+      visitFilters.map((filter) => (filter.property.scope === 'visit' ? ` AND ${matchSql(`x.${visitColumn(filter.property.field)}`, filter, params)}` : '')).join('');
+    const counted = 'x.pageviews + x.events > 0';
+    // Buckets outermost: each bucket's visits are then one range of the visits table's key.
+    const stored = multi
+      ? `SELECT b.i AS bucket, x.end_ts >= b.hi AS split, ${picked}
+        FROM b CROSS JOIN visits x ON x.site = ${params.add(site)} AND x.start_ts >= b.lo AND x.start_ts < b.hi
+        WHERE x.end_ts < ${params.add(range.to)} AND ${counted}${kept()}`
+      : `SELECT 0 AS bucket, 0 AS split, ${picked} FROM visits x
+        WHERE x.site = ${params.add(site)} AND x.start_ts >= ${params.add(range.from)} AND x.start_ts < ${params.add(range.to)}
+          AND x.end_ts < ${params.add(range.to)} AND ${counted}${kept()}`;
+    const cut = multi
+      ? `SELECT b.i, x.end_ts >= b.hi, ${picked} FROM ed x JOIN b ON x.start_ts >= b.lo AND x.start_ts < b.hi WHERE 1${kept()}`
+      : `SELECT 0, 0, ${picked} FROM ed x WHERE 1${kept()}`;
+    ctes.push(`v AS MATERIALIZED (${stored}\n      UNION ALL ${cut})`);
 
     if (source === 'events') {
       let eventKey = '';
@@ -117,39 +126,51 @@ export class VisitMeasures {
       ctes.push(`pe AS MATERIALIZED (SELECT b.i AS bucket, ev.session_id AS sid, ev.visitor_id AS vid, ev.name AS name${eventKey}
         ${events} WHERE ${passing.join(' AND ')})`);
     }
+    if (source === 'visits' && grouping.by === 'bucket') {
+      ctes.push(`se AS MATERIALIZED (SELECT b.i AS bucket, ev.visitor_id AS vid, ev.name AS name
+        FROM v CROSS JOIN events ev ON ev.site = ${params.add(site)} AND ev.session_id = v.sid
+          AND ev.ts >= ${params.add(range.from)} AND ev.ts < ${params.add(range.to)}
+        JOIN b ON ev.ts >= b.lo AND ev.ts < b.hi
+        WHERE v.split AND ev.name <> '${ENGAGEMENT}')`);
+    }
     ctes.push(eventFilters.length > 0 ? 'kv AS (SELECT * FROM v WHERE sid IN (SELECT sid FROM pe))' : 'kv AS (SELECT * FROM v)');
 
     const page = grouping.by === 'property' ? grouping.page : undefined;
-    const select = this.select(source, grouping);
+    const select = this.select(source, grouping, eventMeasuresOnly === true);
     const sql = `WITH ${ctes.join(',\n')}\nSELECT * FROM (${select}) ${page === undefined ? '' : pageSql(page, params)}`;
     return this.all(sql, params);
   }
 
-  private select(source: 'none' | 'visits' | 'events', grouping: Grouping): string {
+  private select(source: 'none' | 'visits' | 'events', grouping: Grouping, eventMeasuresOnly: boolean): string {
     const countEvents = (alias: string) => `COUNT(DISTINCT ${alias}.vid) AS visitors,
       SUM(${alias}.name = '${PAGEVIEW}') AS pageviews, SUM(${alias}.name <> '${PAGEVIEW}') AS events`;
     const visitKey = grouping.by === 'bucket' ? 'bucket' : grouping.by === 'none' ? '0' : 'k';
     if (source === 'none') return `SELECT ${visitKey} AS k, ${visitMeasures('kv')} FROM kv GROUP BY 1`;
-    if (source === 'visits') {
+    if (source === 'visits' && grouping.by !== 'bucket') {
       return `SELECT ${visitKey} AS k, COUNT(DISTINCT kv.vid) AS visitors, SUM(kv.pv) AS pageviews, SUM(kv.ce) AS events,
         ${visitMeasures('kv')} FROM kv GROUP BY 1`;
     }
-    const all = `em.visitors, em.pageviews, em.events, vm.visits, vm.bounces, vm.visit_pageviews, vm.engagement_ms`;
+    // With only event measures wanted, the visit measures' grouping and join are left out.
+    const all = `em.visitors, em.pageviews, em.events${eventMeasuresOnly ? '' : ', vm.visits, vm.bounces, vm.visit_pageviews, vm.engagement_ms'}`;
     const vm = (key: string) => `(SELECT ${key} AS k, ${visitMeasures('kv')} FROM kv GROUP BY 1) vm`;
     if (grouping.by === 'property' && grouping.property.scope !== 'visit') {
-      return `SELECT em.k AS k, ${all}
-        FROM (SELECT k, ${countEvents('pe')} FROM pe GROUP BY k) em
-        LEFT JOIN (SELECT g.k AS k, ${visitMeasures('kv')} FROM (SELECT DISTINCT k, sid FROM pe) g JOIN kv ON kv.sid = g.sid
+      const visitsOf = `LEFT JOIN (SELECT g.k AS k, ${visitMeasures('kv')} FROM (SELECT DISTINCT k, sid FROM pe) g JOIN kv ON kv.sid = g.sid
           GROUP BY g.k) vm ON vm.k IS em.k`;
+      return `SELECT em.k AS k, ${all} FROM (SELECT k, ${countEvents('pe')} FROM pe GROUP BY k) em ${eventMeasuresOnly ? '' : visitsOf}`;
     }
     if (grouping.by === 'property') {
       return `SELECT vm.k AS k, ${all} FROM ${vm('k')}
         LEFT JOIN (SELECT v.k AS k, ${countEvents('pe')} FROM pe JOIN v ON v.sid = pe.sid GROUP BY v.k) em ON em.k IS vm.k`;
     }
     // Events of a bucket may belong to visits that started in an earlier one: every bucket is a row.
-    const eventKey = grouping.by === 'bucket' ? 'pe.bucket' : '0';
+    const events =
+      source === 'visits'
+        ? `SELECT bucket AS k, COUNT(DISTINCT vid) AS visitors, SUM(pv) AS pageviews, SUM(ce) AS events FROM (
+            SELECT bucket, vid, pv, ce FROM v WHERE NOT split
+            UNION ALL SELECT bucket, vid, name = '${PAGEVIEW}', name <> '${PAGEVIEW}' FROM se) GROUP BY 1`
+        : `SELECT ${grouping.by === 'bucket' ? 'pe.bucket' : '0'} AS k, ${countEvents('pe')} FROM pe GROUP BY 1`;
     return `SELECT b.i AS k, ${all} FROM b
-      LEFT JOIN (SELECT ${eventKey} AS k, ${countEvents('pe')} FROM pe GROUP BY 1) em ON em.k = b.i
-      LEFT JOIN ${vm(visitKey)} ON vm.k = b.i`;
+      LEFT JOIN (${events}) em ON em.k = b.i
+      ${eventMeasuresOnly ? '' : `LEFT JOIN ${vm(visitKey)} ON vm.k = b.i`}`;
   }
 }
