@@ -3,7 +3,7 @@
  * properties.ts, views/top-stats.ts): the top-line numbers against the previous period, the
  * chart, and the breakdown panels, ten rows a page, each tab with the metrics it shows: the tab
  * each panel opens with, and the others but the rarer UTM ones (medium, campaign, term, content).
- * Then views after a click on a row or a prop: one filter, the numbers and a couple of panels.
+ * Then views after a click on a row or a prop: one filter, the numbers, the chart and a couple of panels.
  * Parameters are built and encoded as the dashboard builds them.
  */
 export interface Query {
@@ -71,12 +71,15 @@ function aggregate(filter: string | null): Query {
   };
 }
 
-const TIMESERIES: Query = {
-  name: 'timeseries (visitors, pageviews by day)',
-  filter: null,
-  heavy: false,
-  path: (site, from, to) => url('timeseries', { ...viewParams(site, from, to, []), metrics: 'visitors,pageviews', interval: 'day' }),
-};
+function timeseries(filter: string | null): Query {
+  return {
+    name: 'timeseries (visitors, pageviews by day)',
+    filter,
+    heavy: false,
+    path: (site, from, to) =>
+      url('timeseries', { ...viewParams(site, from, to, [filter ?? undefined]), metrics: 'visitors,pageviews', interval: 'day' }),
+  };
+}
 
 function breakdown(panel: Panel, filter: string | null): Query {
   return {
@@ -102,9 +105,13 @@ function panel(property: string): Panel {
 
 export const DASHBOARD_QUERIES: readonly Query[] = [
   aggregate(null),
-  TIMESERIES,
+  timeseries(null),
   ...PANELS.map((spec) => breakdown(spec, null)),
-  ...FILTERED_VIEWS.flatMap((view) => [aggregate(view.filter), ...view.panels.map((property) => breakdown(panel(property), view.filter))]),
+  ...FILTERED_VIEWS.flatMap((view) => [
+    aggregate(view.filter),
+    timeseries(view.filter),
+    ...view.panels.map((property) => breakdown(panel(property), view.filter)),
+  ]),
 ];
 
 /** A query's name with its view, as the tables show it. */
