@@ -13,7 +13,8 @@ import { chromium, type Browser } from 'playwright-core';
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVER_MAIN = path.resolve(packageDir, '../server/dist/main.js');
-export const SCREENSHOT_DIR = path.join(packageDir, 'screenshots');
+/** Fresh from every run, to compare by eye with the reviewed ones kept in screenshots/. */
+export const SCREENSHOT_DIR = path.join(packageDir, 'test-results', 'screenshots');
 
 export const ADMIN_TOKEN = 'dashboard-test-admin-token';
 /** Ingest drops curl's and node's user agents as bots; these are what browsers send. */
