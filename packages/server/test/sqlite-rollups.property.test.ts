@@ -213,7 +213,8 @@ describe('sqlite rollups', () => {
           await old.close();
           // The schema as it was before the rollups: every migration since, newest first.
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(11);
+          expect(db.pragma('user_version', { simple: true })).toBe(12);
+          db.exec('DROP TABLE goals; DROP TABLE funnels;');
           db.exec('DROP TABLE event_ids; ALTER TABLE api_keys DROP COLUMN last_used_at;');
           db.exec('DROP TABLE day_visitors; DROP TABLE day_page_visitors; DROP TABLE day_totals; DROP TABLE day_pages;');
           db.exec('DROP TABLE day_name_visitors; DROP TABLE day_names;');
@@ -253,7 +254,8 @@ describe('sqlite rollups', () => {
           for (const batch of batches) await old.insertEvents(batch.map(toStored));
           await old.close();
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(11);
+          expect(db.pragma('user_version', { simple: true })).toBe(12);
+          db.exec('DROP TABLE goals; DROP TABLE funnels;');
           db.exec('DROP TABLE event_ids; ALTER TABLE api_keys DROP COLUMN last_used_at;');
           db.exec('DROP TABLE day_name_visitors; DROP TABLE day_names;');
           db.pragma('user_version = 8');

@@ -473,6 +473,7 @@ const SINCE_VISITS = [
   'DROP TABLE day_name_visitors; DROP TABLE day_names;',
   'ALTER TABLE api_keys DROP COLUMN last_used_at;',
   'DROP TABLE event_ids;',
+  'DROP TABLE goals; DROP TABLE funnels;',
 ];
 
 async function createSites(store: EventStore): Promise<void> {

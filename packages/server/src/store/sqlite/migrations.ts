@@ -257,6 +257,26 @@ const MIGRATIONS: readonly Migration[] = [
 
   CREATE INDEX event_ids_ts ON event_ids (ts);
   `,
+  // Goals and funnels: definitions over events, so they apply to the events stored before them too.
+  `
+  CREATE TABLE goals (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (site, kind, value)
+  ) STRICT;
+
+  CREATE TABLE funnels (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    name TEXT NOT NULL,
+    steps TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (site, name)
+  ) STRICT;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {
