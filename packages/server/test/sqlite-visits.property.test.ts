@@ -474,6 +474,7 @@ const SINCE_VISITS = [
   'ALTER TABLE api_keys DROP COLUMN last_used_at;',
   'DROP TABLE event_ids;',
   'DROP TABLE goals; DROP TABLE funnels;',
+  'DROP TABLE users; DROP TABLE sessions; DROP TABLE one_time_tokens; DROP TABLE shared_links; ALTER TABLE sites DROP COLUMN allow_subdomains;',
 ];
 
 async function createSites(store: EventStore): Promise<void> {

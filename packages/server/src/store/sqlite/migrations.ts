@@ -277,6 +277,55 @@ const MIGRATIONS: readonly Migration[] = [
     UNIQUE (site, name)
   ) STRICT;
   `,
+  // Accounts for the web admin: people, their sessions, one-time links, shared dashboard links,
+  // and a per-site choice of whether subdomains count (null: the server's ALLOW_SUBDOMAINS).
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    sites TEXT NOT NULL,
+    password_hash TEXT,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE sessions (
+    hash TEXT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    user_id TEXT,
+    shared_link_id TEXT,
+    csrf TEXT NOT NULL,
+    label TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE INDEX sessions_user ON sessions (user_id);
+  CREATE INDEX sessions_expiry ON sessions (expires_at);
+
+  CREATE TABLE one_time_tokens (
+    hash TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    email TEXT NOT NULL,
+    role TEXT NOT NULL,
+    sites TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE shared_links (
+    id TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    password_hash TEXT,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE INDEX shared_links_site ON shared_links (site, created_at);
+
+  ALTER TABLE sites ADD COLUMN allow_subdomains INTEGER;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {
