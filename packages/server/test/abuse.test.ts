@@ -1,11 +1,10 @@
 /** Rate limits, events for pages off the site, and referrer spam: answered, and nothing kept. */
 import request from 'supertest';
 import { closeRedis, connectRedis, type RedisClient } from '../src/cache/redis-client.js';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { RateLimits } from '../src/http/rate-limit.js';
 import { DaySalt } from '../src/ingest/day-salt.js';
 import { ManualClock } from './support/manual-clock.js';
-import { MingoPipelineStore } from './support/mingo-store.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { REDIS_URL, redisAvailable } from './support/redis-url.js';
 import { ADMIN_TOKEN, createTestApp, pageview, sendBeacon, type TestApp } from './support/test-app.js';
@@ -157,10 +156,12 @@ describe('rate limits shared through Redis', () => {
   it('counts one budget across two instances', async () => {
     if (!available) return;
     const prefix = `sightline-test:${process.pid}:${Date.now()}:`;
-    const salts = new MingoPipelineStore();
+    // The instances share the day's salt through their store.
+    const salt = randomBytes(32);
+    const store = { daySalt: async () => salt };
     const clock = new ManualClock('2026-11-28T12:00:00Z');
-    const one = RateLimits.redis(THREE_PER_IP, client(REDIS_URL), prefix, new DaySalt(salts, clock));
-    const two = RateLimits.redis(THREE_PER_IP, client(REDIS_URL), prefix, new DaySalt(salts, clock));
+    const one = RateLimits.redis(THREE_PER_IP, client(REDIS_URL), prefix, new DaySalt(store, clock));
+    const two = RateLimits.redis(THREE_PER_IP, client(REDIS_URL), prefix, new DaySalt(store, clock));
     const a = await app({ env: LIMITED, limits: () => one });
     const b = await app({ env: LIMITED, limits: () => two });
     await connected(one, two);
