@@ -326,6 +326,13 @@ const MIGRATIONS: readonly Migration[] = [
 
   ALTER TABLE sites ADD COLUMN allow_subdomains INTEGER;
   `,
+  // The events with props, about a tenth: a prop filter that must find its prop reads these alone
+  // (queries/sql.ts), where the stats index lacks props and each event cost a table lookup
+  // (1.5-2.5 s against 0.12-0.2 s over 1,000,000 events, measured in one run).
+  `
+  CREATE INDEX events_site_ts_props ON events (site, ts, session_id, visitor_id, name, engagement_ms, path, props)
+    WHERE props IS NOT NULL;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -49,7 +49,12 @@ export const propSql = (alias: string, key: string, params: Params) =>
 export function eventFilterSql(filter: Filter, alias: string, params: Params): string {
   const property = filter.property;
   if (property.scope === 'event') return matchSql(`${alias}${EVENT_FIELDS[property.field].column}`, filter, params);
-  if (property.scope === 'prop') return matchSql(() => propSql(alias, property.key, params), filter, params);
+  if (property.scope === 'prop') {
+    const match = matchSql(() => propSql(alias, property.key, params), filter, params);
+    // Only an event with props can have the prop: said outright, it lets SQLite read the
+    // index of events with props (events_site_ts_props) instead of every event in the range.
+    return filter.negated ? match : `${alias}props IS NOT NULL AND ${match}`;
+  }
   throw new Error('a visit filter is not an event filter');
 }
 
