@@ -476,6 +476,7 @@ const SINCE_VISITS = [
   'DROP TABLE goals; DROP TABLE funnels;',
   'DROP TABLE users; DROP TABLE sessions; DROP TABLE one_time_tokens; DROP TABLE shared_links; ALTER TABLE sites DROP COLUMN allow_subdomains;',
   'DROP INDEX events_site_ts_props;',
+  'ALTER TABLE api_keys DROP COLUMN label;',
 ];
 
 async function createSites(store: EventStore): Promise<void> {

@@ -333,6 +333,10 @@ const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX events_site_ts_props ON events (site, ts, session_id, visitor_id, name, engagement_ms, path, props)
     WHERE props IS NOT NULL;
   `,
+  // A label for each API key, so a listing tells what each one is for.
+  `
+  ALTER TABLE api_keys ADD COLUMN label TEXT;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {
