@@ -3,9 +3,10 @@
  * does. The salt changes every UTC day and the old one is destroyed, so an id cannot be linked
  * to the next day's or recomputed later; the IP and User-Agent themselves are never stored.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { EventStore } from '../store/types.js';
+import { DaySalt } from './day-salt.js';
 import { SESSION_TIMEOUT_MS } from './sessions.js';
 
 /** Who sent an event, as far as a visit is concerned. */
@@ -14,8 +15,6 @@ export interface VisitorIdentity {
   /** The id under the previous day's salt, while a visit begun that day may still continue. */
   previousId?: number | undefined;
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * 48 bits fit a JavaScript number exactly and every store's integer type; collisions stay
@@ -28,40 +27,19 @@ function toId(digest: Buffer): number {
 const SEPARATOR = '\u0000';
 
 export class VisitorIds {
-  private current: { day: string; salt: Promise<Buffer> } | undefined;
   /**
-   * The previous day's salt, kept in this process's memory only, and only while a visit begun
-   * that day can still continue (SESSION_TIMEOUT_MS into the new day); the store destroys its
-   * copy as soon as the day turns.
+   * Keeps the previous day's salt while a visit begun that day can still continue
+   * (SESSION_TIMEOUT_MS into the new day), in memory only.
    */
-  private previous: { until: number; salt: Promise<Buffer> } | undefined;
+  private readonly salts: DaySalt;
 
-  constructor(
-    private readonly store: Pick<EventStore, 'daySalt'>,
-    private readonly clock: Clock,
-  ) {}
-
-  private salt(now: number): Promise<Buffer> {
-    const day = new Date(now).toISOString().slice(0, 10);
-    if (this.current?.day !== day) {
-      const dayStart = Date.parse(day);
-      const yesterday = new Date(dayStart - DAY_MS).toISOString().slice(0, 10);
-      this.previous = this.current?.day === yesterday ? { until: dayStart + SESSION_TIMEOUT_MS, salt: this.current.salt } : undefined;
-      const salt = this.store.daySalt(day, randomBytes(32));
-      // A failed read is retried by the next request rather than remembered.
-      salt.catch(() => {
-        if (this.current?.salt === salt) this.current = undefined;
-      });
-      this.current = { day, salt };
-    }
-    if (this.previous !== undefined && now >= this.previous.until) this.previous = undefined;
-    return this.current.salt;
+  constructor(store: Pick<EventStore, 'daySalt'>, clock: Clock) {
+    this.salts = new DaySalt(store, clock, SESSION_TIMEOUT_MS);
   }
 
   async anonymous(site: string, ip: string, userAgent: string): Promise<VisitorIdentity> {
-    const now = this.clock.now();
-    const salt = this.salt(now);
-    const previous = this.previous?.salt.catch(() => undefined);
+    const salt = this.salts.get();
+    const previous = this.salts.heldPrevious();
     const id = hashed(await salt, site, ip, userAgent);
     const previousSalt = await previous;
     return previousSalt === undefined ? { id } : { id, previousId: hashed(previousSalt, site, ip, userAgent) };
