@@ -23,8 +23,10 @@ import { silentLogger } from './logger.js';
 import { SiteDirectory } from './sites/site-directory.js';
 import { SiteAccess } from './sites/site-access.js';
 import { siteRoutes } from './sites/site-routes.js';
+import { definitionRoutes } from './goals/definition-routes.js';
 import { aggregateRoute } from './stats/aggregate-route.js';
 import { breakdownRoute } from './stats/breakdown-route.js';
+import { funnelRoute } from './stats/funnel-route.js';
 import { realtimeRoute } from './stats/realtime-route.js';
 import { seedStatsRoute } from './stats/seed-stats-route.js';
 import { timeseriesRoute } from './stats/timeseries-route.js';
@@ -111,9 +113,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(['/api/stats', '/stats', '/api/v1/stats'], limitByClient(limits.stats));
   app.use(summaryRoute(stats));
   app.use(seedStatsRoute({ sites, access, answers }, config.defaultSite));
-  app.use(aggregateRoute(stats), timeseriesRoute(stats), breakdownRoute(stats), realtimeRoute(stats));
+  app.use(aggregateRoute(stats), timeseriesRoute(stats), breakdownRoute(stats), funnelRoute(stats), realtimeRoute(stats));
   app.use(docsRoutes(config.publicUrl));
-  app.use(express.json({ limit: '16kb' }), siteRoutes({ store, sites, access, clock, config }));
+  app.use(express.json({ limit: '16kb' }), siteRoutes({ store, sites, access, clock, config }), definitionRoutes({ store, access, clock }));
   if (config.demo) app.use(demoRoutes());
 
   app.use(notFound);

@@ -16,6 +16,12 @@ export const METRICS = [
   'events',
 ] as const;
 export type Metric = (typeof METRICS)[number];
+/**
+ * What a query may ask for: the metrics above, counted by the store, and conversion_rate, the
+ * percent of visitors who completed a goal, which needs a goal filter or a goal breakdown.
+ */
+export const STATS_METRICS = [...METRICS, 'conversion_rate'] as const;
+export type StatsMetric = (typeof STATS_METRICS)[number];
 
 export const EVENT_PROPERTIES = ['event:page', 'event:name', 'event:hostname'] as const;
 export const VISIT_PROPERTIES = [
@@ -37,6 +43,9 @@ export const PROP_PREFIX = 'event:props:';
 export type EventPropertyName = (typeof EVENT_PROPERTIES)[number];
 export type VisitPropertyName = (typeof VISIT_PROPERTIES)[number];
 export type PropertyName = EventPropertyName | VisitPropertyName | `event:props:${string}`;
+/** Goals (shared/src/goals.ts): filtered on with `==` and broken down by, as in Plausible. */
+export const GOAL_PROPERTY = 'event:goal';
+export type QueryPropertyName = PropertyName | typeof GOAL_PROPERTY;
 
 export const PERIODS = ['day', '7d', '30d', 'month', '6mo', '12mo', 'custom', '30m'] as const;
 export type Period = (typeof PERIODS)[number];
@@ -48,7 +57,7 @@ export const FILTER_OPERATORS = ['==', '!=', '~', '!~'] as const;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 export interface ParsedFilter {
-  property: PropertyName;
+  property: QueryPropertyName;
   operator: FilterOperator;
   /** Any of these (`|` in the parameter). */
   values: string[];
@@ -62,7 +71,9 @@ const MAX_FILTER_VALUES = 50;
 const PROP_KEY_PATTERN = /^[^\s;|=!~\\"]+$/;
 
 const allowed = (values: readonly string[]) => values.join(', ');
-const PROPERTY_HELP = `${allowed([...EVENT_PROPERTIES, ...VISIT_PROPERTIES])} or ${PROP_PREFIX}<key>`;
+const PROPERTY_HELP = `${allowed([...EVENT_PROPERTIES, GOAL_PROPERTY, ...VISIT_PROPERTIES])} or ${PROP_PREFIX}<key>`;
+
+export const isQueryPropertyName = (value: string): value is QueryPropertyName => value === GOAL_PROPERTY || isPropertyName(value);
 
 export function isPropertyName(value: string): value is PropertyName {
   if ((EVENT_PROPERTIES as readonly string[]).includes(value)) return true;
@@ -99,7 +110,8 @@ function parseClause(clause: string): ParsedFilter | string {
     return `"${clause}" has no operator; use property==value, !=, ~ (contains) or !~ (does not contain)`;
   }
   const [, property = '', operator, rest = ''] = match;
-  if (!isPropertyName(property)) return `unknown property "${property}"; allowed: ${PROPERTY_HELP}`;
+  if (!isQueryPropertyName(property)) return `unknown property "${property}"; allowed: ${PROPERTY_HELP}`;
+  if (property === GOAL_PROPERTY && operator !== '==') return `${GOAL_PROPERTY} takes only == (one goal, or several joined by |)`;
   const values = splitEscaped(rest, '|').map(unescape);
   if (values.some((value) => value.length === 0)) return `"${clause}" has an empty value`;
   // MongoDB refuses a NUL inside a regular expression; refused in every value, both stores answer alike.
@@ -119,6 +131,7 @@ export function parseFilters(text: string): ParsedFilter[] | string {
     if (typeof parsed === 'string') return parsed;
     filters.push(parsed);
   }
+  if (filters.filter((filter) => filter.property === GOAL_PROPERTY).length > 1) return `at most one ${GOAL_PROPERTY} filter; list several goals with |`;
   return filters;
 }
 
@@ -152,15 +165,18 @@ const FiltersParam = single('filters')
 const MetricsParam = single('metrics')
   .transform((text, ctx) => {
     const names = text.split(',').map((name) => name.trim());
-    const unknown = names.filter((name) => !(METRICS as readonly string[]).includes(name));
+    const unknown = names.filter((name) => !(STATS_METRICS as readonly string[]).includes(name));
     if (unknown.length > 0 || names.length === 0) {
-      ctx.addIssue({ code: 'custom', message: `unknown metric "${unknown.join(', ')}"; allowed: ${allowed(METRICS)}` });
+      ctx.addIssue({ code: 'custom', message: `unknown metric "${unknown.join(', ')}"; allowed: ${allowed(STATS_METRICS)}` });
       return z.NEVER;
     }
     // A set in a fixed order, so `pageviews,visitors` and `visitors,pageviews` are one query.
-    return METRICS.filter((metric) => names.includes(metric));
+    return STATS_METRICS.filter((metric) => names.includes(metric));
   })
-  .meta({ description: `Comma-separated, any of: ${allowed(METRICS)}.`, example: 'visitors,pageviews,bounce_rate' });
+  .meta({
+    description: `Comma-separated, any of: ${allowed(STATS_METRICS)}. conversion_rate needs an ${GOAL_PROPERTY} filter or breakdown.`,
+    example: 'visitors,pageviews,bounce_rate',
+  });
 
 const enumParam = <T extends readonly [string, ...string[]]>(name: string, values: T) =>
   z.enum(values, {
@@ -190,7 +206,7 @@ const DateParam = single('date')
     example: '2026-11-01,2026-11-28',
   });
 
-const CommonShape = {
+export const CommonShape = {
   site_id: SiteIdSchema.meta({ description: 'The site\'s domain, as registered.', example: 'localhost' }),
   period: enumParam('period', PERIODS)
     .default('30d')
@@ -204,14 +220,14 @@ const CommonShape = {
 };
 
 /** Names the parameters a query may have when it has one more. */
-const knownParameters = (shape: Record<string, unknown>) => ({
+export const knownParameters = (shape: Record<string, unknown>) => ({
   error: (issue: z.core.$ZodRawIssue) =>
     issue.code === 'unrecognized_keys'
       ? `unknown parameter ${(issue.keys as string[]).map((key) => `"${key}"`).join(', ')}; allowed: ${Object.keys(shape).join(', ')}`
       : undefined,
 });
 
-function checkDates(query: { period: Period; date?: string | undefined }, ctx: z.core.$RefinementCtx): void {
+export function checkDates(query: { period: Period; date?: string | undefined }, ctx: z.core.$RefinementCtx): void {
   const parts = query.date?.split(',');
   if (query.period === 'custom') {
     if (parts?.length !== 2) {
@@ -245,8 +261,8 @@ export const TimeseriesQuerySchema = z.strictObject(TimeseriesShape, knownParame
 export type TimeseriesQuery = z.infer<typeof TimeseriesQuerySchema>;
 
 const PropertyParam = single('property')
-  .refine(isPropertyName, { message: `property must be one of: ${PROPERTY_HELP}` })
-  .transform((name) => name as PropertyName)
+  .refine(isQueryPropertyName, { message: `property must be one of: ${PROPERTY_HELP}` })
+  .transform((name) => name as QueryPropertyName)
   .meta({ description: `What to group by: ${PROPERTY_HELP}.`, example: 'event:page' });
 
 const positiveInt = (name: string, max: number) =>
@@ -267,7 +283,7 @@ const BreakdownShape = {
     .meta({ description: 'Which page of rows, from 1.' }),
 };
 /** A row holds the prop's value under the prop's key next to each metric: the two must not share a name. */
-function checkRowKeys(query: { property: PropertyName; metrics: readonly Metric[] }, ctx: z.core.$RefinementCtx): void {
+function checkRowKeys(query: { property: QueryPropertyName; metrics: readonly StatsMetric[] }, ctx: z.core.$RefinementCtx): void {
   if (!query.property.startsWith(PROP_PREFIX)) return;
   const key = query.property.slice(PROP_PREFIX.length);
   if (!(query.metrics as readonly string[]).includes(key)) return;
@@ -290,12 +306,12 @@ export type RealtimeQuery = z.infer<typeof RealtimeQuerySchema>;
 
 const MetricNumber = z.number().meta({
   description:
-    'visitors, visits, pageviews and events are counts; bounce_rate a whole percentage; visit_duration whole seconds; views_per_visit has two decimals.',
+    'visitors, visits, pageviews and events are counts; bounce_rate a whole percentage; visit_duration whole seconds; views_per_visit has two decimals; conversion_rate a percentage with one decimal.',
 });
 
 export const AggregateResponseSchema = z.object({
   results: z.partialRecord(
-    z.enum(METRICS),
+    z.enum(STATS_METRICS),
     z.object({
       value: MetricNumber,
       change: z
@@ -319,7 +335,7 @@ export const TimeseriesResponseSchema = z.object({
             'Start of the bucket in the site\'s time zone: YYYY-MM-DD for day, week and month, YYYY-MM-DD HH:mm:ss for hour and minute.',
         }),
       }),
-      z.partialRecord(z.enum(METRICS), MetricNumber),
+      z.partialRecord(z.enum(STATS_METRICS), MetricNumber),
     ),
   ),
 });

@@ -3,7 +3,7 @@
  * so every store answers alike: bounce_rate in whole percent, visit_duration in whole seconds,
  * views_per_visit to two decimals (Plausible's conventions).
  */
-import type { Metric } from '@sightline/shared';
+import type { Metric, StatsMetric } from '@sightline/shared';
 import type { Measures } from '../store/types.js';
 
 const perVisit = (total: number, visits: number) => (visits === 0 ? 0 : total / visits);
@@ -39,12 +39,31 @@ export function metricValues(measures: Measures, metrics: readonly Metric[]): Pa
   return values;
 }
 
+/** Plausible's conversion rate: converted visitors over all visitors, a percentage with one decimal. */
+export const conversionRate = (converted: number, total: number) => (total === 0 ? 0 : Math.round((converted / total) * 1000) / 10);
+
+/** The metrics the store counts for a query: conversion_rate needs visitors. */
+export function countedMetrics(metrics: readonly StatsMetric[]): Metric[] {
+  const counted = metrics.filter((metric): metric is Metric => metric !== 'conversion_rate');
+  return metrics.includes('conversion_rate') && !counted.includes('visitors') ? ['visitors', ...counted] : counted;
+}
+
+/** A query's metrics from the measures, conversion_rate against `total` visitors (without the goal filter). */
+export function statsMetricValues(measures: Measures, metrics: readonly StatsMetric[], total?: number): Partial<Record<StatsMetric, number>> {
+  const values: Partial<Record<StatsMetric, number>> = {};
+  for (const metric of metrics) {
+    values[metric] = metric === 'conversion_rate' ? conversionRate(measures.visitors, total ?? 0) : metricValue(measures, metric);
+  }
+  return values;
+}
+
 /**
- * Change against the previous period: whole percent, or for bounce_rate the difference in
- * points (a percent of a percent misleads). From 0 to something is +100, as in Plausible.
+ * Change against the previous period: whole percent, or for bounce_rate and conversion_rate the
+ * difference in points (a percent of a percent misleads). From 0 to something is +100, as in Plausible.
  */
-export function change(metric: Metric, current: number, previous: number): number {
+export function change(metric: StatsMetric, current: number, previous: number): number {
   if (metric === 'bounce_rate') return current - previous;
+  if (metric === 'conversion_rate') return Math.round((current - previous) * 10) / 10;
   if (previous === 0) return current === 0 ? 0 : 100;
   return Math.round(((current - previous) / previous) * 100);
 }

@@ -13,7 +13,7 @@ export function shortName(name: PropertyName): string {
   return name.startsWith(PROP_PREFIX) ? name.slice(PROP_PREFIX.length) : name.slice(name.indexOf(':') + 1);
 }
 
-export function toFilter(parsed: ParsedFilter): Filter {
+export function toFilter(parsed: ParsedFilter & { property: PropertyName }): Filter {
   const contains = parsed.operator === '~' || parsed.operator === '!~';
   const wildcard = !contains && parsed.values.some((value) => value.includes('*'));
   return {

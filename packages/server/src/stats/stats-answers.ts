@@ -11,6 +11,8 @@ import {
   type AggregateResponse,
   type BreakdownQuery,
   type BreakdownResponse,
+  type FunnelQuery,
+  type FunnelResponse,
   type SeedStatsResponse,
   type SummaryQuery,
   type SummaryResponse,
@@ -19,13 +21,17 @@ import {
 } from '@sightline/shared';
 import type { ReadThrough } from '../cache/cached.js';
 import { countActive } from '../ingest/active-visitors.js';
-import type { SiteRecord, StatsQueries, StatsReader, TimeRange } from '../store/types.js';
+import { InvalidQuery } from '../domain-errors.js';
+import { goalBreakdownRows, GOAL_BREAKDOWN_METRICS } from '../goals/goal-breakdown.js';
+import { funnelSteps, resolveFunnel } from '../goals/funnel-answer.js';
+import { portFilters, splitFilters, type SplitFilters } from '../goals/goal-query.js';
+import type { Definitions, Filter, SiteRecord, StatsQueries, StatsReader, TimeRange } from '../store/types.js';
 import type { VisitState } from '../visits/types.js';
 import { LIVE_TTL_MS, ttlFor } from './cache-policy.js';
-import { change, eventMetricsOnly, metricValue, metricValues } from './metrics.js';
+import { change, countedMetrics, eventMetricsOnly, statsMetricValues } from './metrics.js';
 import { dayRange } from './period.js';
 import { bucketsOf, defaultInterval, resolvePeriod } from './periods.js';
-import { normalizeFilters, shortName, toFilter, toProperty } from './query-model.js';
+import { normalizeFilters, shortName, toProperty } from './query-model.js';
 
 /** An answer as JSON text, whether the cache already had it, and how long it may be reused. */
 export interface CachedAnswer {
@@ -35,7 +41,7 @@ export interface CachedAnswer {
 }
 
 export interface StatsAnswersDeps {
-  store: StatsQueries & StatsReader;
+  store: StatsQueries & StatsReader & Pick<Definitions, 'listGoals' | 'listFunnels'>;
   cached: ReadThrough;
   /** Where the visitors seen in the last minutes are counted. */
   visits: VisitState;
@@ -53,6 +59,13 @@ function v1Key(endpoint: string, site: string, resolved: Record<string, unknown>
 
 const rangeKey = (period: string, range: TimeRange) => (period === '30m' ? '30m' : [range.from, range.to]);
 
+/** conversion_rate is a share of the visitors without the goal filter: it needs one, or a goal breakdown. */
+function needsGoal(metrics: readonly string[], split: SplitFilters): boolean {
+  if (!metrics.includes('conversion_rate')) return false;
+  if (split.goals === undefined) throw new InvalidQuery('conversion_rate needs an event:goal filter, or a breakdown by event:goal');
+  return true;
+}
+
 /** POST /track stores page "home" as path "/home"; /stats answers in the caller's terms again. */
 const pageIdOf = (path: string) => (path.length > 1 ? path.slice(1) : path);
 
@@ -65,17 +78,26 @@ export class StatsAnswers {
     const filters = normalizeFilters(query.filters ?? []);
     const compare = query.compare === 'previous_period';
     const key = v1Key('aggregate', site.domain, { range: rangeKey(query.period, range), metrics: query.metrics, filters, compare });
+    const split = splitFilters(filters);
+    const converting = needsGoal(query.metrics, split);
     return this.read(key, ttlFor(range.to, now), async (): Promise<AggregateResponse> => {
-      const portFilters = filters.map(toFilter);
-      const eventMeasuresOnly = eventMetricsOnly(query.metrics);
-      const [current, before] = await Promise.all([
-        this.deps.store.aggregate({ site: site.domain, range, filters: portFilters, eventMeasuresOnly }),
-        compare ? this.deps.store.aggregate({ site: site.domain, range: previous, filters: portFilters, eventMeasuresOnly }) : undefined,
+      const eventMeasuresOnly = eventMetricsOnly(countedMetrics(query.metrics));
+      const all = portFilters(split);
+      const measure = (over: TimeRange, filters: Filter[], only = eventMeasuresOnly) =>
+        this.deps.store.aggregate({ site: site.domain, range: over, filters, eventMeasuresOnly: only });
+      const totalVisitors = async (over: TimeRange) => (converting ? (await measure(over, split.others, true)).visitors : undefined);
+      const [current, currentTotal, before, beforeTotal] = await Promise.all([
+        measure(range, all),
+        totalVisitors(range),
+        compare ? measure(previous, all) : undefined,
+        compare ? totalVisitors(previous) : undefined,
       ]);
+      const values = statsMetricValues(current, query.metrics, currentTotal);
+      const previousValues = before === undefined ? undefined : statsMetricValues(before, query.metrics, beforeTotal);
       const results: AggregateResponse['results'] = {};
       for (const metric of query.metrics) {
-        const value = metricValue(current, metric);
-        results[metric] = before === undefined ? { value } : { value, change: change(metric, value, metricValue(before, metric)) };
+        const value = values[metric]!;
+        results[metric] = previousValues === undefined ? { value } : { value, change: change(metric, value, previousValues[metric]!) };
       }
       return { results };
     });
@@ -87,16 +109,20 @@ export class StatsAnswers {
     const interval = query.interval ?? defaultInterval(query.period);
     const filters = normalizeFilters(query.filters ?? []);
     const key = v1Key('timeseries', site.domain, { range: rangeKey(query.period, range), interval, metrics: query.metrics, filters });
+    const split = splitFilters(filters);
+    const converting = needsGoal(query.metrics, split);
     return this.read(key, ttlFor(range.to, now), async (): Promise<TimeseriesResponse> => {
       // Only on a miss: labelling every bucket in the site's zone is the costly part of the request.
       const buckets = bucketsOf(range, interval, site.timezone);
-      const measures = await this.deps.store.timeseries({
-        site: site.domain,
-        buckets: buckets.map(({ from, to }) => ({ from, to })),
-        filters: filters.map(toFilter),
-        eventMeasuresOnly: eventMetricsOnly(query.metrics),
-      });
-      return { results: buckets.map((bucket, i) => ({ date: bucket.label, ...metricValues(measures[i]!, query.metrics) })) };
+      const read = (filters: Filter[], eventMeasuresOnly: boolean) =>
+        this.deps.store.timeseries({ site: site.domain, buckets: buckets.map(({ from, to }) => ({ from, to })), filters, eventMeasuresOnly });
+      const [measures, totals] = await Promise.all([
+        read(portFilters(split), eventMetricsOnly(countedMetrics(query.metrics))),
+        converting ? read(split.others, true) : undefined,
+      ]);
+      return {
+        results: buckets.map((bucket, i) => ({ date: bucket.label, ...statsMetricValues(measures[i]!, query.metrics, totals?.[i]!.visitors) })),
+      };
     });
   }
 
@@ -115,17 +141,72 @@ export class StatsAnswers {
       limit: query.limit,
       page: query.page,
     });
+    const split = splitFilters(filters);
+    const property = query.property;
+    if (property === 'event:goal') {
+      const unsupported = query.metrics.filter((metric) => !GOAL_BREAKDOWN_METRICS.includes(metric));
+      if (unsupported.length > 0) throw new InvalidQuery(`a breakdown by event:goal has the metrics ${GOAL_BREAKDOWN_METRICS.join(', ')}, not ${unsupported.join(', ')}`);
+      return this.goalBreakdown(site, query, split, range, now);
+    }
+    const converting = needsGoal(query.metrics, split);
     return this.read(key, ttlFor(range.to, now), async (): Promise<BreakdownResponse> => {
-      const rows = await this.deps.store.breakdown({
-        site: site.domain,
-        range,
-        filters: filters.map(toFilter),
-        property: toProperty(query.property),
-        eventMeasuresOnly: eventMetricsOnly(query.metrics),
-        page: { rankBy: query.metrics[0]!, offset: (query.page - 1) * query.limit, limit: query.limit },
-      });
-      const name = shortName(query.property);
-      return { results: rows.map((row) => ({ [name]: row.value, ...metricValues(row.measures, query.metrics) })) };
+      const counted = countedMetrics(query.metrics);
+      const read = (filters: Filter[], eventMeasuresOnly: boolean, paged: boolean) =>
+        this.deps.store.breakdown({
+          site: site.domain,
+          range,
+          filters,
+          property: toProperty(property),
+          eventMeasuresOnly,
+          // conversion_rate is not counted by the store: a page asked to rank by it ranks by visitors.
+          ...(paged ? { page: { rankBy: counted[0]!, offset: (query.page - 1) * query.limit, limit: query.limit } } : {}),
+        });
+      // The visitors without the goal filter, of every group: the page's groups are not known before.
+      const [rows, totals] = await Promise.all([
+        read(portFilters(split), eventMetricsOnly(counted), true),
+        converting ? read(split.others, true, false) : undefined,
+      ]);
+      const totalOf = new Map(totals?.map((row) => [row.value, row.measures.visitors]));
+      const name = shortName(property);
+      return { results: rows.map((row) => ({ [name]: row.value, ...statsMetricValues(row.measures, query.metrics, totalOf.get(row.value)) })) };
+    });
+  }
+
+  /**
+   * One row per goal of the site (or per goal a goal filter names) with a conversion in the
+   * period: its visitors and events, and conversion_rate over the visitors without the goal filter.
+   */
+  private async goalBreakdown(site: SiteRecord, query: BreakdownQuery, split: SplitFilters, range: TimeRange, now: number): Promise<CachedAnswer> {
+    const goals = await this.deps.store.listGoals(site.domain);
+    const key = v1Key('goals', site.domain, {
+      range: rangeKey(query.period, range),
+      metrics: query.metrics,
+      filters: normalizeFilters(query.filters ?? []),
+      goals: goals.map((goal) => [goal.type, goal.value]),
+      limit: query.limit,
+      page: query.page,
+    });
+    return this.read(key, ttlFor(range.to, now), async (): Promise<BreakdownResponse> => {
+      const rows = await goalBreakdownRows(this.deps.store, { site: site.domain, range, split, goals, metrics: query.metrics });
+      const offset = (query.page - 1) * query.limit;
+      return { results: rows.slice(offset, offset + query.limit) };
+    });
+  }
+
+  /** Visitors per step of one of the site's funnels, with conversion and drop-off between steps. */
+  async funnel(site: SiteRecord, query: FunnelQuery, now: number): Promise<CachedAnswer> {
+    const { range } = resolvePeriod(query, site.timezone, now);
+    const filters = normalizeFilters(query.filters ?? []);
+    const split = splitFilters(filters);
+    const funnel = await resolveFunnel(this.deps.store, site.domain, query.funnel);
+    const key = v1Key('funnel', site.domain, {
+      range: rangeKey(query.period, range),
+      filters,
+      funnel: [funnel.id, funnel.name, funnel.steps.map((goal) => [goal.type, goal.value])],
+    });
+    return this.read(key, ttlFor(range.to, now), async (): Promise<FunnelResponse> => {
+      const visitors = await this.deps.store.funnel({ site: site.domain, range, filters: portFilters(split), steps: funnel.steps });
+      return { funnel: { id: funnel.id, name: funnel.name }, steps: funnelSteps(funnel.steps, visitors) };
     });
   }
 

@@ -1,4 +1,4 @@
-import type { Metric } from '@sightline/shared';
+import type { GoalDefinition, Metric } from '@sightline/shared';
 
 /**
  * The storage port. Everything the server keeps durably goes through this interface;
@@ -216,8 +216,21 @@ export interface BreakdownRow {
   measures: Measures;
 }
 
+/**
+ * A funnel's steps are goals: a custom event goal matches counted events of that name, a page
+ * goal pageviews whose path matches its pattern (`*` as in a wildcard filter).
+ */
+export interface FunnelQuery extends StatsQuery {
+  steps: GoalDefinition[];
+}
+
 export interface StatsQueries {
   aggregate(query: StatsQuery): Promise<Measures>;
+  /**
+   * Visitors per step: a visitor counts at step n when one of their counted visits has passing
+   * events completing steps 1..n in that order (ts, then arrival), others allowed in between.
+   */
+  funnel(query: FunnelQuery): Promise<number[]>;
   /** One entry per bucket, same order; empty buckets are all zeros. */
   timeseries(query: TimeseriesQuery): Promise<Measures[]>;
   /** Every group with a passing counted event, in any order, or with `page` that page of them in its order. */
@@ -256,6 +269,36 @@ export interface SiteAdmin {
   deleteApiKey(site: string, id: string): Promise<boolean>;
 }
 
+/** A goal of a site; `value` is the event's name or the page path pattern. */
+export interface GoalRecord extends GoalDefinition {
+  id: number;
+  site: string;
+  createdAt: number;
+}
+
+/** A named funnel of a site; `steps` are goal ids in order. */
+export interface FunnelRecord {
+  id: number;
+  site: string;
+  name: string;
+  steps: number[];
+  createdAt: number;
+}
+
+/** Goals and funnels: definitions over events, so they apply to events stored before them too. */
+export interface Definitions {
+  /** Stores the goal, or answers the site's goal with the same type and value when there is one. */
+  putGoal(goal: GoalRecord): Promise<GoalRecord>;
+  /** Oldest first. */
+  listGoals(site: string): Promise<GoalRecord[]>;
+  deleteGoal(site: string, id: number): Promise<boolean>;
+  /** Stores the funnel, or replaces the steps of the site's funnel with the same name (keeping its id). */
+  putFunnel(funnel: FunnelRecord): Promise<FunnelRecord>;
+  /** Oldest first. */
+  listFunnels(site: string): Promise<FunnelRecord[]>;
+  deleteFunnel(site: string, id: number): Promise<boolean>;
+}
+
 /** The read side: pure functions of stored data, which is what makes them safe to cache. */
 export interface StatsReader {
   summary(request: SummaryRequest): Promise<SummaryResult>;
@@ -271,7 +314,7 @@ export interface DataRetention {
   retentionSettings(): Promise<Array<{ site: string; days: number }>>;
   /** Deletes the site's events with ts < before; resolves to how many were deleted. */
   purgeEvents(site: string, before: number): Promise<number>;
-  /** Deletes the site with all its events and API keys; false when there is no such site. */
+  /** Deletes the site with all its events, API keys, goals and funnels; false when there is no such site. */
   deleteSite(domain: string): Promise<boolean>;
   /**
    * Claims the scheduled retention purge for `holder` until `now + forMs`, or renews its own
@@ -281,7 +324,7 @@ export interface DataRetention {
   claimPurge(holder: string, now: number, forMs: number): Promise<boolean>;
 }
 
-export interface EventStore extends StatsReader, StatsQueries, SiteAdmin, DataRetention {
+export interface EventStore extends StatsReader, StatsQueries, SiteAdmin, DataRetention, Definitions {
   /** Commits every event of the batch or none; resolves only once they are durable. */
   insertEvents(events: readonly StoredEvent[]): Promise<void>;
   countEvents(site: string): Promise<number>;

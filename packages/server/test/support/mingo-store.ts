@@ -17,6 +17,7 @@ import {
   type StatsReader,
   type StoredEvent,
 } from '../../src/store/types.js';
+import { MemoryDefinitions } from './memory-definitions.js';
 import { runOnMingo } from './mingo-engine.js';
 
 export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
@@ -45,6 +46,15 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
   aggregate: StatsQueries['aggregate'] = (query) => this.reader.aggregate(query);
   timeseries: StatsQueries['timeseries'] = (query) => this.reader.timeseries(query);
   breakdown: StatsQueries['breakdown'] = (query) => this.reader.breakdown(query);
+  funnel: StatsQueries['funnel'] = (query) => this.reader.funnel(query);
+
+  private readonly definitions = new MemoryDefinitions();
+  putGoal: EventStore['putGoal'] = (goal) => this.definitions.putGoal(goal);
+  listGoals: EventStore['listGoals'] = (site) => this.definitions.listGoals(site);
+  deleteGoal: EventStore['deleteGoal'] = (site, id) => this.definitions.deleteGoal(site, id);
+  putFunnel: EventStore['putFunnel'] = (funnel) => this.definitions.putFunnel(funnel);
+  listFunnels: EventStore['listFunnels'] = (site) => this.definitions.listFunnels(site);
+  deleteFunnel: EventStore['deleteFunnel'] = (site, id) => this.definitions.deleteFunnel(site, id);
 
   async updateSite(domain: string, patch: SitePatch): Promise<SiteRecord | null> {
     const site = this.sites.get(domain);

@@ -15,8 +15,11 @@ import {
   type StatsQueries,
   type StatsReader,
   type StoredEvent,
+  type FunnelRecord,
+  type GoalRecord,
 } from '../types.js';
 import { toApiKeyDocument, toApiKeyRecord, toEventDocument, toSiteDocument, toSiteRecord } from './documents.js';
+import { DEFINITION_COLLECTIONS, MongoDefinitions, type DefinitionCollection, type FunnelDocument, type GoalDocument } from './definitions.js';
 import { claimEventIds, forgetEventIds } from './event-ids.js';
 import { defineModels, ensureCollections, type Models } from './models.js';
 import type { PipelineQuery } from './pipelines/pipeline-query.js';
@@ -83,6 +86,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoE
     await checkServer(connection);
     const store = new MongoStore(connection, options.readTimeoutMs);
     await ensureCollections(store.models);
+    await store.definitions.ensureIndexes();
     return store;
   } catch (error) {
     await connection.close().catch(() => undefined);
@@ -99,6 +103,7 @@ function toBuffer(value: unknown): Buffer {
 
 export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
   readonly models: Models;
+  readonly definitions: MongoDefinitions;
   private readonly reader: StatsReader & StatsQueries;
 
   constructor(
@@ -106,6 +111,10 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
     private readonly readTimeoutMs: number,
   ) {
     this.models = defineModels(connection);
+    this.definitions = new MongoDefinitions(
+      connection.collection(DEFINITION_COLLECTIONS.goals) as unknown as DefinitionCollection<GoalDocument>,
+      connection.collection(DEFINITION_COLLECTIONS.funnels) as unknown as DefinitionCollection<FunnelDocument>,
+    );
     this.reader = pipelineStatsReader(<T>(method: string, query: PipelineQuery<T>) =>
       this.run(method, async () => {
         // Grouping and sorting a long range may pass the 100 MB a stage holds in memory: it spills instead of failing.
@@ -194,6 +203,7 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
   aggregate: StatsQueries['aggregate'] = (query) => this.reader.aggregate(query);
   timeseries: StatsQueries['timeseries'] = (query) => this.reader.timeseries(query);
   breakdown: StatsQueries['breakdown'] = (query) => this.reader.breakdown(query);
+  funnel: StatsQueries['funnel'] = (query) => this.reader.funnel(query);
 
   updateSite(domain: string, patch: SitePatch): Promise<SiteRecord | null> {
     if (patch.public === undefined) return this.getSite(domain);
@@ -267,10 +277,35 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
     return this.run('deleteSite', async () => {
       await this.models.events.deleteMany({ 'meta.site': { $eq: domain } }).exec();
       await this.models.apiKeys.deleteMany({ site: { $eq: domain } }).exec();
+      await this.definitions.deleteSite(domain);
       await forgetEventIds(this.models.eventIds, domain);
       const result = await this.models.sites.deleteOne({ _id: { $eq: domain } }).exec();
       return result.deletedCount === 1;
     });
+  }
+
+  putGoal(goal: GoalRecord): Promise<GoalRecord> {
+    return this.run('putGoal', () => this.definitions.putGoal(goal));
+  }
+
+  listGoals(site: string): Promise<GoalRecord[]> {
+    return this.run('listGoals', () => this.definitions.listGoals(site));
+  }
+
+  deleteGoal(site: string, id: number): Promise<boolean> {
+    return this.run('deleteGoal', () => this.definitions.deleteGoal(site, id));
+  }
+
+  putFunnel(funnel: FunnelRecord): Promise<FunnelRecord> {
+    return this.run('putFunnel', () => this.definitions.putFunnel(funnel));
+  }
+
+  listFunnels(site: string): Promise<FunnelRecord[]> {
+    return this.run('listFunnels', () => this.definitions.listFunnels(site));
+  }
+
+  deleteFunnel(site: string, id: number): Promise<boolean> {
+    return this.run('deleteFunnel', () => this.definitions.deleteFunnel(site, id));
   }
 
   claimPurge(holder: string, now: number, forMs: number): Promise<boolean> {

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { SqliteEventIds } from './event-ids.js';
 import type { SqliteRollups } from './rollups.js';
 import type { SqliteVisits } from './visits.js';
+import type { SqliteDefinitions } from './definitions.js';
 
 export class SqliteRetention {
   private readonly setDays;
@@ -20,6 +21,7 @@ export class SqliteRetention {
     private readonly rollups: SqliteRollups,
     private readonly visits: SqliteVisits,
     private readonly eventIds: SqliteEventIds,
+    private readonly definitions: SqliteDefinitions,
   ) {
     this.setDays = db.prepare('UPDATE sites SET retention_days = ? WHERE domain = ?');
     this.selectSettings = db.prepare<[], { site: string; days: number }>(
@@ -36,6 +38,7 @@ export class SqliteRetention {
       this.visits.deleteSite(domain);
       this.eventIds.deleteSite(domain);
       this.deleteKeys.run(domain);
+      this.definitions.deleteSite(domain);
       return this.deleteSiteRow.run(domain).changes === 1;
     });
     this.purge = db.transaction((site: string, before: number) => {

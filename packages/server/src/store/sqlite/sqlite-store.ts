@@ -22,6 +22,9 @@ import {
   type StoredEvent,
   type SummaryRequest,
   type SummaryResult,
+  type FunnelQuery,
+  type FunnelRecord,
+  type GoalRecord,
 } from '../types.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { SqliteEventIds } from './event-ids.js';
@@ -30,6 +33,7 @@ import { ReadPool } from './read-pool.js';
 import { SqliteRetention } from './retention.js';
 import { rollupShiftMs, SqliteRollups } from './rollups.js';
 import { SqliteSiteAdmin } from './site-admin.js';
+import { SqliteDefinitions } from './definitions.js';
 import { statsReader, type ReadArg, type ReadMethod, type ReadResult, type StatsReader } from './stats-reads.js';
 import { SqliteVisitRollups } from './visit-rollups.js';
 import { SqliteVisits } from './visits.js';
@@ -119,6 +123,7 @@ class SqliteStore implements EventStore {
   private readonly localReads: StatsReader | undefined;
   private readonly admin;
   private readonly retention;
+  private readonly definitions;
 
   private walFd: number | undefined;
 
@@ -159,7 +164,8 @@ class SqliteStore implements EventStore {
     );
     this.localReads = readers === undefined ? statsReader(db) : undefined;
     this.admin = new SqliteSiteAdmin(db);
-    this.retention = new SqliteRetention(db, this.rollups, visits, eventIds);
+    this.definitions = new SqliteDefinitions(db);
+    this.retention = new SqliteRetention(db, this.rollups, visits, eventIds, this.definitions);
     this.insertSalt = db.prepare('INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT DO NOTHING');
     this.selectSalt = db.prepare<[string], Buffer>('SELECT salt FROM salts WHERE day = ?').pluck();
     this.deleteOldSalts = db.prepare('DELETE FROM salts WHERE day < ?');
@@ -271,6 +277,10 @@ class SqliteStore implements EventStore {
     return this.read('breakdown', query);
   }
 
+  funnel(query: FunnelQuery): Promise<number[]> {
+    return this.read('funnel', query);
+  }
+
   updateSite(domain: string, patch: SitePatch): Promise<SiteRecord | null> {
     return this.run('updateSite', () => (this.admin.updateSite(domain, patch) ? this.selectSite.get(domain) : undefined))
       .then(async (row) => {
@@ -322,6 +332,42 @@ class SqliteStore implements EventStore {
 
   deleteSite(domain: string): Promise<boolean> {
     return this.run('deleteSite', () => this.retention.deleteSite(domain)).then(async (found) => {
+      await this.durable();
+      return found;
+    });
+  }
+
+  putGoal(goal: GoalRecord): Promise<GoalRecord> {
+    return this.run('putGoal', () => this.definitions.putGoal(goal)).then(async (stored) => {
+      await this.durable();
+      return stored;
+    });
+  }
+
+  listGoals(site: string): Promise<GoalRecord[]> {
+    return this.run('listGoals', () => this.definitions.listGoals(site));
+  }
+
+  deleteGoal(site: string, id: number): Promise<boolean> {
+    return this.run('deleteGoal', () => this.definitions.deleteGoal(site, id)).then(async (found) => {
+      await this.durable();
+      return found;
+    });
+  }
+
+  putFunnel(funnel: FunnelRecord): Promise<FunnelRecord> {
+    return this.run('putFunnel', () => this.definitions.putFunnel(funnel)).then(async (stored) => {
+      await this.durable();
+      return stored;
+    });
+  }
+
+  listFunnels(site: string): Promise<FunnelRecord[]> {
+    return this.run('listFunnels', () => this.definitions.listFunnels(site));
+  }
+
+  deleteFunnel(site: string, id: number): Promise<boolean> {
+    return this.run('deleteFunnel', () => this.definitions.deleteFunnel(site, id)).then(async (found) => {
       await this.durable();
       return found;
     });

@@ -5,10 +5,11 @@
  */
 import type Database from 'better-sqlite3';
 import { pageOfGroups } from '../breakdown-page.js';
-import type { BreakdownQuery, BreakdownRow, Filter, Measures, Property, StatsQuery, TimeseriesQuery } from '../types.js';
+import type { BreakdownQuery, BreakdownRow, Filter, FunnelQuery, Measures, Property, StatsQuery, TimeseriesQuery } from '../types.js';
 import { ALL_VISITS } from './visit-rollups.js';
 import { EdgeVisits } from './queries/edge-visits.js';
 import { EventMeasures } from './queries/event-measures.js';
+import { FunnelHits } from './queries/funnel.js';
 import { VisitGroups } from './queries/visit-groups.js';
 import { hasVisitFilter, toMeasures } from './queries/sql.js';
 import { eventMeasuresSource, VisitMeasures, type GroupRow } from './queries/visit-measures.js';
@@ -19,12 +20,14 @@ export class SqliteStatsQueries {
   private readonly eventMeasures;
   private readonly visitMeasures;
   private readonly visitGroups;
+  private readonly funnelHits;
 
   constructor(db: Database.Database) {
     const edges = new EdgeVisits(db);
     this.eventMeasures = new EventMeasures(db);
     this.visitMeasures = new VisitMeasures(db, edges);
     this.visitGroups = new VisitGroups(db, edges);
+    this.funnelHits = new FunnelHits(db, edges);
   }
 
   private canSkipVisits(query: { eventMeasuresOnly?: boolean; filters: readonly Filter[] }, group?: Property): boolean {
@@ -82,5 +85,9 @@ export class SqliteStatsQueries {
           eventMeasuresOnly: query.eventMeasuresOnly,
         });
     return rows.map((row) => ({ value: row.k as string | null, measures: toMeasures(row) }));
+  }
+
+  funnel(query: FunnelQuery): number[] {
+    return this.funnelHits.run(query);
   }
 }

@@ -8,6 +8,7 @@ import type {
   AllTimeResult,
   BreakdownQuery,
   BreakdownRow,
+  FunnelQuery,
   Measures,
   StatsQuery,
   SummaryRequest,
@@ -22,6 +23,7 @@ export interface StatsReads {
   aggregate: [StatsQuery, Measures];
   timeseries: [TimeseriesQuery, Measures[]];
   breakdown: [BreakdownQuery, BreakdownRow[]];
+  funnel: [FunnelQuery, number[]];
   summary: [SummaryRequest, SummaryResult];
   allTime: [AllTimeRequest, AllTimeResult];
 }
@@ -39,6 +41,7 @@ export function statsReader(db: Database.Database): StatsReader {
     aggregate: (query) => stats.aggregate(query),
     timeseries: (query) => stats.timeseries(query),
     breakdown: (query) => stats.breakdown(query),
+    funnel: (query) => stats.funnel(query),
     summary: (request) => summaries.summary(request),
     allTime: (request) => summaries.allTime(request),
   };

@@ -2,6 +2,7 @@
 import { FIRST_THOUSAND, type StatsQueries, type StatsReader } from '../../types.js';
 import { allTimeQuery } from './all-time.js';
 import { breakdownQuery } from './breakdown.js';
+import { funnelQuery } from './funnel.js';
 import type { RunPipeline } from './pipeline-query.js';
 import { summaryQuery } from './summary.js';
 import { aggregateQuery, timeseriesQuery } from './timeseries.js';
@@ -13,5 +14,6 @@ export function pipelineStatsReader(run: RunPipeline): StatsReader & StatsQuerie
     aggregate: (query) => run('aggregate', aggregateQuery(query)),
     timeseries: (query) => (query.buckets.length === 0 ? Promise.resolve([]) : run('timeseries', timeseriesQuery(query))),
     breakdown: (query) => run('breakdown', breakdownQuery(query)),
+    funnel: (query) => run('funnel', funnelQuery(query)),
   };
 }
