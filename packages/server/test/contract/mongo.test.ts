@@ -4,6 +4,7 @@
  */
 import { openMongoStore } from '../../src/store/mongo/mongo-store.js';
 import { dropDatabase, laneStoreOptions, mongoLaneAvailable, throwawayDbName } from '../support/mongo-lane.js';
+import { runGoalsContract } from './goals-contract.js';
 import { runStatsContract } from './stats-contract.js';
 
 const available = await mongoLaneAvailable('the storage contract suite');
@@ -18,4 +19,6 @@ const dbName = throwawayDbName();
     name: 'MongoDB',
     create: () => openMongoStore(laneStoreOptions(dbName)),
   });
+
+  runGoalsContract('MongoDB', () => openMongoStore(laneStoreOptions(dbName)));
 });

@@ -43,4 +43,8 @@ export class MemoryDefinitions implements Definitions {
     if (index !== -1) this.funnels.splice(index, 1);
     return index !== -1;
   }
+
+  deleteSite(site: string): void {
+    for (const list of [this.goals, this.funnels] as Array<Array<{ site: string }>>) list.splice(0, list.length, ...list.filter((item) => item.site !== site));
+  }
 }

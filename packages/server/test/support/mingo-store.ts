@@ -148,6 +148,7 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
   async deleteSite(domain: string): Promise<boolean> {
     await this.purgeEvents(domain, Number.POSITIVE_INFINITY);
     this.keys.splice(0, this.keys.length, ...this.keys.filter((key) => key.site !== domain));
+    this.definitions.deleteSite(domain);
     this.retention.delete(domain);
     return this.sites.delete(domain);
   }

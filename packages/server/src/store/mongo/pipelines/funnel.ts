@@ -28,7 +28,7 @@ export function funnelQuery(query: FunnelQuery): PipelineQuery<number[]> {
   return {
     pipeline: [
       ...visitRowStages(query.site, query.range, query.filters, key),
-      stage({ $match: { k: { $ne: null } } }),
+      stage({ $match: { 'k.m': { $gt: 0 } } }),
       stage({ $sort: { s: 1, 'k.t': 1, 'k.i': 1 } }),
       stage({ $group: { _id: '$s', v: { $first: '$v' }, masks: { $push: '$k.m' } } }),
     ],
