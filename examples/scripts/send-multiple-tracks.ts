@@ -32,11 +32,17 @@ function track(pageId: string, userId: string): Promise<{ status: number; ms: nu
   });
 }
 
+/** A refused connection says what to do rather than printing a stack trace. */
+function unreachable(error: NodeJS.ErrnoException): never {
+  console.error(`no server answers at ${base.origin} (${error.code ?? error.message}): start it first, as the README's quickstart does`);
+  process.exit(1);
+}
+
 let total = 0;
 let timed = 0;
 let failures = 0;
 for (let i = 0; i < count; i++) {
-  const { status, ms } = await track(PAGES[i % PAGES.length]!, `user${i % 50}`);
+  const { status, ms } = await track(PAGES[i % PAGES.length]!, `user${i % 50}`).catch(unreachable);
   if (status !== 202) failures += 1;
   if (status === 429) {
     console.error(`request ${i + 1} was over the server's rate limit (429): start it with RATE_LIMIT_INGEST_PER_IP=0 to time more requests a minute`);

@@ -145,6 +145,18 @@ describe('the CLI', () => {
     expect(bare.stderr).toBe(help.stdout);
   });
 
+  it('lists the commands of a group for help on its first word, and for the word alone', () => {
+    const site = cli('help', 'site');
+    expect(site.status).toBe(0);
+    const names = COMMANDS.filter((command) => command.name.startsWith('site ')).map((command) => command.name);
+    expect(names.length).toBeGreaterThan(1);
+    for (const name of names) expect(site.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    expect(site.stdout).not.toMatch(/^ {2}key /m);
+    const alone = cli('site');
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toBe(site.stdout);
+  });
+
   it('says "1 event", not "1 events"', () => {
     cli('site', 'add', 'one.example');
     const store = openSqliteStore({ file: path.join(dataDir, 'sightline.db'), synchronous: 'FULL' });

@@ -20,12 +20,25 @@ function find(words: string[]): { command: CliCommand; args: string[] } | undefi
   return undefined;
 }
 
+/** The commands the words begin, as `site` begins `site add` and `site list`. */
+function group(words: string[]): CliCommand[] {
+  return COMMANDS.filter((command) => {
+    const name = command.name.split(' ');
+    return words.length < name.length && words.every((word, i) => name[i] === word);
+  });
+}
+
 const unknown = (words: string[]) => new UsageError(`no command "${words.join(' ')}": sightline --help lists them`);
 
 function printHelp(words: string[]): void {
-  const found = words.length === 0 ? undefined : find(words);
-  if (words.length > 0 && found === undefined) throw unknown(words);
-  process.stdout.write(found === undefined ? overview(COMMANDS) : commandHelp(found.command));
+  if (words.length === 0) {
+    process.stdout.write(overview(COMMANDS));
+    return;
+  }
+  const found = find(words);
+  const members = group(words);
+  if (found === undefined && members.length === 0) throw unknown(words);
+  process.stdout.write(found === undefined ? overview(members) : commandHelp(found.command));
 }
 
 async function run(argv: string[]): Promise<void> {
@@ -37,6 +50,11 @@ async function run(argv: string[]): Promise<void> {
     return;
   }
   const found = find(argv);
+  if (found === undefined && group(argv).length > 0) {
+    process.stderr.write(overview(group(argv)));
+    process.exitCode = 2;
+    return;
+  }
   if (found === undefined) throw unknown(argv);
   const config = loadConfig();
   const store = await createStore(config.store);
