@@ -48,10 +48,13 @@ function environment(options: SightlineOptions, port: number): NodeJS.ProcessEnv
   };
 }
 
-/** `timezone` unset: the CLI's default (UTC). */
+/**
+ * `timezone` unset: the CLI's default (UTC). Public, as the first version's GET /stats of the
+ * default site was, so the sequential read script needs no key.
+ */
 export async function registerSite(options: SightlineOptions, timezone?: string): Promise<void> {
   const zone = timezone === undefined ? [] : ['--timezone', timezone];
-  await run(process.execPath, [`${SERVER_DIST}cli/main.js`, 'site', 'add', options.site, ...zone], {
+  await run(process.execPath, [`${SERVER_DIST}cli/main.js`, 'site', 'add', options.site, '--public', ...zone], {
     env: { ...process.env, ...environment(options, 0) },
   });
 }

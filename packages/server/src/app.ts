@@ -13,12 +13,15 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
+import { GroupAdmission } from './admission/group-admission.js';
+import { LocalAdmission } from './admission/local-admission.js';
+import type { Admission } from './admission/types.js';
 import { limitByClient, RateLimits } from './http/rate-limit.js';
-import { eventRoute, type IngestDeps } from './ingest/event-route.js';
+import type { IngestDeps } from './ingest/event-route.js';
 import { openCountryLookup, type CountryLookup } from './ingest/geo.js';
-import { trackRoute } from './ingest/track-route.js';
+import { createWriter, ingestRoutes } from './ingest/ingest-router.js';
 import { VisitorIds } from './ingest/visitor-id.js';
-import { WriteBuffer } from './ingest/write-buffer.js';
+import type { WriteBuffer } from './ingest/write-buffer.js';
 import { silentLogger } from './logger.js';
 import { SiteDirectory } from './sites/site-directory.js';
 import { SiteAccess } from './sites/site-access.js';
@@ -60,13 +63,13 @@ export interface AppDeps {
   scriptFile?: string;
   /** Shared through Redis by main.ts; in-process by default. */
   limits?: RateLimits;
+  /** The ingest limits and visits decided per group: in Redis by main.ts; by default through `limits` and `visits`. */
+  admission?: Admission;
   /** The bundled country database by default. */
   countries?: CountryLookup;
 }
 
-export function createWriter(store: EventStore, config: Config): WriteBuffer<StoredEvent> {
-  return new WriteBuffer((events) => store.insertEvents(events), config.groupCommitMaxEvents, config.writeBufferMaxEvents);
-}
+export { createWriter };
 
 export function createApp(deps: AppDeps): Express {
   const { config, store, cache } = deps;
@@ -76,9 +79,8 @@ export function createApp(deps: AppDeps): Express {
   const limits = deps.limits ?? RateLimits.memory(config.rateLimits);
   const visits = deps.visits ?? new MemoryVisitState(clock);
   const ingest: IngestDeps = {
-    limits,
+    admission: new GroupAdmission(deps.admission ?? new LocalAdmission(limits, visits), config.groupCommitMaxEvents),
     allowSubdomains: config.allowSubdomains,
-    visits,
     clock,
     sites,
     visitors: new VisitorIds(store, clock),
@@ -93,8 +95,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
-  app.use(eventRoute(ingest));
-  app.use(trackRoute(ingest, config.defaultSite));
+  app.use(ingestRoutes(ingest, config.defaultSite));
   const https = config.publicUrl.startsWith('https:');
   app.use(
     helmet({

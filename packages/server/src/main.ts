@@ -109,7 +109,9 @@ async function main(): Promise<void> {
     config.redisUrl === undefined
       ? undefined
       : connectRedis(config.redisUrl, (error) => logger.debug({ reason: error.message }, 'redis client error'));
-  const { cache, visits } = createSharedState(config, redis, systemClock, logger);
+  const salt = new DaySalt(store, systemClock);
+  const shared = createSharedState(config, redis, systemClock, logger);
+  const { cache, visits } = shared;
   if (config.demo) await ensureDemoSite(store);
   await warnIfDefaultSiteIsPrivate(store, config.defaultSite, logger);
 
@@ -117,8 +119,8 @@ async function main(): Promise<void> {
   const limits =
     redis === undefined
       ? RateLimits.memory(config.rateLimits)
-      : RateLimits.redis(config.rateLimits, redis, config.redisPrefix, new DaySalt(store, systemClock));
-  const app = createApp({ config, store, cache, visits, writer, logger, limits });
+      : RateLimits.redis(config.rateLimits, redis, config.redisPrefix, salt);
+  const app = createApp({ config, store, cache, visits, writer, logger, limits, admission: shared.admission(config.rateLimits, salt) });
   const server = createGuardedServer(app, config.server);
   server.listen(config.port, config.host, () => announce(config, cache.kind, logger));
   server.on('error', (error) => {

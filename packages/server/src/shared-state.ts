@@ -4,6 +4,10 @@
  * share one failover, so a Redis outage switches both to memory at once and is logged once.
  */
 import type { Logger } from 'pino';
+import { LocalAdmission } from './admission/local-admission.js';
+import { RedisAdmission } from './admission/redis-admission.js';
+import { ResilientAdmission } from './admission/resilient-admission.js';
+import type { Admission } from './admission/types.js';
 import { Failover } from './cache/failover.js';
 import { MemoryCache } from './cache/memory-cache.js';
 import { RedisCache } from './cache/redis-cache.js';
@@ -11,6 +15,8 @@ import type { RedisClient } from './cache/redis-client.js';
 import { ResilientCache } from './cache/resilient-cache.js';
 import type { ResponseCache } from './cache/types.js';
 import type { Clock } from './clock.js';
+import { RateLimits, type RateLimitConfig } from './http/rate-limit.js';
+import type { DaySalt } from './ingest/day-salt.js';
 import { MemoryVisitState } from './visits/memory-visit-state.js';
 import { RedisVisitState } from './visits/redis-visit-state.js';
 import { ResilientVisitState } from './visits/resilient-visit-state.js';
@@ -26,14 +32,19 @@ export interface SharedStateConfig {
 export interface SharedState {
   cache: ResponseCache;
   visits: VisitState;
+  /** Ingest's limits and visits, decided per group, over the same visits; the in-process limits count while Redis is away. */
+  admission(limits: RateLimitConfig, salt: DaySalt): Admission;
 }
 
 export function createSharedState(config: SharedStateConfig, redis: RedisClient | undefined, clock: Clock, logger: Logger): SharedState {
-  const memory = { cache: new MemoryCache(clock, config.memoryCacheBytes), visits: new MemoryVisitState(clock) };
-  if (redis === undefined) return memory;
+  const visits = new MemoryVisitState(clock);
+  const cache = new MemoryCache(clock, config.memoryCacheBytes);
+  const local = (limits: RateLimitConfig) => new LocalAdmission(RateLimits.memory(limits), visits);
+  if (redis === undefined) return { cache, visits, admission: local };
   const failover = new Failover(logger, 'redis');
   return {
-    cache: new ResilientCache(RedisCache.over(redis, config.redisPrefix), memory.cache, failover),
-    visits: new ResilientVisitState(RedisVisitState.over(redis, config.redisPrefix), memory.visits, failover),
+    cache: new ResilientCache(RedisCache.over(redis, config.redisPrefix), cache, failover),
+    visits: new ResilientVisitState(RedisVisitState.over(redis, config.redisPrefix), visits, failover),
+    admission: (limits, salt) => new ResilientAdmission(new RedisAdmission(redis, config.redisPrefix, limits, salt), local(limits), failover),
   };
 }

@@ -6,7 +6,7 @@
  * blocks ingest, it only makes the limits per instance for a while.
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
@@ -33,7 +33,7 @@ export interface RateLimitConfig {
 const REDIS_TIMEOUT_MS = 250;
 
 type Limiter = RateLimiterAbstract | RateLimiterInsuredAbstract;
-type Backend = (name: string, points: number, duration: number) => Limiter;
+type Backend = (name: LimitName, points: number, duration: number) => Limiter;
 
 /** What a limiter counts under, for an address or API key: never the value itself. */
 type KeyOf = (value: string) => string | Promise<string>;
@@ -48,13 +48,28 @@ const plainKey: KeyOf = (value) => digestKey(createHash('sha256').update(value).
  * inverted by trying all 2^32 of them. A keyed hash under the day's secret cannot be: the secret
  * is never in Redis and is destroyed with the day.
  */
+export const saltedDigest = (secret: Buffer, value: string): string =>
+  digestKey(createHmac('sha256', secret).update(`rate-limit\u0000${value}`).digest());
+
 const saltedKey =
   (salt: DaySalt): KeyOf =>
   async (value) =>
-    digestKey(createHmac('sha256', await salt.get()).update(`rate-limit\u0000${value}`).digest());
+    saltedDigest(await salt.get(), value);
 
-function tooMany(what: string, rejection: RateLimiterRes): HttpError {
-  const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+/** Where a limit's counter is kept in Redis, as rate-limiter-flexible names it: `<keyPrefix>:<key>`. */
+export const redisLimitPrefix = (prefix: string, name: LimitName) => `${prefix}rl:${name}`;
+
+export type LimitName = 'ingest-ip' | 'ingest-site' | 'stats';
+
+/** What a refusal names, per limit. */
+export const REFUSED_WHAT: Record<LimitName, string> = {
+  'ingest-ip': 'from this address',
+  'ingest-site': 'for this site',
+  stats: 'for this key or address',
+};
+
+export function tooMany(what: string, msBeforeNext: number): HttpError {
+  const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
   return new HttpError(429, `too many requests ${what}; retry in ${seconds} s`, undefined, { 'Retry-After': String(seconds) });
 }
 
@@ -71,7 +86,7 @@ class Limit {
     try {
       await this.limiter.consume(await this.keyOf(key));
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw tooMany(this.what, rejection);
+      if (rejection instanceof RateLimiterRes) throw tooMany(this.what, rejection.msBeforeNext);
       // Both the Redis limiter and its insurance failed, or the day's secret could not be read: counting is not worth refusing traffic for.
     }
   }
@@ -89,11 +104,11 @@ export class RateLimits {
     /** True while the counters are shared with other instances (Redis connected). */
     readonly shared: () => boolean = () => false,
   ) {
-    const make = (name: string, points: number, what: string) =>
-      new Limit(points > 0 ? backend(name, points, config.windowSeconds) : undefined, what, keyOf);
-    this.ingestIp = make('ingest-ip', config.ingestPerIp, 'from this address');
-    this.ingestSite = make('ingest-site', config.ingestPerSite, 'for this site');
-    this.stats = make('stats', config.statsPerClient, 'for this key or address');
+    const make = (name: LimitName, points: number) =>
+      new Limit(points > 0 ? backend(name, points, config.windowSeconds) : undefined, REFUSED_WHAT[name], keyOf);
+    this.ingestIp = make('ingest-ip', config.ingestPerIp);
+    this.ingestSite = make('ingest-site', config.ingestPerSite);
+    this.stats = make('stats', config.statsPerClient);
   }
 
   static memory(config: RateLimitConfig): RateLimits {
@@ -112,7 +127,7 @@ export class RateLimits {
         storeClient: client,
         useRedisPackage: true,
         rejectIfRedisNotReady: true,
-        keyPrefix: `${prefix}rl:${name}`,
+        keyPrefix: redisLimitPrefix(prefix, name),
         points,
         duration,
       });
@@ -120,37 +135,6 @@ export class RateLimits {
     };
     return new RateLimits(config, backend, saltedKey(salt), () => client.isReady);
   }
-}
-
-/**
- * Ingest is limited by the client's address (req.ip honours TRUST_PROXY). The count starts as
- * the request arrives but is only awaited by the handler, before the site's limit, so reading
- * the body overlaps the Redis round trip instead of waiting for it. Every request counts, and an
- * address over its limit is answered 429 even when its body was bad too.
- */
-export interface IpLimit {
-  start: RequestHandler;
-  /** The verdict for the request answered by `res`: resolves, or rejects with the 429. */
-  settled: (res: Response) => Promise<void>;
-  refuseFirst: ErrorRequestHandler;
-}
-
-export function limitByIp(limit: Limit): IpLimit {
-  const taken = new WeakMap<Response, Promise<void>>();
-  const settled = (res: Response) => taken.get(res) ?? Promise.resolve();
-  return {
-    start: (req, res, next) => {
-      const pending = limit.take(addressKey(req.ip ?? ''));
-      // Awaited later; without a handler now, a refusal would be an unhandled rejection until then.
-      pending.catch(() => undefined);
-      taken.set(res, pending);
-      next();
-    },
-    settled,
-    refuseFirst: (error: unknown, _req, res, next) => {
-      settled(res).then(() => next(error), next);
-    },
-  };
 }
 
 /**

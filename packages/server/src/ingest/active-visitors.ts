@@ -6,12 +6,12 @@ import type { VisitState } from '../visits/types.js';
 
 export const ACTIVE_WINDOW_MS = 5 * 60 * 1000;
 
-const windowKey = (site: string) => `active:${site}`;
+export const activeWindow = (site: string) => `active:${site}`;
 
 export function markActive(visits: VisitState, site: string, visitorId: number, now: number): Promise<void> {
-  return visits.markSeen(windowKey(site), String(visitorId), now, ACTIVE_WINDOW_MS);
+  return visits.markSeen(activeWindow(site), String(visitorId), now, ACTIVE_WINDOW_MS);
 }
 
 export function countActive(visits: VisitState, site: string, now: number): Promise<number> {
-  return visits.countSeen(windowKey(site), now - ACTIVE_WINDOW_MS);
+  return visits.countSeen(activeWindow(site), now - ACTIVE_WINDOW_MS);
 }

@@ -1,23 +1,23 @@
 /**
- * The ingest pipeline after validation: drop bots, enrich, identify the visitor and the visit,
- * and hand the event to the group-commit buffer. Resolves once the event is committed.
+ * The ingest pipeline after validation: drop bots, enrich, identify the visitor, have the visit
+ * and the limits decided with the other requests of its group, and hand the event to the
+ * group-commit buffer. Resolves once the event is committed.
  */
 import type { EventPayload } from '@sightline/shared';
+import type { GroupAdmission } from '../admission/group-admission.js';
+import type { AdmissionRequest, Verdict } from '../admission/types.js';
 import type { Clock } from '../clock.js';
 import type { StoredEvent } from '../store/types.js';
-import type { VisitState } from '../visits/types.js';
-import { markActive } from './active-visitors.js';
 import type { CountryLookup } from './geo.js';
 import { normalizeEvent } from './normalize.js';
 import { isReferrerSpam } from './referrer-spam.js';
-import { assignVisit } from './sessions.js';
 import { pageBelongsToSite } from './site-host.js';
 import { describeClient, type Client } from './user-agent.js';
 import type { VisitorIds } from './visitor-id.js';
 import type { WriteBuffer } from './write-buffer.js';
 
 export interface RecordDeps {
-  visits: VisitState;
+  admission: GroupAdmission;
   clock: Clock;
   visitors: VisitorIds;
   writer: WriteBuffer<StoredEvent>;
@@ -28,11 +28,11 @@ export interface RecordDeps {
 
 export interface RequestContext {
   ip: string;
+  /** The address as the limits count it (address-key.ts). */
+  address: string;
   userAgent: string;
   /** Server-side calls (POST /track) come from the site's own back end, not from a crawler. */
   trusted?: boolean;
-  /** Resolves once the rate limits let the event in, rejects with their 429. Nothing is kept before. */
-  admitted: Promise<void>;
 }
 
 /** Why an event was answered but not kept, or that it was stored. */
@@ -45,12 +45,19 @@ function dropReason(deps: RecordDeps, payload: EventPayload, url: URL, client: C
   return undefined;
 }
 
+/** Nothing is kept before the limits let the request in: a refusal is thrown as its 429. */
+async function admitted(deps: RecordDeps, request: AdmissionRequest): Promise<Verdict> {
+  const verdict = await deps.admission.admit(request);
+  if (verdict.refusal !== undefined) throw verdict.refusal;
+  return verdict;
+}
+
 export async function recordEvent(deps: RecordDeps, payload: EventPayload, context: RequestContext): Promise<RecordOutcome> {
   const client = describeClient(context.userAgent, payload.screen_width);
   const url = new URL(payload.url);
   const dropped = dropReason(deps, payload, url, client, context.trusted === true);
   if (dropped !== undefined) {
-    await context.admitted;
+    await admitted(deps, { address: context.address, site: payload.site });
     return dropped;
   }
   const now = deps.clock.now();
@@ -59,12 +66,9 @@ export async function recordEvent(deps: RecordDeps, payload: EventPayload, conte
     payload.user_id !== undefined
       ? deps.visitors.identified(payload.site, payload.user_id)
       : await deps.visitors.anonymous(payload.site, context.ip, context.userAgent);
-  // Only once admitted: a refused request must not keep a visit open.
-  await context.admitted;
-  const { sessionId, visitorId } = await assignVisit(deps.visits, payload.site, visitor);
-  // "Visitors right now" need not hold up the answer. Redis runs one connection's commands in
-  // order, so a count asked for after this answer still sees the visitor.
-  markActive(deps.visits, payload.site, visitorId, now).catch(() => undefined);
-  await deps.writer.append({ ...normalized, visitorId, sessionId });
+  // A refused request keeps no visit open: admission touches the visit only once the limits let it in.
+  const { visit } = await admitted(deps, { address: context.address, site: payload.site, visit: { visitor, at: now } });
+  if (visit === undefined) throw new Error('admission answered without the visit it was asked for');
+  await deps.writer.append({ ...normalized, visitorId: visit.visitorId, sessionId: visit.sessionId });
   return 'stored';
 }

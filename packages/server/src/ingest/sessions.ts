@@ -4,7 +4,7 @@
  * at ingest and stored on the event, so visit metrics are plain aggregations later.
  */
 import { randomInt } from 'node:crypto';
-import type { Visit, VisitState } from '../visits/types.js';
+import type { Visit, VisitState, VisitTouch } from '../visits/types.js';
 import type { VisitorIdentity } from './visitor-id.js';
 
 export const SESSION_TIMEOUT_MS = 30 * 60 * 1000;
@@ -22,13 +22,18 @@ function randomId(): number {
 
 const visitKey = (site: string, visitorId: number) => `visit:${site}:${visitorId}`;
 
-/** The visit the visitor's event belongs to: the one it continues, or a new one under its current id. */
-export function assignVisit(visits: VisitState, site: string, visitor: VisitorIdentity): Promise<Visit> {
-  return visits.touchVisit({
+/** Where the visitor's visit is kept, where it was kept under the previous day's id, and the visit it opens if none continues. */
+export function visitTouch(site: string, visitor: VisitorIdentity): VisitTouch {
+  return {
     key: visitKey(site, visitor.id),
     previousKey: visitor.previousId === undefined ? undefined : visitKey(site, visitor.previousId),
     candidate: { sessionId: randomId(), visitorId: visitor.id },
     idleMs: SESSION_TIMEOUT_MS,
     maxMs: MAX_VISIT_MS,
-  });
+  };
+}
+
+/** The visit the visitor's event belongs to: the one it continues, or a new one under its current id. */
+export function assignVisit(visits: VisitState, site: string, visitor: VisitorIdentity): Promise<Visit> {
+  return visits.touchVisit(visitTouch(site, visitor));
 }

@@ -3,21 +3,28 @@
  * pageview of `page_id` on the configured default site, from a server rather than a browser.
  */
 import { PAGEVIEW, TrackRequestSchema } from '@sightline/shared';
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { addressKey } from '../http/address-key.js';
 import { HttpError } from '../http/errors.js';
+import { mediaType, readJson } from '../http/ingest-body.js';
 import { parseOr400 } from '../http/parse.js';
-import { limitByIp } from '../http/rate-limit.js';
+import type { IngestDeps } from './event-route.js';
+import { answerFailure, contentJson, INGEST_HEADERS } from './ingest-answers.js';
 import { recordEvent } from './record-event.js';
-import { admit, ingestHeaders, type IngestDeps } from './event-route.js';
 import { storeUnavailable } from './store-unavailable.js';
 
+const MAX_BODY_BYTES = 8 * 1024;
 const ACCEPTED = JSON.stringify({ status: 'ok' });
+const ACCEPTED_HEADERS = contentJson(ACCEPTED, INGEST_HEADERS);
 
-export function trackRoute(deps: IngestDeps, defaultSite: string | undefined): Router {
-  const router = Router();
-  const ipLimit = limitByIp(deps.limits.ingestIp);
-  const record: RequestHandler = async (req, res) => {
-    const request = parseOr400(TrackRequestSchema, req.body ?? {}, 'track request');
+async function acceptTrack(deps: IngestDeps, defaultSite: string | undefined, req: Request, res: Response, next: NextFunction): Promise<void> {
+  const ip = req.ip ?? '';
+  const address = addressKey(ip);
+  let counted = false;
+  try {
+    // Only a JSON body is read; anything else is an empty request, which names no page.
+    const body = mediaType(req) === 'application/json' ? await readJson(req, MAX_BODY_BYTES) : {};
+    const request = parseOr400(TrackRequestSchema, body ?? {}, 'track request');
     if (defaultSite === undefined || (await deps.sites.get(defaultSite)) === null) {
       throw new HttpError(404, 'no default site: set DEFAULT_SITE to a registered site to use /track');
     }
@@ -28,20 +35,18 @@ export function trackRoute(deps: IngestDeps, defaultSite: string | undefined): R
       url: new URL(path, `https://${defaultSite}`).href,
       ...(request.user_id === undefined ? {} : { user_id: request.user_id }),
     };
-    const context = {
-      ip: req.ip ?? '',
-      userAgent: req.get('user-agent') ?? '',
-      trusted: true,
-      admitted: admit(deps.limits, ipLimit, res, defaultSite),
-    };
-    await recordEvent(deps, payload, context).catch(
-      (error: unknown) => {
-        throw storeUnavailable(error);
-      },
-    );
-    // A string is written with the headers at once; res.json would send the body in a second write.
-    res.status(202).set('Content-Type', 'application/json; charset=utf-8').end(ACCEPTED);
-  };
-  router.post('/track', ingestHeaders, ipLimit.start, express.json({ limit: '8kb' }), record, ipLimit.refuseFirst);
+    counted = true;
+    await recordEvent(deps, payload, { ip, address, userAgent: req.headers['user-agent'] ?? '', trusted: true }).catch((error: unknown) => {
+      throw storeUnavailable(error);
+    });
+    res.writeHead(202, ACCEPTED_HEADERS).end(ACCEPTED);
+  } catch (error) {
+    await answerFailure(deps.admission, counted ? undefined : address, error, res, next, INGEST_HEADERS);
+  }
+}
+
+export function trackRoute(deps: IngestDeps, defaultSite: string | undefined): Router {
+  const router = Router();
+  router.post('/track', (req, res, next) => void acceptTrack(deps, defaultSite, req, res, next));
   return router;
 }

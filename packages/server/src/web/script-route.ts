@@ -5,9 +5,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import cors from 'cors';
 import { Router, type Request } from 'express';
 import { HttpError } from '../http/errors.js';
-import { ingestCors } from '../ingest/event-route.js';
 
 interface Encoded {
   identity: Buffer;
@@ -15,6 +15,9 @@ interface Encoded {
   br: Buffer;
   etag: string;
 }
+
+/** Any page on any origin loads the tracker, without credentials. */
+const anyOrigin = cors({ origin: '*', methods: ['GET'], maxAge: 86_400 });
 
 /** A day fresh, then a week of stale-while-revalidate: updates reach pages within a day. */
 const CACHE_CONTROL = 'public, max-age=86400, stale-while-revalidate=604800';
@@ -37,7 +40,7 @@ function pickEncoding(req: Request): 'br' | 'gzip' | 'identity' {
 export function scriptRoute(scriptFile: string): Router {
   const router = Router();
   let script: Promise<Encoded> | undefined;
-  router.get('/s.js', ingestCors, async (req, res) => {
+  router.get('/s.js', anyOrigin, async (req, res) => {
     script ??= load(scriptFile).catch((error: unknown) => {
       script = undefined;
       throw error;

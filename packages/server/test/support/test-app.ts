@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
+import type { Admission } from '../../src/admission/types.js';
 import { createApp, createWriter } from '../../src/app.js';
 import { MemoryCache } from '../../src/cache/memory-cache.js';
 import type { ResponseCache } from '../../src/cache/types.js';
@@ -40,6 +41,8 @@ export interface TestAppOptions {
   publicSites?: boolean;
   now?: string;
   limits?: (config: Config, store: EventStore, clock: ManualClock) => RateLimits;
+  /** Ingest's limits and visits decided per group some other way than through `limits` and `visits` (in Redis, as main.ts does). */
+  admission?: (config: Config, store: EventStore, clock: ManualClock) => Admission;
   /** Stats reads on reader threads, as the server runs them (STATS_READERS, STATS_QUERY_TIMEOUT_MS), instead of in-process. */
   statsReaders?: boolean;
 }
@@ -61,7 +64,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   }
   const writer = createWriter(store, config);
   const limits = options.limits?.(config, store, clock);
-  const app = createApp({ config, store, cache, visits, clock, writer, ...(limits === undefined ? {} : { limits }) });
+  const admission = options.admission?.(config, store, clock);
+  const app = createApp({
+    config,
+    store,
+    cache,
+    visits,
+    clock,
+    writer,
+    ...(limits === undefined ? {} : { limits }),
+    ...(admission === undefined ? {} : { admission }),
+  });
   return {
     app,
     store,

@@ -1,0 +1,63 @@
+/**
+ * The ingest routes (POST /api/event, its CORS preflight, POST /track) as one Express router,
+ * which Sightline's own app mounts first and any other Express app can mount too
+ * (docs/embedding.md): `app.use(createIngestRouter({ store }).router)`.
+ */
+import { Router } from 'express';
+import { GroupAdmission } from '../admission/group-admission.js';
+import { LocalAdmission } from '../admission/local-admission.js';
+import type { Admission } from '../admission/types.js';
+import { systemClock, type Clock } from '../clock.js';
+import { loadConfig, type Config } from '../config.js';
+import { RateLimits } from '../http/rate-limit.js';
+import { SiteDirectory } from '../sites/site-directory.js';
+import type { EventStore, StoredEvent } from '../store/types.js';
+import { MemoryVisitState } from '../visits/memory-visit-state.js';
+import { eventRoute, type IngestDeps } from './event-route.js';
+import { openCountryLookup } from './geo.js';
+import { trackRoute } from './track-route.js';
+import { VisitorIds } from './visitor-id.js';
+import { WriteBuffer } from './write-buffer.js';
+
+export function ingestRoutes(deps: IngestDeps, defaultSite: string | undefined): Router {
+  const router = Router();
+  router.use(eventRoute(deps), trackRoute(deps, defaultSite));
+  return router;
+}
+
+export function createWriter(store: EventStore, config: Pick<Config, 'groupCommitMaxEvents' | 'writeBufferMaxEvents'>): WriteBuffer<StoredEvent> {
+  return new WriteBuffer((events) => store.insertEvents(events), config.groupCommitMaxEvents, config.writeBufferMaxEvents);
+}
+
+export interface IngestRouterOptions {
+  /** Where events are kept; its owner opens and closes it. */
+  store: EventStore;
+  /** The settings the server reads from its environment (RATE_LIMIT_*, DEFAULT_SITE, ALLOW_SUBDOMAINS, GROUP_COMMIT_MAX_EVENTS...); loadConfig(process.env) by default. */
+  config?: Config;
+  /** The limits and visits in this process by default; pass one made with createSharedState to share them through Redis. */
+  admission?: Admission;
+  clock?: Clock;
+}
+
+export interface IngestRouter {
+  router: Router;
+  /** Refuses new events and resolves once every acknowledged one is committed: call it on shutdown, before closing the store. */
+  drain(): Promise<void>;
+}
+
+export function createIngestRouter(options: IngestRouterOptions): IngestRouter {
+  const config = options.config ?? loadConfig();
+  const clock = options.clock ?? systemClock;
+  const admission = options.admission ?? new LocalAdmission(RateLimits.memory(config.rateLimits), new MemoryVisitState(clock));
+  const writer = createWriter(options.store, config);
+  const deps: IngestDeps = {
+    admission: new GroupAdmission(admission, config.groupCommitMaxEvents),
+    allowSubdomains: config.allowSubdomains,
+    clock,
+    sites: new SiteDirectory(options.store, clock),
+    visitors: new VisitorIds(options.store, clock),
+    writer,
+    countries: openCountryLookup(),
+  };
+  return { router: ingestRoutes(deps, config.defaultSite), drain: () => writer.drain() };
+}
