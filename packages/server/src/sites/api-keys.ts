@@ -20,6 +20,7 @@ export async function issueKey(
   site: string,
   scopes: KeyScope[],
   now: number,
+  label?: string,
 ): Promise<IssuedKey> {
   const secret = KEY_PREFIX + randomBytes(32).toString('base64url');
   const record: ApiKeyRecord = {
@@ -28,6 +29,7 @@ export async function issueKey(
     scopes: [...new Set(scopes)].sort() as KeyScope[],
     hash: hashKey(secret),
     createdAt: now,
+    ...(label === undefined || label === '' ? {} : { label }),
   };
   await store.createApiKey(record);
   return { record, secret };

@@ -1,7 +1,7 @@
 /** GET /api/v1/stats/aggregate: metrics over a period, optionally against the period before. */
 import { AggregateQuerySchema } from '@sightline/shared';
 import { Router } from 'express';
-import { bearerOf } from '../http/admin-auth.js';
+import { presentedBy } from '../http/presented.js';
 import { sendCachedJson } from '../http/cached-json.js';
 import { parseOr400 } from '../http/parse.js';
 import type { StatsRouteDeps } from './route-deps.js';
@@ -10,7 +10,7 @@ export function aggregateRoute({ access, answers, clock }: StatsRouteDeps): Rout
   const router = Router();
   router.get('/api/v1/stats/aggregate', async (req, res) => {
     const query = parseOr400(AggregateQuerySchema, req.query, 'query');
-    const site = await access.authorize(bearerOf(req), query.site_id, 'stats:read');
+    const site = await access.authorize(presentedBy(req, res), query.site_id, 'stats:read');
     sendCachedJson(res, await answers.aggregate(site, query, clock.now()));
   });
   return router;

@@ -4,7 +4,7 @@
  */
 import { BreakdownQuerySchema } from '@sightline/shared';
 import { Router } from 'express';
-import { bearerOf } from '../http/admin-auth.js';
+import { presentedBy } from '../http/presented.js';
 import { sendCachedJson } from '../http/cached-json.js';
 import { parseOr400 } from '../http/parse.js';
 import type { StatsRouteDeps } from './route-deps.js';
@@ -13,7 +13,7 @@ export function breakdownRoute({ access, answers, clock }: StatsRouteDeps): Rout
   const router = Router();
   router.get('/api/v1/stats/breakdown', async (req, res) => {
     const query = parseOr400(BreakdownQuerySchema, req.query, 'query');
-    const site = await access.authorize(bearerOf(req), query.site_id, 'stats:read');
+    const site = await access.authorize(presentedBy(req, res), query.site_id, 'stats:read');
     sendCachedJson(res, await answers.breakdown(site, query, clock.now()));
   });
   return router;

@@ -1,7 +1,7 @@
 /** GET /api/v1/stats/timeseries: metrics per minute, hour, day, week or month, empty buckets as zeros. */
 import { TimeseriesQuerySchema } from '@sightline/shared';
 import { Router } from 'express';
-import { bearerOf } from '../http/admin-auth.js';
+import { presentedBy } from '../http/presented.js';
 import { sendCachedJson } from '../http/cached-json.js';
 import { parseOr400 } from '../http/parse.js';
 import type { StatsRouteDeps } from './route-deps.js';
@@ -10,7 +10,7 @@ export function timeseriesRoute({ access, answers, clock }: StatsRouteDeps): Rou
   const router = Router();
   router.get('/api/v1/stats/timeseries', async (req, res) => {
     const query = parseOr400(TimeseriesQuerySchema, req.query, 'query');
-    const site = await access.authorize(bearerOf(req), query.site_id, 'stats:read');
+    const site = await access.authorize(presentedBy(req, res), query.site_id, 'stats:read');
     sendCachedJson(res, await answers.timeseries(site, query, clock.now()));
   });
   return router;

@@ -1,4 +1,5 @@
 import type { GoalDefinition, Metric } from '@sightline/shared';
+import type { AccountStore } from './accounts.js';
 
 /**
  * The storage port. Everything the server keeps durably goes through this interface;
@@ -250,6 +251,8 @@ export interface ApiKeyRecord {
   createdAt: number;
   /** When a request last got in with it, to the minute; absent when it never did. */
   lastUsedAt?: number;
+  /** What the key is for, as its creator named it; absent when they did not. */
+  label?: string;
 }
 
 export interface SitePatch {
@@ -325,6 +328,9 @@ export interface DataRetention {
 }
 
 export interface EventStore extends StatsReader, StatsQueries, SiteAdmin, DataRetention, Definitions {
+  /** People, sessions, one-time links and shared links of the web admin. */
+  readonly accounts: AccountStore;
+
   /** Commits every event of the batch or none; resolves only once they are durable. */
   insertEvents(events: readonly StoredEvent[]): Promise<void>;
   countEvents(site: string): Promise<number>;

@@ -17,6 +17,8 @@ import {
   type StatsReader,
   type StoredEvent,
 } from '../../src/store/types.js';
+import { MongoAccounts } from '../../src/store/mongo/accounts.js';
+import { MingoCollection } from './mingo-collection.js';
 import { MemoryDefinitions } from './memory-definitions.js';
 import { runOnMingo } from './mingo-engine.js';
 
@@ -28,6 +30,13 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
   private readonly salts = new Map<string, Buffer>();
   private readonly keys: ApiKeyRecord[] = [];
   private readonly reader: StatsReader & StatsQueries;
+  /** The MongoDB store's own accounts code, its queries evaluated by mingo. */
+  readonly accounts = new MongoAccounts({
+    users: new MingoCollection(),
+    sessions: new MingoCollection(),
+    tokens: new MingoCollection(),
+    sharedLinks: new MingoCollection(),
+  });
 
   constructor() {
     this.reader = pipelineStatsReader(async <T>(method: string, query: PipelineQuery<T>) => {

@@ -107,6 +107,8 @@ export interface ApiKeyDocument {
   createdAt: Date;
   /** Absent or null until the key is first used. */
   lastUsedAt?: Date | null;
+  /** Absent when the key was created without one. */
+  label?: string;
 }
 
 export function toApiKeyDocument(key: ApiKeyRecord): ApiKeyDocument {
@@ -117,6 +119,7 @@ export function toApiKeyDocument(key: ApiKeyRecord): ApiKeyDocument {
     hash: key.hash,
     createdAt: new Date(key.createdAt),
     ...(key.lastUsedAt === undefined ? {} : { lastUsedAt: new Date(key.lastUsedAt) }),
+    ...(key.label === undefined ? {} : { label: key.label }),
   };
 }
 
@@ -128,6 +131,7 @@ export function toApiKeyRecord(document: ApiKeyDocument): ApiKeyRecord {
     hash: document.hash,
     createdAt: document.createdAt.getTime(),
     ...(document.lastUsedAt instanceof Date ? { lastUsedAt: document.lastUsedAt.getTime() } : {}),
+    ...(typeof document.label === 'string' ? { label: document.label } : {}),
   };
 }
 

@@ -64,6 +64,7 @@ const apiKeySchema = new Schema<ApiKeyDocument>(
     hash: { type: String, required: true },
     createdAt: { type: Date, required: true },
     lastUsedAt: { type: Date, default: null },
+    label: { type: String },
   },
   { collection: 'api_keys', versionKey: false },
 );

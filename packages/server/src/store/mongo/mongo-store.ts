@@ -19,6 +19,7 @@ import {
   type GoalRecord,
 } from '../types.js';
 import { toApiKeyDocument, toApiKeyRecord, toEventDocument, toSiteDocument, toSiteRecord } from './documents.js';
+import { ACCOUNT_COLLECTIONS, MongoAccounts, type AccountCollections } from './accounts.js';
 import { DEFINITION_COLLECTIONS, MongoDefinitions, type DefinitionCollection, type FunnelDocument, type GoalDocument } from './definitions.js';
 import { claimEventIds, forgetEventIds } from './event-ids.js';
 import { defineModels, ensureCollections, type Models } from './models.js';
@@ -87,6 +88,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoE
     const store = new MongoStore(connection, options.readTimeoutMs);
     await ensureCollections(store.models);
     await store.definitions.ensureIndexes();
+    await store.accounts.ensureIndexes();
     return store;
   } catch (error) {
     await connection.close().catch(() => undefined);
@@ -104,6 +106,7 @@ function toBuffer(value: unknown): Buffer {
 export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
   readonly models: Models;
   readonly definitions: MongoDefinitions;
+  readonly accounts: MongoAccounts;
   private readonly reader: StatsReader & StatsQueries;
 
   constructor(
@@ -114,6 +117,11 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
     this.definitions = new MongoDefinitions(
       connection.collection(DEFINITION_COLLECTIONS.goals) as unknown as DefinitionCollection<GoalDocument>,
       connection.collection(DEFINITION_COLLECTIONS.funnels) as unknown as DefinitionCollection<FunnelDocument>,
+    );
+    // Plain driver collections: records of their own shape, with nothing for mongoose to cast.
+    const collection = (name: string): unknown => connection.collection(name);
+    this.accounts = new MongoAccounts(
+      Object.fromEntries(Object.entries(ACCOUNT_COLLECTIONS).map(([key, name]) => [key, collection(name)])) as unknown as AccountCollections,
     );
     this.reader = pipelineStatsReader(<T>(method: string, query: PipelineQuery<T>) =>
       this.run(method, async () => {

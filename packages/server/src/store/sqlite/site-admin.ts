@@ -9,6 +9,7 @@ interface KeyRow {
   hash: string;
   created_at: number;
   last_used_at: number | null;
+  label: string | null;
 }
 
 const toKey = (row: KeyRow): ApiKeyRecord => ({
@@ -18,9 +19,10 @@ const toKey = (row: KeyRow): ApiKeyRecord => ({
   hash: row.hash,
   createdAt: row.created_at,
   ...(row.last_used_at === null ? {} : { lastUsedAt: row.last_used_at }),
+  ...(row.label === null ? {} : { label: row.label }),
 });
 
-const KEY_COLUMNS = 'id, site, scopes, hash, created_at, last_used_at';
+const KEY_COLUMNS = 'id, site, scopes, hash, created_at, last_used_at, label';
 
 export class SqliteSiteAdmin {
   private readonly setPublic;
@@ -32,7 +34,7 @@ export class SqliteSiteAdmin {
 
   constructor(db: Database.Database) {
     this.setPublic = db.prepare('UPDATE sites SET public = ? WHERE domain = ?');
-    this.insertKey = db.prepare('INSERT INTO api_keys (id, site, scopes, hash, created_at) VALUES (?, ?, ?, ?, ?)');
+    this.insertKey = db.prepare('INSERT INTO api_keys (id, site, scopes, hash, created_at, label) VALUES (?, ?, ?, ?, ?, ?)');
     this.selectKeyByHash = db.prepare<[string], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE hash = ?`);
     this.selectKeys = db.prepare<[string], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE site = ? ORDER BY created_at, id`);
     this.setKeyUsed = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
@@ -46,7 +48,7 @@ export class SqliteSiteAdmin {
   }
 
   createApiKey(key: ApiKeyRecord): void {
-    this.insertKey.run(key.id, key.site, key.scopes.join(' '), key.hash, key.createdAt);
+    this.insertKey.run(key.id, key.site, key.scopes.join(' '), key.hash, key.createdAt, key.label ?? null);
   }
 
   findApiKey(hash: string): ApiKeyRecord | null {

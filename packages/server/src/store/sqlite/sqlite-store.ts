@@ -33,6 +33,7 @@ import { ReadPool } from './read-pool.js';
 import { SqliteRetention } from './retention.js';
 import { rollupShiftMs, SqliteRollups } from './rollups.js';
 import { SqliteSiteAdmin } from './site-admin.js';
+import { SqliteAccounts } from './accounts.js';
 import { SqliteDefinitions } from './definitions.js';
 import { statsReader, type ReadArg, type ReadMethod, type ReadResult, type StatsReader } from './stats-reads.js';
 import { SqliteVisitRollups } from './visit-rollups.js';
@@ -124,6 +125,7 @@ class SqliteStore implements EventStore {
   private readonly admin;
   private readonly retention;
   private readonly definitions;
+  readonly accounts;
 
   private walFd: number | undefined;
 
@@ -164,6 +166,7 @@ class SqliteStore implements EventStore {
     );
     this.localReads = readers === undefined ? statsReader(db) : undefined;
     this.admin = new SqliteSiteAdmin(db);
+    this.accounts = new SqliteAccounts(db);
     this.definitions = new SqliteDefinitions(db);
     this.retention = new SqliteRetention(db, this.rollups, visits, eventIds, this.definitions);
     this.insertSalt = db.prepare('INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT DO NOTHING');
