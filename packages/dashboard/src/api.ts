@@ -2,11 +2,12 @@
  * The public stats API (v1), as the dashboard calls it: the same endpoints and key a curl user
  * has, no private back door. Every failure becomes an ApiError carrying the API's own message.
  */
-import type { AggregateResponse, BreakdownResponse, Interval, Metric, Period, TimeseriesResponse } from '@sightline/shared';
+import type { AggregateResponse, BreakdownResponse, Funnel, FunnelResponse, Interval, Period, StatsMetric, TimeseriesResponse } from '@sightline/shared';
 import type { Tab } from './properties.js';
 import { queryParams, type ViewState } from './view-state.js';
 
-export type { Interval, Metric, Period };
+export type { Funnel, FunnelResponse, Interval, Period };
+export type Metric = StatsMetric;
 export type AggregateResults = AggregateResponse['results'];
 export type TimeseriesRow = TimeseriesResponse['results'][number];
 export type BreakdownRow = BreakdownResponse['results'][number];
@@ -83,6 +84,14 @@ export class StatsApi {
     return this.get<AggregateResponse>('aggregate', { site_id: this.site, period: '12mo', metrics: 'visitors' }, signal).then(
       (body) => (body.results.visitors?.value ?? 0) > 0,
     );
+  }
+
+  funnels(signal?: AbortSignal): Promise<Funnel[]> {
+    return this.get<{ funnels: Funnel[] }>('funnels', { site_id: this.site }, signal).then((body) => body.funnels);
+  }
+
+  funnel(state: ViewState, funnel: string, signal?: AbortSignal): Promise<FunnelResponse> {
+    return this.get<FunnelResponse>('funnel', { ...queryParams(this.site, state), funnel }, signal);
   }
 
   realtimeVisitors(signal?: AbortSignal): Promise<number> {

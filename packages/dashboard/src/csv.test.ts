@@ -15,12 +15,12 @@ describe('CSV export', () => {
       breakdowns: [{ title: 'Pages', tab: pages, rows: [{ page: '/', visitors: 2, pageviews: 3 }, { page: null, visitors: 1, pageviews: 2 }] }],
     });
     expect(rows).toEqual([
-      ['section', 'property', 'value', 'visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration', 'events'],
-      ['summary', '', '', 3, undefined, 5, undefined, undefined, undefined, undefined],
-      ['change vs previous period', '', '', 50, undefined, 100, undefined, undefined, undefined, undefined],
-      ['timeseries', 'date', '2026-11-28', 3, undefined, 5, undefined, undefined, undefined, undefined],
-      ['Pages: Top pages', 'event:page', '/', 2, undefined, 3, undefined, undefined, undefined, undefined],
-      ['Pages: Top pages', 'event:page', '(none)', 1, undefined, 2, undefined, undefined, undefined, undefined],
+      ['section', 'property', 'value', 'visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration', 'events', 'conversion_rate'],
+      ['summary', '', '', 3, undefined, 5, undefined, undefined, undefined, undefined, undefined],
+      ['change vs previous period', '', '', 50, undefined, 100, undefined, undefined, undefined, undefined, undefined],
+      ['timeseries', 'date', '2026-11-28', 3, undefined, 5, undefined, undefined, undefined, undefined, undefined],
+      ['Pages: Top pages', 'event:page', '/', 2, undefined, 3, undefined, undefined, undefined, undefined, undefined],
+      ['Pages: Top pages', 'event:page', '(none)', 1, undefined, 2, undefined, undefined, undefined, undefined, undefined],
     ]);
   });
 });
@@ -39,6 +39,8 @@ describe('numbers as shown', () => {
     expect(formatMetric('visitors', 12345)).toBe('12,345');
     expect(formatMetric('bounce_rate', 40)).toBe('40%');
     expect(formatMetric('views_per_visit', 1.5)).toBe('1.5');
+    expect(formatMetric('conversion_rate', 71.4)).toBe('71.4%');
+    expect(formatMetric('conversion_rate', 50)).toBe('50.0%');
     expect(formatMetric('visits', undefined)).toBe('–');
   });
 

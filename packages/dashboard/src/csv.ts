@@ -6,7 +6,7 @@ import type { AggregateResults, BreakdownRow, Metric, TimeseriesRow } from './ap
 import type { Tab } from './properties.js';
 import { NONE, shortName } from './properties.js';
 
-export const CSV_METRICS: Metric[] = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration', 'events'];
+export const CSV_METRICS: Metric[] = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration', 'events', 'conversion_rate'];
 export const CSV_COLUMNS = ['section', 'property', 'value', ...CSV_METRICS];
 
 type Cell = string | number | null | undefined;

@@ -16,6 +16,7 @@ import { PANELS, propertyLabel, propTab, type PanelSpec } from './properties.js'
 import { readViewState, writeViewState, type ViewState } from './view-state.js';
 import { BreakdownPanel } from './views/breakdown-panel.js';
 import { EmptySite } from './views/empty-site.js';
+import { FunnelPanel } from './views/funnel-panel.js';
 import { TrafficChart } from './views/chart.js';
 import { csvFileName, downloadCsv } from './views/export-csv.js';
 import { renderFilterChips } from './views/filter-chips.js';
@@ -49,6 +50,7 @@ export class Dashboard {
   private readonly chart: TrafficChart;
   private readonly panels: BreakdownPanel[];
   private readonly propsPanel: BreakdownPanel;
+  private readonly funnelPanel: FunnelPanel;
   private readonly propInput = h('input', { id: 'prop-key', size: 12, autocomplete: 'off', spellcheck: 'false', placeholder: 'prop key' });
   private readonly forget = h('button', { type: 'button', class: 'link', hidden: true }, 'Forget API key');
   private readonly main: HTMLElement;
@@ -73,6 +75,7 @@ export class Dashboard {
     this.panels = PANELS.map((spec) => new BreakdownPanel(spec, host));
     const propSpec: PanelSpec = { id: 'props', title: 'Event props', tabs: [propTab(this.state.prop ?? '')] };
     this.propsPanel = new BreakdownPanel(propSpec, host, this.propForm());
+    this.funnelPanel = new FunnelPanel(this.api, host.onPageError);
 
     this.forget.addEventListener('click', () => {
       forgetKey(site);
@@ -93,7 +96,7 @@ export class Dashboard {
       this.chips,
       this.announcer,
       this.notice,
-      (this.main = h('main', {}, this.topStats, h('section', { class: 'chart', 'aria-label': 'Visitors and pageviews over time' }, this.chartCanvas, this.chartBody), h('div', { class: 'panels' }, ...this.panels.map((panel) => panel.element), this.propsPanel.element))),
+      (this.main = h('main', {}, this.topStats, h('section', { class: 'chart', 'aria-label': 'Visitors and pageviews over time' }, this.chartCanvas, this.chartBody), h('div', { class: 'panels' }, ...this.panels.map((panel) => panel.element), this.propsPanel.element, this.funnelPanel.element))),
       h(
         'footer',
         {},
@@ -191,6 +194,7 @@ export class Dashboard {
     );
 
     for (const panel of this.panels) void panel.load(state, signal);
+    void this.funnelPanel.load(state, signal);
     clearTimeout(this.realtimeTimer);
     if (state.period === '30m') this.realtimeTimer = setTimeout(() => this.refreshWhileVisible(), LIVE_REFRESH_MS);
     this.propInput.value = state.prop ?? '';

@@ -12,6 +12,7 @@ export const METRIC_LABELS: Record<Metric, string> = {
   bounce_rate: 'Bounce rate',
   visit_duration: 'Visit duration',
   events: 'Total events',
+  conversion_rate: 'Conversion rate',
 };
 
 /** Short column headings for breakdown tables. */
@@ -23,6 +24,7 @@ export const METRIC_COLUMNS: Record<Metric, string> = {
   bounce_rate: 'Bounce',
   visit_duration: 'Duration',
   events: 'Events',
+  conversion_rate: 'CR',
 };
 
 export function formatDuration(seconds: number): string {
@@ -37,6 +39,8 @@ export function formatMetric(metric: Metric, value: number | null | undefined): 
   switch (metric) {
     case 'bounce_rate':
       return `${integer.format(value)}%`;
+    case 'conversion_rate':
+      return `${value.toFixed(1)}%`;
     case 'visit_duration':
       return formatDuration(value);
     case 'views_per_visit':

@@ -10,12 +10,16 @@ export interface Tab {
   metrics: Metric[];
   /** Added to the view's filters for this tab only. */
   filters?: Filter[];
+  /** Column headings in place of the metrics' usual ones. */
+  headings?: Partial<Record<Metric, string>>;
 }
 
 export interface PanelSpec {
   id: string;
   title: string;
   tabs: Tab[];
+  /** What an empty panel says, when "nothing recorded" would not explain it. */
+  empty?: string;
 }
 
 const NOT_AUTOMATIC: Filter = { property: 'event:name', operator: '!=', values: ['pageview', 'engagement'] };
@@ -65,6 +69,17 @@ export const PANELS: PanelSpec[] = [
     // Pageviews and engagement pings are the tracker's own events, not the site's custom ones.
     tabs: [{ ...tab('Events', 'event:name', 'Event', ['visitors', 'events']), filters: [NOT_AUTOMATIC] }],
   },
+  {
+    id: 'goals',
+    title: 'Goal conversions',
+    tabs: [
+      {
+        ...tab('Goals', 'event:goal', 'Goal', ['visitors', 'events', 'conversion_rate']),
+        headings: { visitors: 'Uniques', events: 'Total', conversion_rate: 'Conv. rate' },
+      },
+    ],
+    empty: 'No goal completed in this period. Goals are added with sightline goal add or the Sites API.',
+  },
 ];
 
 export const PROP_PREFIX = 'event:props:';
@@ -83,6 +98,7 @@ const LABELS: Record<string, string> = {
   'event:page': 'Page',
   'event:name': 'Event',
   'event:hostname': 'Hostname',
+  'event:goal': 'Goal',
   'visit:entry_page': 'Entry page',
   'visit:exit_page': 'Exit page',
   'visit:source': 'Source',

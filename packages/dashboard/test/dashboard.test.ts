@@ -186,7 +186,7 @@ describe('the dashboard of a public site', () => {
     expect(download.suggestedFilename()).toBe(`sightline-${SITE}-day.csv`);
     const rows = parseCsv(readFileSync((await download.path())!, 'utf8'));
     const [header, ...body] = rows;
-    expect(header).toEqual(['section', 'property', 'value', 'visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration', 'events']);
+    expect(header).toEqual(['section', 'property', 'value', 'visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration', 'events', 'conversion_rate']);
     const column = (name: string) => header!.indexOf(name);
 
     const api = await server.stats<Aggregate>('aggregate', { site_id: SITE, period: 'day', metrics: TOP });
@@ -216,7 +216,7 @@ describe('the dashboard of a public site', () => {
     expect(await page.getAttribute('[data-panel="pages"] .panel-body', 'aria-busy')).toBe('true');
     await expectTopStatsMatch({ period: 'day' });
 
-    expect(held.length).toBe(5);
+    expect(held.length).toBe(6);
     for (const release of held) await release();
     await settled(page);
     expect((await panelRows(page, 'pages')).map((row) => row.value)).toContain('/pricing');

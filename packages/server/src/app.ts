@@ -114,7 +114,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(['/api/stats', '/stats', '/api/v1/stats'], limitByClient(limits.stats));
   app.use(summaryRoute(stats));
   app.use(seedStatsRoute({ sites, access, answers }, config.defaultSite));
-  app.use(aggregateRoute(stats), timeseriesRoute(stats), breakdownRoute(stats), funnelRoute(stats), realtimeRoute(stats));
+  app.use(aggregateRoute(stats), timeseriesRoute(stats), breakdownRoute(stats), funnelRoute(stats, store), realtimeRoute(stats));
   app.use(docsRoutes(config.publicUrl));
   app.use(express.json({ limit: '16kb' }), siteRoutes({ store, sites, access, clock, config }), definitionRoutes({ store, access, clock }));
   if (config.demo) app.use(demoRoutes());

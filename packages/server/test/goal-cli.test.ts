@@ -1,5 +1,4 @@
 /** sightline goal add|list|delete and funnel add|list|delete, run as the CLI runs them, against a store. */
-import { jest } from '@jest/globals';
 import { COMMANDS } from '../src/cli/commands.js';
 import { UsageError } from '../src/cli/command.js';
 import { overview } from '../src/cli/help.js';
@@ -9,16 +8,17 @@ import { storedEvent } from './support/store-basics.js';
 
 let store: EventStore;
 let printed: string[];
+const log = console.log;
 
 beforeEach(async () => {
   store = openSqliteStore({ file: ':memory:', synchronous: 'NORMAL' });
   await store.createSite({ domain: 'cli.example', timezone: 'UTC', createdAt: 0 });
   printed = [];
-  jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+  console.log = (line: string) => void printed.push(line);
 });
 
 afterEach(async () => {
-  jest.restoreAllMocks();
+  console.log = log;
   await store.close();
 });
 

@@ -126,7 +126,7 @@ export class BreakdownPanel {
         this.renderRows(state);
         return true;
       },
-      'Nothing recorded for this period.',
+      this.spec.empty ?? 'Nothing recorded for this period.',
       (error) => this.host.onPageError(error),
     );
   }
@@ -141,7 +141,7 @@ export class BreakdownPanel {
       h(
         'thead',
         {},
-        h('tr', {}, h('th', { scope: 'col' }, this.tab.column), ...this.tab.metrics.map((metric) => h('th', { scope: 'col', class: 'num' }, METRIC_COLUMNS[metric]))),
+        h('tr', {}, h('th', { scope: 'col' }, this.tab.column), ...this.tab.metrics.map((metric) => h('th', { scope: 'col', class: 'num' }, this.tab.headings?.[metric] ?? METRIC_COLUMNS[metric]))),
       ),
       h('tbody', {}, ...this.rows.map((row) => this.renderRow(state, row, name, top))),
     );
