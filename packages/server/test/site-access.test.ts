@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { hashKey } from '../src/sites/api-keys.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { ADMIN_TOKEN, createTestApp, type TestApp } from './support/test-app.js';
+import { ADMIN_TOKEN, createTestApp, pageview, sendBeacon, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
 
@@ -72,6 +72,16 @@ describe('reading stats', () => {
     await aggregate('a.example').expect(200);
     await request(t.app).patch('/api/sites/a.example').set(admin).send({ public: false }).expect(200);
     await aggregate('a.example').expect(401);
+  });
+
+  it('stops reading a site made private elsewhere (the CLI, another instance) at once', async () => {
+    await request(t.app).patch('/api/sites/a.example').set(admin).send({ public: true }).expect(200);
+    await aggregate('a.example').expect(200);
+    await sendBeacon(t.app, pageview({ site: 'a.example', url: 'https://a.example/' }), '203.0.113.5').expect(202);
+    // Not through this server, so nothing here is told of the change.
+    await t.store.updateSite('a.example', { public: false });
+    await aggregate('a.example').expect(401);
+    await request(t.app).get('/api/stats').query({ site: 'a.example' }).expect(401);
   });
 });
 

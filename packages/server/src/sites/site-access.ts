@@ -69,7 +69,7 @@ export class SiteAccess {
   /** As authorize, also saying which credential let the request in. */
   async grant(presented: string | undefined | Presented, domain: string, scope: KeyScope): Promise<Grant> {
     const { token, user, sharedLinkId } = typeof presented === 'object' ? presented : { token: presented };
-    const site = await this.sites.get(domain);
+    const site = await this.sites.current(domain);
     if (site === null) throw new UnknownSite(domain);
     // Anyone may read a public site, so a key sent along is not even looked at.
     if (scope === 'stats:read' && site.public === true) return { site, credential: { kind: 'public' } };

@@ -1,7 +1,8 @@
 /**
  * Site look-ups on the ingest path, remembered briefly: every event needs its site, and sites
  * change rarely. An unknown domain is remembered for a shorter time so a newly added site
- * starts counting within seconds on every instance.
+ * starts counting within seconds on every instance. Who may read a site's stats is decided on
+ * the store's answer of the moment (current).
  */
 import type { Clock } from '../clock.js';
 import type { EventStore, SiteRecord } from '../store/types.js';
@@ -20,12 +21,19 @@ export class SiteDirectory {
   ) {}
 
   async get(domain: string): Promise<SiteRecord | null> {
-    const now = this.clock.now();
     const entry = this.memo.get(domain);
-    if (entry !== undefined && entry.expiresAt > now) return entry.site;
+    if (entry !== undefined && entry.expiresAt > this.clock.now()) return entry.site;
+    return this.current(domain);
+  }
+
+  /**
+   * The site as the store has it now, for decisions that must not lag a change made elsewhere
+   * (a site made private with the CLI or on another instance must stop being readable at once).
+   */
+  async current(domain: string): Promise<SiteRecord | null> {
     const site = await this.store.getSite(domain);
     if (this.memo.size >= MAX_ENTRIES) this.memo.clear();
-    this.memo.set(domain, { site, expiresAt: now + (site ? KNOWN_TTL_MS : UNKNOWN_TTL_MS) });
+    this.memo.set(domain, { site, expiresAt: this.clock.now() + (site ? KNOWN_TTL_MS : UNKNOWN_TTL_MS) });
     return site;
   }
 
