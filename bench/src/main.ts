@@ -18,6 +18,7 @@ import { generateLoad, type LoadPlan } from './load/load.js';
 import { freePort, Service } from './processes.js';
 import { checks, markdown, type IngestRow, type Report } from './report.js';
 import { measureReads } from './reads/measure.js';
+import { commandCalls, commandsBetween, startBenchRedis } from './redis.js';
 import { closeConnections, request, summarize } from './sequential.js';
 import { countStored, eraseBenchSite, registerSite, startSightline, withDatabase, type BenchStore, type SightlineOptions } from './sightline.js';
 import { BENCH_SITE } from './traffic.js';
@@ -106,7 +107,8 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = startedAt.replace(/[:.]/g, '-');
   const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS_DIR, `profiles-${stamp}`)}`] : [];
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redis = await startBenchRedis(process.env.REDIS_URL);
+  const redisUrl = redis.url;
   const adminToken = randomBytes(24).toString('hex');
   const sightlineOptions = (name: string): SightlineOptions => ({
     dataDir: path.join(runDir, name),
@@ -132,6 +134,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < profile.readSamples; i++) bareSequential.push((await request(bare.port, 'GET', '/')).ms);
     closeConnections();
     const bareWriteAverageMs = await averageOf('send-multiple-tracks', profile.sequential, bare.port);
+    const bareReadAverageMs = await averageOf('read-multiple-tracks', profile.sequential, bare.port);
     const ingest: IngestRow[] = [await loadTarget('bare node:http', bare, profile)];
     await bare.stop();
 
@@ -147,7 +150,9 @@ async function main(): Promise<void> {
     const writeAverageMs = await averageOf('send-multiple-tracks', profile.sequential, sightline.port);
     const readAverageMs = await averageOf('read-multiple-tracks', profile.sequential, sightline.port);
     console.error('bench: ingest load');
+    const callsBefore = await commandCalls(redisUrl);
     const sightlineRow = await loadTarget('sightline', sightline, profile);
+    const commands = commandsBetween(callsBefore, await commandCalls(redisUrl));
     ingest.push(sightlineRow);
     const exitCode = await sightline.stop();
     if (exitCode !== 0) throw new Error(`sightline exited with ${exitCode}:\n${sightline.log}`);
@@ -164,19 +169,20 @@ async function main(): Promise<void> {
       machine: {
         cpus: os.availableParallelism(),
         node: process.versions.node,
-        cache: `Redis at ${redisUrl}`,
+        cache: redis.private ? `Redis of the bench's own (${redisUrl})` : `Redis at ${redisUrl}, shared with other clients`,
         store: values.store === 'mongo' ? 'MongoDB' : 'SQLite',
         loadAverage: { before: loadBefore, after: os.loadavg()[0]! },
       },
       ingest,
       ratios: { sightlineVsExpress: rate('sightline') / rate('Express no-op'), sightlineVsBare: rate('sightline') / rate('bare node:http') },
       integrity: { accepted: sightlineRow.load.accepted, sequentialWrites: profile.sequential, stored, droppedAsBot: sightlineRow.load.dropped },
+      redis: { ...commands, events: sightlineRow.load.accepted, private: redis.private },
       reads,
       sequential: {
         writeAverageMs,
         readAverageMs,
         requests: profile.sequential,
-        reference: { bareWriteAverageMs, expressWriteAverageMs },
+        reference: { bareWriteAverageMs, expressWriteAverageMs, bareReadAverageMs },
       },
     };
     const report: Report = { ...partial, checks: checks(partial) };
@@ -188,6 +194,7 @@ async function main(): Promise<void> {
     console.log(table);
   } finally {
     await Service.stopAll();
+    await redis.stop();
     for (const part of used) await eraseBenchSite(part, BENCH_SITE).catch((error: unknown) => console.error(`bench: could not erase ${part.dataDir}'s events:`, error));
     rmSync(runDir, { recursive: true, force: true });
   }

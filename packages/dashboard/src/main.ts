@@ -1,7 +1,7 @@
-/** Entry point: the site is named by /dashboard/<site>, or by /share/<site>/<token> for a shared link. */
+/** Entry point: the site is the last segment of /dashboard/<site>. */
 import './styles.css';
 import { Dashboard } from './dashboard.js';
 
-const [, kind, site = '', token] = location.pathname.replace(/\/+$/, '').split('/');
+const site = decodeURIComponent(location.pathname.replace(/\/+$/, '').split('/').pop() ?? '');
 const root = document.getElementById('app');
-if (root) new Dashboard(root, decodeURIComponent(site), kind === 'share' && token ? token : undefined);
+if (root) new Dashboard(root, site);

@@ -13,19 +13,14 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
-import { GroupAdmission } from './admission/group-admission.js';
 import { LocalAdmission } from './admission/local-admission.js';
-import type { Admission } from './admission/types.js';
 import { limitByClient, RateLimits } from './http/rate-limit.js';
 import type { IngestDeps } from './ingest/event-route.js';
 import { openCountryLookup, type CountryLookup } from './ingest/geo.js';
-import { createWriter, ingestRoutes } from './ingest/ingest-router.js';
+import { createWriter, type EventWriter } from './ingest/group-commit.js';
+import { ingestRoutes } from './ingest/ingest-router.js';
 import { VisitorIds } from './ingest/visitor-id.js';
-import type { WriteBuffer } from './ingest/write-buffer.js';
 import { silentLogger } from './logger.js';
-import type { LoginLimits } from './accounts/login-limits.js';
-import type { SessionStore } from './accounts/session-store.js';
-import { createWebAdmin } from './admin/web-admin.js';
 import { SiteDirectory } from './sites/site-directory.js';
 import { SiteAccess } from './sites/site-access.js';
 import { siteRoutes } from './sites/site-routes.js';
@@ -38,7 +33,7 @@ import { seedStatsRoute } from './stats/seed-stats-route.js';
 import { timeseriesRoute } from './stats/timeseries-route.js';
 import { StatsAnswers } from './stats/stats-answers.js';
 import { summaryRoute } from './stats/summary-route.js';
-import type { EventStore, StoredEvent } from './store/types.js';
+import type { EventStore } from './store/types.js';
 import { MemoryVisitState } from './visits/memory-visit-state.js';
 import type { VisitState } from './visits/types.js';
 import { dashboardRoute } from './web/dashboard-route.js';
@@ -61,19 +56,16 @@ export interface AppDeps {
   visits?: VisitState;
   clock?: Clock;
   logger?: Logger;
-  /** The group-commit buffer; the caller owns it when it must drain it on shutdown. */
-  writer?: WriteBuffer<StoredEvent>;
+  /**
+   * The group commit, which also decides ingest's limits and visits per group (createWriter);
+   * the caller owns it when it must drain it on shutdown. By default through `limits` and `visits`.
+   */
+  writer?: EventWriter;
   scriptFile?: string;
   /** Shared through Redis by main.ts; in-process by default. */
   limits?: RateLimits;
-  /** The ingest limits and visits decided per group: in Redis by main.ts; by default through `limits` and `visits`. */
-  admission?: Admission;
   /** The bundled country database by default. */
   countries?: CountryLookup;
-  /** Sessions of the web admin: in Redis by main.ts when REDIS_URL is set; in the store by default. */
-  sessions?: SessionStore;
-  /** Sign-in attempt counters: in Redis by main.ts when REDIS_URL is set; in process memory by default. */
-  loginLimits?: LoginLimits;
 }
 
 export { createWriter };
@@ -86,18 +78,16 @@ export function createApp(deps: AppDeps): Express {
   const limits = deps.limits ?? RateLimits.memory(config.rateLimits);
   const visits = deps.visits ?? new MemoryVisitState(clock);
   const ingest: IngestDeps = {
-    admission: new GroupAdmission(deps.admission ?? new LocalAdmission(limits, visits), config.groupCommitMaxEvents),
     allowSubdomains: config.allowSubdomains,
     clock,
     sites,
     visitors: new VisitorIds(store, clock),
-    writer: deps.writer ?? createWriter(store, config),
+    writer: deps.writer ?? createWriter(store, config, new LocalAdmission(limits, visits)),
     countries: deps.countries ?? openCountryLookup(),
   };
   const access = new SiteAccess(store, sites, config.adminToken, clock);
   const answers = new StatsAnswers({ store, cached: new ReadThrough(cache, clock), visits });
   const stats = { access, answers, clock };
-  const admin = createWebAdmin({ store, sites, clock, config, sessions: deps.sessions, loginLimits: deps.loginLimits });
 
   const app = express();
   app.disable('x-powered-by');
@@ -118,15 +108,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(store, cache));
   app.use(scriptRoute(deps.scriptFile ?? DEFAULT_SCRIPT_FILE));
   app.use(faviconRoute());
-  app.use(dashboardRoute({ defaultSite: config.defaultSite, https, redirectFor: admin.dashboardRedirect }));
+  app.use(dashboardRoute({ defaultSite: config.defaultSite, https }));
   app.use(['/api/stats', '/stats', '/api/v1/stats'], limitByClient(limits.stats));
-  app.use('/api/v1/stats', admin.readSessions);
   app.use(summaryRoute(stats));
   app.use(seedStatsRoute({ sites, access, answers }, config.defaultSite));
   app.use(aggregateRoute(stats), timeseriesRoute(stats), breakdownRoute(stats), funnelRoute(stats, store), realtimeRoute(stats));
   app.use(docsRoutes(config.publicUrl));
   app.use(express.json({ limit: '16kb' }), siteRoutes({ store, sites, access, clock, config }), definitionRoutes({ store, access, clock }));
-  app.use(admin.routes);
   if (config.demo) app.use(demoRoutes());
 
   app.use(notFound);

@@ -6,17 +6,13 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { Accounts } from './accounts/accounts.js';
-import { LoginLimits } from './accounts/login-limits.js';
-import { RedisSessions } from './accounts/redis-sessions.js';
-import { StoreSessions, type SessionStore } from './accounts/session-store.js';
 import { createApp, createWriter } from './app.js';
 import { closeRedis, connectRedis, type RedisClient } from './cache/redis-client.js';
 import type { ResponseCache } from './cache/types.js';
 import { systemClock } from './clock.js';
 import { ConfigError, DEMO_SITE, loadConfig, type Config } from './config.js';
 import { DaySalt } from './ingest/day-salt.js';
-import type { WriteBuffer } from './ingest/write-buffer.js';
+import type { EventWriter } from './ingest/group-commit.js';
 import { RateLimits } from './http/rate-limit.js';
 import { createGuardedServer } from './http/server-guard.js';
 import { deploymentWarnings } from './deployment-warnings.js';
@@ -26,7 +22,7 @@ import { warnIfDefaultSiteIsPrivate } from './sites/default-site.js';
 import { registerSite, snippet } from './sites/register-site.js';
 import { schedulePurge } from './sites/retention.js';
 import { createStore } from './store/index.js';
-import type { EventStore, StoredEvent } from './store/types.js';
+import type { EventStore } from './store/types.js';
 import type { VisitState } from './visits/types.js';
 
 /** The command line next to this file, named in the start-up banner. */
@@ -52,18 +48,6 @@ async function ensureDemoSite(store: EventStore): Promise<void> {
   else if (existing.public !== true) await store.updateSite(DEMO_SITE, { public: true });
 }
 
-/** While nobody has an account, a start-up prints a new one-time link that creates the owner. */
-async function setupLink(store: EventStore, sessions: SessionStore, config: Config): Promise<string | null> {
-  const accounts = new Accounts(store.accounts, sessions, systemClock, config.publicUrl);
-  return (await accounts.needsSetup()) ? accounts.setupLink() : null;
-}
-
-function announceSetup(link: string | null): void {
-  if (link === null) return;
-  console.log(`\n  First run: create the owner account (the link works once, for 24 hours):`);
-  console.log(`  ${link}\n`);
-}
-
 function announce(config: Config, cacheKind: string, logger: Logger): void {
   logger.info(
     {
@@ -79,7 +63,6 @@ function announce(config: Config, cacheKind: string, logger: Logger): void {
   console.log(`\n  Sightline is running on ${config.publicUrl}`);
   console.log(`  Demo page:  ${config.publicUrl}/   (click around, then:)`);
   console.log(`  Dashboard:  ${config.publicUrl}/dashboard/${DEMO_SITE}`);
-  console.log(`  Admin:      ${config.publicUrl}/sites   (sites, keys, people)`);
   console.log(`  Stats:      curl '${config.publicUrl}/api/v1/stats/aggregate?site_id=${DEMO_SITE}&period=day&metrics=visitors,pageviews'`);
   console.log(`  API docs:   ${config.publicUrl}/docs`);
   console.log(`  Snippet:    ${snippet(config.publicUrl, 'your-site.com')}`);
@@ -88,7 +71,7 @@ function announce(config: Config, cacheKind: string, logger: Logger): void {
 
 function onShutdown(
   server: Server,
-  writer: WriteBuffer<StoredEvent>,
+  writer: EventWriter,
   store: EventStore,
   cache: ResponseCache,
   visits: VisitState,
@@ -132,20 +115,14 @@ async function main(): Promise<void> {
   if (config.demo) await ensureDemoSite(store);
   await warnIfDefaultSiteIsPrivate(store, config.defaultSite, logger);
 
-  const writer = createWriter(store, config);
+  const writer = createWriter(store, config, shared.admission(config.rateLimits, salt));
   const limits =
     redis === undefined
       ? RateLimits.memory(config.rateLimits)
       : RateLimits.redis(config.rateLimits, redis, config.redisPrefix, salt);
-  const sessions = redis === undefined ? new StoreSessions(store.accounts) : new RedisSessions(redis, config.redisPrefix);
-  const loginLimits = redis === undefined ? LoginLimits.memory() : LoginLimits.redis(redis, config.redisPrefix);
-  const app = createApp({ config, store, cache, visits, writer, logger, limits, admission: shared.admission(config.rateLimits, salt), sessions, loginLimits });
-  const firstRun = await setupLink(store, new StoreSessions(store.accounts), config);
+  const app = createApp({ config, store, cache, visits, writer, logger, limits });
   const server = createGuardedServer(app, config.server);
-  server.listen(config.port, config.host, () => {
-    announce(config, cache.kind, logger);
-    announceSetup(firstRun);
-  });
+  server.listen(config.port, config.host, () => announce(config, cache.kind, logger));
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'cannot listen');
     process.exit(1);

@@ -1,8 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from '../src/app.js';
+import { LocalAdmission } from '../src/admission/local-admission.js';
 import { MemoryCache } from '../src/cache/memory-cache.js';
-import { WriteBuffer } from '../src/ingest/write-buffer.js';
+import { RateLimits } from '../src/http/rate-limit.js';
+import { createWriter } from '../src/ingest/group-commit.js';
+import { MemoryVisitState } from '../src/visits/memory-visit-state.js';
 import type { StoredEvent } from '../src/store/types.js';
 import { BROWSER_UA, createTestApp, pageview, sendBeacon, type TestApp } from './support/test-app.js';
 
@@ -16,11 +19,15 @@ let app: ReturnType<typeof createApp>;
 beforeEach(async () => {
   t = await createTestApp({ env: { TRUST_PROXY: 'true' } });
   stored = [];
-  const writer = new WriteBuffer<StoredEvent>(async (events) => {
-    stored.push(...events);
-    await t.store.insertEvents(events);
-  }, 100);
-  app = createApp({ config: t.config, store: t.store, cache: new MemoryCache(t.clock), clock: t.clock, writer });
+  const capturing = {
+    insertEvents: async (events: readonly StoredEvent[]) => {
+      stored.push(...events);
+      await t.store.insertEvents(events);
+    },
+  };
+  const visits = new MemoryVisitState(t.clock);
+  const writer = createWriter(capturing, t.config, new LocalAdmission(RateLimits.memory(t.config.rateLimits), visits));
+  app = createApp({ config: t.config, store: t.store, cache: new MemoryCache(t.clock), clock: t.clock, writer, visits });
 });
 
 afterEach(async () => {

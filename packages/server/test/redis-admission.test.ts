@@ -4,13 +4,13 @@
  * the in-process admission standing in while Redis is away.
  */
 import { randomBytes } from 'node:crypto';
-import { GroupAdmission } from '../src/admission/group-admission.js';
 import { RedisAdmission } from '../src/admission/redis-admission.js';
 import type { Admission, AdmissionRequest } from '../src/admission/types.js';
 import { closeRedis, connectRedis, type RedisClient } from '../src/cache/redis-client.js';
 import type { RateLimitConfig } from '../src/http/rate-limit.js';
 import { countActive } from '../src/ingest/active-visitors.js';
 import { DaySalt } from '../src/ingest/day-salt.js';
+import { admitAndCommit, createWriter } from '../src/ingest/group-commit.js';
 import { silentLogger } from '../src/logger.js';
 import { createSharedState, type SharedState } from '../src/shared-state.js';
 import { ManualClock } from './support/manual-clock.js';
@@ -182,28 +182,34 @@ describe('admission shared through Redis', () => {
   }, 30_000);
 });
 
-describe('group admission', () => {
-  it('sends a lone request at once and gathers the requests that arrive while a group is in flight', async () => {
+describe('group commit', () => {
+  it('admits a lone request on the next turn, and the requests that arrive while a group is in flight together with the next', async () => {
     const groups: number[] = [];
     const release: Array<() => void> = [];
     const admission: Admission = {
       admit: (requests) => {
         groups.push(requests.length);
-        return new Promise((resolve) => release.push(() => resolve(requests.map(() => ({ visit: undefined })))));
+        return new Promise((resolve) => release.push(() => resolve(requests.map(() => ({ visit: { sessionId: 1, visitorId: 2 } })))));
       },
     };
-    const group = new GroupAdmission(admission, 100);
-    const first = group.admit({ address: 'a' });
+    const inserted: number[] = [];
+    const store = { insertEvents: async (events: readonly unknown[]) => void inserted.push(events.length) };
+    const writer = createWriter(store, { groupCommitMaxEvents: 100, writeBufferMaxEvents: 1000 }, admission);
+    const event = { request: { address: 'a', site: 'example.com', visit: { visitor: { id: 2 }, at: 0 } }, event: {} as never };
+    const first = admitAndCommit(writer, { ...event });
     await new Promise((resolve) => setImmediate(resolve));
     expect(groups).toEqual([1]);
-    const rest = Array.from({ length: 10 }, () => group.admit({ address: 'b' }));
+    const rest = [...Array.from({ length: 9 }, () => admitAndCommit(writer, { ...event })), admitAndCommit(writer, { request: { address: 'b' } })];
     await new Promise((resolve) => setImmediate(resolve));
     expect(groups).toEqual([1]);
     release.shift()!();
-    await first;
+    expect((await first).visit).toEqual({ sessionId: 1, visitorId: 2 });
     await new Promise((resolve) => setImmediate(resolve));
     expect(groups).toEqual([1, 10]);
     release.shift()!();
     expect(await Promise.all(rest)).toHaveLength(10);
+    // The request that only counted its address kept nothing.
+    expect(inserted).toEqual([1, 9]);
+    await writer.drain();
   });
 });

@@ -60,10 +60,7 @@ interface ParsedByHost {
   body?: unknown;
 }
 
-/**
- * The body of a request whose type the caller accepts, parsed as JSON; `undefined` when a host
- * app's parser already consumed it into something else than JSON text or a value.
- */
+/** The body of a request whose type the caller accepts, parsed as JSON, or as a host app's parser left it. */
 export async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const already = (req as ParsedByHost).body;
   if (already !== undefined) {

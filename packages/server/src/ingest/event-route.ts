@@ -49,7 +49,7 @@ async function acceptEvent(deps: IngestDeps, req: Request, res: Response, next: 
     // Dropped events are answered like everyone else so senders learn nothing; the header says why nothing was kept.
     res.writeHead(202, outcome === 'stored' ? STORED_HEADERS : droppedHeaders(outcome)).end();
   } catch (error) {
-    await answerFailure(deps.admission, counted ? undefined : address, error, res, next, CORS_HEADERS);
+    await answerFailure(deps.writer, counted ? undefined : address, error, res, next, CORS_HEADERS);
   }
 }
 

@@ -6,8 +6,8 @@
  * error on the customer's page.
  */
 import type { NextFunction, Response } from 'express';
-import type { GroupAdmission } from '../admission/group-admission.js';
 import { HttpError } from '../http/errors.js';
+import type { EventWriter, PendingEvent } from './group-commit.js';
 
 export const INGEST_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
@@ -33,7 +33,7 @@ function sendError(res: Response, error: HttpError, headers: Readonly<Record<str
  * that are not the client's (the store failing a site look-up) go on to the app's error handler.
  */
 export async function answerFailure(
-  admission: GroupAdmission,
+  writer: EventWriter,
   uncountedAddress: string | undefined,
   error: unknown,
   res: Response,
@@ -42,8 +42,11 @@ export async function answerFailure(
 ): Promise<void> {
   let answer = error;
   if (uncountedAddress !== undefined) {
-    const verdict = await admission.admit({ address: uncountedAddress }).catch(() => undefined);
-    if (verdict?.refusal !== undefined) answer = verdict.refusal;
+    const pending: PendingEvent = { request: { address: uncountedAddress } };
+    // Counted with the next group; if that cannot be (shutting down, the buffer full), the request's own error stands.
+    const counted = await writer.append(pending).then(() => true, () => false);
+    const refusal = counted ? pending.verdict?.refusal : undefined;
+    if (refusal !== undefined) answer = refusal;
   }
   if (answer instanceof HttpError) {
     sendError(res, answer, headers);

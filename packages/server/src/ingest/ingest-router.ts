@@ -4,29 +4,24 @@
  * (docs/embedding.md): `app.use(createIngestRouter({ store }).router)`.
  */
 import { Router } from 'express';
-import { GroupAdmission } from '../admission/group-admission.js';
 import { LocalAdmission } from '../admission/local-admission.js';
 import type { Admission } from '../admission/types.js';
 import { systemClock, type Clock } from '../clock.js';
 import { loadConfig, type Config } from '../config.js';
 import { RateLimits } from '../http/rate-limit.js';
 import { SiteDirectory } from '../sites/site-directory.js';
-import type { EventStore, StoredEvent } from '../store/types.js';
+import type { EventStore } from '../store/types.js';
 import { MemoryVisitState } from '../visits/memory-visit-state.js';
 import { eventRoute, type IngestDeps } from './event-route.js';
 import { openCountryLookup } from './geo.js';
+import { createWriter } from './group-commit.js';
 import { trackRoute } from './track-route.js';
 import { VisitorIds } from './visitor-id.js';
-import { WriteBuffer } from './write-buffer.js';
 
 export function ingestRoutes(deps: IngestDeps, defaultSite: string | undefined): Router {
   const router = Router();
   router.use(eventRoute(deps), trackRoute(deps, defaultSite));
   return router;
-}
-
-export function createWriter(store: EventStore, config: Pick<Config, 'groupCommitMaxEvents' | 'writeBufferMaxEvents'>): WriteBuffer<StoredEvent> {
-  return new WriteBuffer((events) => store.insertEvents(events), config.groupCommitMaxEvents, config.writeBufferMaxEvents);
 }
 
 export interface IngestRouterOptions {
@@ -49,9 +44,8 @@ export function createIngestRouter(options: IngestRouterOptions): IngestRouter {
   const config = options.config ?? loadConfig();
   const clock = options.clock ?? systemClock;
   const admission = options.admission ?? new LocalAdmission(RateLimits.memory(config.rateLimits), new MemoryVisitState(clock));
-  const writer = createWriter(options.store, config);
+  const writer = createWriter(options.store, config, admission);
   const deps: IngestDeps = {
-    admission: new GroupAdmission(admission, config.groupCommitMaxEvents),
     allowSubdomains: config.allowSubdomains,
     clock,
     sites: new SiteDirectory(options.store, clock),

@@ -1,26 +1,22 @@
 /**
- * The ingest pipeline after validation: drop bots, enrich, identify the visitor, have the visit
- * and the limits decided with the other requests of its group, and hand the event to the
- * group-commit buffer. Resolves once the event is committed.
+ * The ingest pipeline after validation: drop bots, enrich, identify the visitor, and hand the
+ * event to the group commit, which decides the limits and the visit with the rest of its group.
+ * Resolves once the event is committed.
  */
 import type { EventPayload } from '@sightline/shared';
-import type { GroupAdmission } from '../admission/group-admission.js';
-import type { AdmissionRequest, Verdict } from '../admission/types.js';
 import type { Clock } from '../clock.js';
-import type { StoredEvent } from '../store/types.js';
 import type { CountryLookup } from './geo.js';
+import { admitAndCommit, type EventWriter } from './group-commit.js';
 import { normalizeEvent } from './normalize.js';
 import { isReferrerSpam } from './referrer-spam.js';
 import { pageBelongsToSite } from './site-host.js';
 import { describeClient, type Client } from './user-agent.js';
 import type { VisitorIds } from './visitor-id.js';
-import type { WriteBuffer } from './write-buffer.js';
 
 export interface RecordDeps {
-  admission: GroupAdmission;
   clock: Clock;
   visitors: VisitorIds;
-  writer: WriteBuffer<StoredEvent>;
+  writer: EventWriter;
   /** Pages on subdomains of a site count for it. */
   allowSubdomains: boolean;
   countries: CountryLookup;
@@ -45,19 +41,12 @@ function dropReason(deps: RecordDeps, payload: EventPayload, url: URL, client: C
   return undefined;
 }
 
-/** Nothing is kept before the limits let the request in: a refusal is thrown as its 429. */
-async function admitted(deps: RecordDeps, request: AdmissionRequest): Promise<Verdict> {
-  const verdict = await deps.admission.admit(request);
-  if (verdict.refusal !== undefined) throw verdict.refusal;
-  return verdict;
-}
-
 export async function recordEvent(deps: RecordDeps, payload: EventPayload, context: RequestContext): Promise<RecordOutcome> {
   const client = describeClient(context.userAgent, payload.screen_width);
   const url = new URL(payload.url);
   const dropped = dropReason(deps, payload, url, client, context.trusted === true);
   if (dropped !== undefined) {
-    await admitted(deps, { address: context.address, site: payload.site });
+    await admitAndCommit(deps.writer, { request: { address: context.address, site: payload.site } });
     return dropped;
   }
   const now = deps.clock.now();
@@ -67,8 +56,6 @@ export async function recordEvent(deps: RecordDeps, payload: EventPayload, conte
       ? deps.visitors.identified(payload.site, payload.user_id)
       : await deps.visitors.anonymous(payload.site, context.ip, context.userAgent);
   // A refused request keeps no visit open: admission touches the visit only once the limits let it in.
-  const { visit } = await admitted(deps, { address: context.address, site: payload.site, visit: { visitor, at: now } });
-  if (visit === undefined) throw new Error('admission answered without the visit it was asked for');
-  await deps.writer.append({ ...normalized, visitorId: visit.visitorId, sessionId: visit.sessionId });
+  await admitAndCommit(deps.writer, { request: { address: context.address, site: payload.site, visit: { visitor, at: now } }, event: normalized });
   return 'stored';
 }

@@ -41,7 +41,7 @@ async function acceptTrack(deps: IngestDeps, defaultSite: string | undefined, re
     });
     res.writeHead(202, ACCEPTED_HEADERS).end(ACCEPTED);
   } catch (error) {
-    await answerFailure(deps.admission, counted ? undefined : address, error, res, next, INGEST_HEADERS);
+    await answerFailure(deps.writer, counted ? undefined : address, error, res, next, INGEST_HEADERS);
   }
 }
 

@@ -5,7 +5,10 @@
  */
 import type { Express } from 'express';
 import request from 'supertest';
+import { LocalAdmission } from '../../src/admission/local-admission.js';
 import { createApp, createWriter } from '../../src/app.js';
+import { RateLimits } from '../../src/http/rate-limit.js';
+import { MemoryVisitState } from '../../src/visits/memory-visit-state.js';
 import { MemoryCache } from '../../src/cache/memory-cache.js';
 import { loadConfig } from '../../src/config.js';
 import { registerSite } from '../../src/sites/register-site.js';
@@ -25,8 +28,9 @@ async function serve(store: EventStore): Promise<Served> {
   const config = loadConfig({ DEMO: 'false', DEFAULT_SITE: 'shop.example', TRUST_PROXY: 'true' });
   const clock = new ManualClock('2026-10-24T06:00:00Z');
   await registerSite(store, { domain: 'shop.example', timezone: 'Europe/Berlin', public: true }, clock.now());
-  const writer = createWriter(store, config);
-  const app = createApp({ config, store, cache: new MemoryCache(clock), clock, writer });
+  const visits = new MemoryVisitState(clock);
+  const writer = createWriter(store, config, new LocalAdmission(RateLimits.memory(config.rateLimits), visits));
+  const app = createApp({ config, store, cache: new MemoryCache(clock), clock, writer, visits });
   return { app, store, clock, drain: () => writer.drain() };
 }
 

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
+import { LocalAdmission } from '../../src/admission/local-admission.js';
 import type { Admission } from '../../src/admission/types.js';
 import { createApp, createWriter } from '../../src/app.js';
 import { MemoryCache } from '../../src/cache/memory-cache.js';
 import type { ResponseCache } from '../../src/cache/types.js';
-import type { RateLimits } from '../../src/http/rate-limit.js';
+import { RateLimits } from '../../src/http/rate-limit.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { registerSite } from '../../src/sites/register-site.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -62,19 +63,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   for (const domain of options.sites ?? ['example.com']) {
     await registerSite(store, { domain, timezone: 'UTC', public: options.publicSites ?? true }, clock.now());
   }
-  const writer = createWriter(store, config);
   const limits = options.limits?.(config, store, clock);
-  const admission = options.admission?.(config, store, clock);
-  const app = createApp({
-    config,
-    store,
-    cache,
-    visits,
-    clock,
-    writer,
-    ...(limits === undefined ? {} : { limits }),
-    ...(admission === undefined ? {} : { admission }),
-  });
+  const admission = options.admission?.(config, store, clock) ?? new LocalAdmission(limits ?? RateLimits.memory(config.rateLimits), visits);
+  const writer = createWriter(store, config, admission);
+  const app = createApp({ config, store, cache, visits, clock, writer, ...(limits === undefined ? {} : { limits }) });
   return {
     app,
     store,
