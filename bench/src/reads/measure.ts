@@ -15,6 +15,7 @@ import { probeUnderReads } from './probe.js';
 import { DASHBOARD_QUERIES, labelOf, type Query } from './queries.js';
 import { FreshRanges, HISTORY_RANGE } from './ranges.js';
 import { timedRead } from './timed-read.js';
+import { defineGoals } from './goals.js';
 
 /** A p50 needs a few samples even when one takes seconds; past that, a query's time budget decides. */
 const MIN_COLD_SAMPLES = 3;
@@ -62,7 +63,13 @@ async function measureQuery(port: number, site: string, query: Query, ranges: Fr
   for (let k = 0; k < profile.readSamples; k++) await timedRead(sequential, port, cachedPath, 'hit', key);
   const cached: number[] = [];
   for (let k = 0; k < profile.readSamples; k++) cached.push(await timedRead(sequential, port, cachedPath, 'hit', key));
-  return { query: query.name, filter: query.filter, cold: summarize(cold), cached: summarize(cached) };
+  return {
+    query: query.name,
+    filter: query.filter,
+    ...(query.targetMs === undefined ? {} : { targetMs: query.targetMs }),
+    cold: summarize(cold),
+    cached: summarize(cached),
+  };
 }
 
 export interface ReadsInput {
@@ -93,6 +100,7 @@ export async function measureReads(input: ReadsInput): Promise<NonNullable<Repor
   const writeStarted = performance.now();
   try {
     await writeHistory(store, options.site, profile.historyEvents, input.seed);
+    await defineGoals(store, options.site);
   } finally {
     await store.close();
   }

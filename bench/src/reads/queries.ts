@@ -4,8 +4,10 @@
  * chart, and the breakdown panels, ten rows a page, each tab with the metrics it shows: the tab
  * each panel opens with, and the others but the rarer UTM ones (medium, campaign, term, content).
  * Then views after a click on a row or a prop: one filter, the numbers, the chart and a couple of panels.
+ * Then the goal conversions and funnel panels, and a click on a goal.
  * Parameters are built and encoded as the dashboard builds them.
  */
+import { BENCH_FUNNEL } from './goals.js';
 export interface Query {
   name: string;
   /** The view's filter; filtered views read more and have their own target. */
@@ -13,6 +15,8 @@ export interface Query {
   /** Visit breakdowns read every event of the range: the heaviest work, which the probe runs alongside its own. */
   heavy: boolean;
   path: (site: string, from: string, to: string) => string;
+  /** The cold p50 target when it is not the view's: goal and funnel reads have their own. */
+  targetMs?: number;
 }
 
 const TOP_METRICS = 'visitors,visits,pageviews,views_per_visit,bounce_rate,visit_duration';
@@ -103,6 +107,36 @@ function panel(property: string): Panel {
   return found;
 }
 
+/** Goals and funnels over a million events: a goal breakdown and a conversion rate in 150 ms, a 4-step funnel in 500 ms. */
+const GOAL_TARGET_MS = 150;
+const FUNNEL_TARGET_MS = 500;
+
+/** The goal conversions panel, a click on its first goal (the conversion rate), and the funnel panel (goals.ts defines them). */
+const GOAL_QUERIES: readonly Query[] = [
+  {
+    name: 'breakdown event:goal (visitors, events, conversion_rate)',
+    filter: null,
+    heavy: false,
+    targetMs: GOAL_TARGET_MS,
+    path: (site, from, to) =>
+      url('breakdown', { ...viewParams(site, from, to, []), property: 'event:goal', metrics: 'visitors,events,conversion_rate', limit: PAGE_SIZE, page: '1' }),
+  },
+  {
+    name: 'aggregate (visitors, conversion_rate)',
+    filter: 'event:goal==Signup',
+    heavy: false,
+    targetMs: GOAL_TARGET_MS,
+    path: (site, from, to) => url('aggregate', { ...viewParams(site, from, to, ['event:goal==Signup']), metrics: 'visitors,conversion_rate' }),
+  },
+  {
+    name: 'funnel (4 steps)',
+    filter: null,
+    heavy: false,
+    targetMs: FUNNEL_TARGET_MS,
+    path: (site, from, to) => url('funnel', { ...viewParams(site, from, to, []), funnel: BENCH_FUNNEL.name }),
+  },
+];
+
 export const DASHBOARD_QUERIES: readonly Query[] = [
   aggregate(null),
   timeseries(null),
@@ -112,6 +146,7 @@ export const DASHBOARD_QUERIES: readonly Query[] = [
     timeseries(view.filter),
     ...view.panels.map((property) => breakdown(panel(property), view.filter)),
   ]),
+  ...GOAL_QUERIES,
 ];
 
 /** A query's name with its view, as the tables show it. */

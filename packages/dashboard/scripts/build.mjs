@@ -2,6 +2,8 @@
  * Builds the dashboard into dist/:
  *   dist/index.html                         the page, the same for every site
  *   dist/assets/dashboard-<hash>.js / .css  content-hashed, so the server can cache them for a year
+ *   dist/assets/admin-<hash>.js / .css      the admin pages' script and styles (the dashboard's, and their own)
+ *   dist/admin-assets.json                  the admin assets' names, for the server's pages
  * The server serves dist/assets at ASSET_PREFIX. The tests import dashboardBuild to measure what ships.
  */
 import * as esbuild from 'esbuild';
@@ -15,7 +17,7 @@ export const ASSET_PREFIX = '/dashboard/_assets/';
 /** @type {import('esbuild').BuildOptions} */
 export const dashboardBuild = {
   absWorkingDir: packageDir,
-  entryPoints: { dashboard: 'src/main.ts' },
+  entryPoints: { dashboard: 'src/main.ts', admin: 'src/admin/main.ts' },
   outdir: 'dist/assets',
   entryNames: '[name]-[hash]',
   bundle: true,
@@ -35,14 +37,16 @@ export async function buildDashboard(outdir = 'dist') {
   rmSync(path.resolve(packageDir, outdir, 'assets'), { recursive: true, force: true });
   const result = await esbuild.build({ ...dashboardBuild, outdir: path.resolve(packageDir, outdir, 'assets') });
   const outputs = Object.keys(result.metafile?.outputs ?? {}).map((file) => path.basename(file));
-  const script = outputs.find((file) => file.endsWith('.js'));
-  const style = outputs.find((file) => file.endsWith('.css'));
-  if (!script || !style) throw new Error(`the build made no script or stylesheet: ${outputs.join(', ')}`);
+  /** @param {string} name @param {string} extension */
+  const output = (name, extension) => outputs.find((file) => file.startsWith(`${name}-`) && file.endsWith(extension));
+  const [script, style, adminScript, adminStyle] = [output('dashboard', '.js'), output('dashboard', '.css'), output('admin', '.js'), output('admin', '.css')];
+  if (!script || !style || !adminScript || !adminStyle) throw new Error(`the build made no script or stylesheet: ${outputs.join(', ')}`);
   const html = readFileSync(path.join(packageDir, 'src/index.html'), 'utf8')
     .replace('{{script}}', ASSET_PREFIX + script)
     .replace('{{style}}', ASSET_PREFIX + style);
   writeFileSync(path.resolve(packageDir, outdir, 'index.html'), html);
-  return { result, script, style };
+  writeFileSync(path.resolve(packageDir, outdir, 'admin-assets.json'), `${JSON.stringify({ script: adminScript, style: adminStyle })}\n`);
+  return { result, script, style, adminScript, adminStyle };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -60,10 +60,12 @@ export class Dashboard {
   constructor(
     root: HTMLElement,
     private readonly site: string,
+    /** The token of the shared link the page was opened with: it reads the stats in place of a key. */
+    private readonly sharedLink?: string,
   ) {
     this.state = readViewState(location.search);
     this.periodChosenForSite = !new URLSearchParams(location.search).has('period');
-    this.key = readKey(site);
+    this.key = sharedLink ?? readKey(site);
     this.api = new StatsApi(site, () => this.key);
     this.picker = new PeriodPicker((change) => this.navigate({ ...this.state, ...change }));
     this.live = new LiveVisitors(this.api);
@@ -110,7 +112,7 @@ export class Dashboard {
       this.refresh();
     });
     periodShortcuts((period) => this.picker.choose(period));
-    this.forget.hidden = this.key === null;
+    this.forget.hidden = this.key === null || sharedLink !== undefined;
     this.refresh();
     void this.live.refresh();
   }
@@ -275,6 +277,11 @@ export class Dashboard {
 
   private askForKey(error: ApiError): void {
     if (this.notice.querySelector('form')) return;
+    // A shared link that is refused (revoked) cannot be replaced from the page.
+    if (this.sharedLink !== undefined) {
+      fill(this.notice, h('p', { class: 'error', role: 'alert' }, error.message));
+      return;
+    }
     // A stored key that was refused is of no more use.
     if (this.key !== null) {
       forgetKey(this.site);

@@ -1,7 +1,7 @@
-/** Entry point: the site is the last segment of /dashboard/<site>. */
+/** Entry point: the site is named by /dashboard/<site>, or by /share/<site>/<token> for a shared link. */
 import './styles.css';
 import { Dashboard } from './dashboard.js';
 
-const site = decodeURIComponent(location.pathname.replace(/\/+$/, '').split('/').pop() ?? '');
+const [, kind, site = '', token] = location.pathname.replace(/\/+$/, '').split('/');
 const root = document.getElementById('app');
-if (root) new Dashboard(root, site);
+if (root) new Dashboard(root, decodeURIComponent(site), kind === 'share' && token ? token : undefined);

@@ -363,8 +363,18 @@ describe('the dashboard of a private site', () => {
     problems = problems.filter((problem) => !/status of 40[13]/.test(problem));
   };
 
-  it('asks for the API key once, keeps it in the tab and out of the URL, and forgets it on request', async () => {
+  it('sends a browser that is not signed in to the sign-in page, which offers the key instead', async () => {
     await page.goto(`${server.base}/dashboard/${PRIVATE}`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(new URL(page.url()).searchParams.get('next')).toBe(`/dashboard/${PRIVATE}`);
+    await page.click('text=Open this dashboard with an API key instead');
+    await page.waitForSelector('#api-key');
+    expect(new URL(page.url()).pathname).toBe(`/dashboard/${PRIVATE}`);
+    refusedRequestsOnly();
+  });
+
+  it('asks for the API key once, keeps it in the tab and out of the URL, and forgets it on request', async () => {
+    await page.goto(`${server.base}/dashboard/${PRIVATE}?with=key`);
     await settled(page);
     expect(await page.isVisible('#api-key')).toBe(true);
     expect(await page.textContent('.key-form')).toContain('stats:read');
@@ -402,7 +412,7 @@ describe('the dashboard of a private site', () => {
 
   it('says so when a key of another site is given', async () => {
     const { key: otherSite } = await server.admin<{ key: string }>('POST', `/api/sites/${SITE}/keys`, { scopes: ['stats:read'] });
-    await page.goto(`${server.base}/dashboard/${PRIVATE}`);
+    await page.goto(`${server.base}/dashboard/${PRIVATE}?with=key`);
     await settled(page);
     await page.fill('#api-key', otherSite);
     await page.click('.key-form button[type="submit"]');

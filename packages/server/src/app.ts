@@ -21,6 +21,9 @@ import { createWriter, type EventWriter } from './ingest/group-commit.js';
 import { ingestRoutes } from './ingest/ingest-router.js';
 import { VisitorIds } from './ingest/visitor-id.js';
 import { silentLogger } from './logger.js';
+import type { LoginLimits } from './accounts/login-limits.js';
+import type { SessionStore } from './accounts/session-store.js';
+import { createWebAdmin } from './admin/web-admin.js';
 import { SiteDirectory } from './sites/site-directory.js';
 import { SiteAccess } from './sites/site-access.js';
 import { siteRoutes } from './sites/site-routes.js';
@@ -66,6 +69,10 @@ export interface AppDeps {
   limits?: RateLimits;
   /** The bundled country database by default. */
   countries?: CountryLookup;
+  /** Sessions of the web admin: in Redis by main.ts when REDIS_URL is set; in the store by default. */
+  sessions?: SessionStore;
+  /** Sign-in attempt counters: in Redis by main.ts when REDIS_URL is set; in process memory by default. */
+  loginLimits?: LoginLimits;
 }
 
 export { createWriter };
@@ -88,6 +95,7 @@ export function createApp(deps: AppDeps): Express {
   const access = new SiteAccess(store, sites, config.adminToken, clock);
   const answers = new StatsAnswers({ store, cached: new ReadThrough(cache, clock), visits });
   const stats = { access, answers, clock };
+  const admin = createWebAdmin({ store, sites, clock, config, sessions: deps.sessions, loginLimits: deps.loginLimits });
 
   const app = express();
   app.disable('x-powered-by');
@@ -108,13 +116,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(store, cache));
   app.use(scriptRoute(deps.scriptFile ?? DEFAULT_SCRIPT_FILE));
   app.use(faviconRoute());
-  app.use(dashboardRoute({ defaultSite: config.defaultSite, https }));
+  app.use(dashboardRoute({ defaultSite: config.defaultSite, https, redirectFor: admin.dashboardRedirect }));
   app.use(['/api/stats', '/stats', '/api/v1/stats'], limitByClient(limits.stats));
+  app.use('/api/v1/stats', admin.readSessions);
   app.use(summaryRoute(stats));
   app.use(seedStatsRoute({ sites, access, answers }, config.defaultSite));
   app.use(aggregateRoute(stats), timeseriesRoute(stats), breakdownRoute(stats), funnelRoute(stats, store), realtimeRoute(stats));
   app.use(docsRoutes(config.publicUrl));
   app.use(express.json({ limit: '16kb' }), siteRoutes({ store, sites, access, clock, config }), definitionRoutes({ store, access, clock }));
+  app.use(admin.routes);
   if (config.demo) app.use(demoRoutes());
 
   app.use(notFound);

@@ -6,6 +6,10 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { Accounts } from './accounts/accounts.js';
+import { LoginLimits } from './accounts/login-limits.js';
+import { RedisSessions } from './accounts/redis-sessions.js';
+import { StoreSessions, type SessionStore } from './accounts/session-store.js';
 import { createApp, createWriter } from './app.js';
 import { closeRedis, connectRedis, type RedisClient } from './cache/redis-client.js';
 import type { ResponseCache } from './cache/types.js';
@@ -48,6 +52,18 @@ async function ensureDemoSite(store: EventStore): Promise<void> {
   else if (existing.public !== true) await store.updateSite(DEMO_SITE, { public: true });
 }
 
+/** While nobody has an account, a start-up prints a new one-time link that creates the owner. */
+async function setupLink(store: EventStore, sessions: SessionStore, config: Config): Promise<string | null> {
+  const accounts = new Accounts(store.accounts, sessions, systemClock, config.publicUrl);
+  return (await accounts.needsSetup()) ? accounts.setupLink() : null;
+}
+
+function announceSetup(link: string | null): void {
+  if (link === null) return;
+  console.log(`\n  First run: create the owner account (the link works once, for 24 hours):`);
+  console.log(`  ${link}\n`);
+}
+
 function announce(config: Config, cacheKind: string, logger: Logger): void {
   logger.info(
     {
@@ -63,6 +79,7 @@ function announce(config: Config, cacheKind: string, logger: Logger): void {
   console.log(`\n  Sightline is running on ${config.publicUrl}`);
   console.log(`  Demo page:  ${config.publicUrl}/   (click around, then:)`);
   console.log(`  Dashboard:  ${config.publicUrl}/dashboard/${DEMO_SITE}`);
+  console.log(`  Admin:      ${config.publicUrl}/sites   (sites, keys, people)`);
   console.log(`  Stats:      curl '${config.publicUrl}/api/v1/stats/aggregate?site_id=${DEMO_SITE}&period=day&metrics=visitors,pageviews'`);
   console.log(`  API docs:   ${config.publicUrl}/docs`);
   console.log(`  Snippet:    ${snippet(config.publicUrl, 'your-site.com')}`);
@@ -120,9 +137,15 @@ async function main(): Promise<void> {
     redis === undefined
       ? RateLimits.memory(config.rateLimits)
       : RateLimits.redis(config.rateLimits, redis, config.redisPrefix, salt);
-  const app = createApp({ config, store, cache, visits, writer, logger, limits });
+  const sessions = redis === undefined ? new StoreSessions(store.accounts) : new RedisSessions(redis, config.redisPrefix);
+  const loginLimits = redis === undefined ? LoginLimits.memory() : LoginLimits.redis(redis, config.redisPrefix);
+  const app = createApp({ config, store, cache, visits, writer, logger, limits, sessions, loginLimits });
+  const firstRun = await setupLink(store, new StoreSessions(store.accounts), config);
   const server = createGuardedServer(app, config.server);
-  server.listen(config.port, config.host, () => announce(config, cache.kind, logger));
+  server.listen(config.port, config.host, () => {
+    announce(config, cache.kind, logger);
+    announceSetup(firstRun);
+  });
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'cannot listen');
     process.exit(1);

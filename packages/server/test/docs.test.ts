@@ -27,6 +27,8 @@ describe('GET /openapi.json', () => {
       '/api/stats',
       '/api/v1/stats/aggregate',
       '/api/v1/stats/breakdown',
+      '/api/v1/stats/funnel',
+      '/api/v1/stats/funnels',
       '/api/v1/stats/realtime/visitors',
       '/api/v1/stats/timeseries',
       '/stats',

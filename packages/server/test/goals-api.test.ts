@@ -205,6 +205,9 @@ describe('Stats API: goals and conversion rates', () => {
     const pages = await stats('aggregate', { filters: 'event:goal==Visit /pricing|Visit /blog/*', metrics: 'visitors' }).expect(200);
     // V1 V3 V6 V7 on /pricing, V1 V2 on the blog.
     expect(pages.body.results).toEqual({ visitors: { value: 5 } });
+    // A pattern of custom event goals never matches the tracker's pageviews: only the 6 Signups.
+    const anyEvent = await stats('aggregate', { filters: 'event:goal==*', metrics: 'events' }).expect(200);
+    expect(anyEvent.body.results).toEqual({ events: { value: 6 } });
     const only = await stats('breakdown', { property: 'event:goal', filters: 'event:goal==Visit /blog/*' }).expect(200);
     expect(only.body.results).toEqual([{ goal: 'Visit /blog/*', visitors: 2 }]);
   });

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CreateFunnelRequestSchema, CreateGoalRequestSchema, goalDisplayName } from '@sightline/shared';
-import { addGoal, failureMessage, putFunnel, removeGoal } from '../goals/definitions.js';
+import { addGoal, failureMessage, funnelJson, putFunnel, removeGoal } from '../goals/definitions.js';
 import { domainOf, fail, type CliCommand, type CommandContext } from './command.js';
 
 async function registered({ store }: CommandContext, raw: string | undefined): Promise<string> {
@@ -63,7 +63,7 @@ async function addFunnel(context: CommandContext, args: string[]): Promise<void>
   if (!parsed.success) fail(issues(parsed.error));
   const put = await putFunnel(context.store, domain, parsed.data.name, parsed.data.steps, Date.now());
   if (!put.ok) fail(failureMessage(put, domain));
-  const names = put.funnel.steps.map((id) => goalDisplayName(put.goals.find((goal) => goal.id === id)!));
+  const names = funnelJson(put.funnel, put.goals).steps.map((step) => step.display_name);
   console.log(`Funnel ${put.funnel.id} of ${domain}: ${put.funnel.name}: ${names.join(' → ')}`);
 }
 
@@ -73,7 +73,7 @@ async function listFunnels(context: CommandContext, args: string[]): Promise<voi
   const [funnels, goals] = await Promise.all([context.store.listFunnels(domain), context.store.listGoals(domain)]);
   if (funnels.length === 0) console.log(`No funnels for ${domain} yet: sightline funnel add ${domain} <name> --step <goal> --step <goal>`);
   for (const funnel of funnels) {
-    const names = funnel.steps.map((id) => goalDisplayName(goals.find((goal) => goal.id === id)!));
+    const names = funnelJson(funnel, goals).steps.map((step) => step.display_name);
     console.log(`${funnel.id}\t${funnel.name}\t${names.join(' → ')}`);
   }
 }

@@ -24,9 +24,11 @@ export const goalJson = (goal: GoalRecord): Goal => ({
   page_path: goal.type === 'page' ? goal.value : null,
 });
 
+/** A step whose goal is gone (deleted by another server between its check and the delete) is left out. */
 export function funnelJson(funnel: FunnelRecord, goals: readonly GoalRecord[]): Funnel {
   const byId = new Map(goals.map((goal) => [goal.id, goal]));
-  return { id: funnel.id, name: funnel.name, steps: funnel.steps.map((id) => goalJson(byId.get(id)!)) };
+  const steps = funnel.steps.map((id) => byId.get(id)).filter((goal): goal is GoalRecord => goal !== undefined);
+  return { id: funnel.id, name: funnel.name, steps: steps.map(goalJson) };
 }
 
 export type GoalAdded = { ok: true; goal: GoalRecord } | { ok: false; reason: 'too many goals' };

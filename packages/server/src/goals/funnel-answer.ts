@@ -16,7 +16,9 @@ export async function resolveFunnel(store: Pick<Definitions, 'listFunnels' | 'li
   const funnel = funnels.find((candidate) => candidate.name === nameOrId) ?? funnels.find((candidate) => String(candidate.id) === nameOrId);
   if (funnel === undefined) throw new InvalidQuery(`site ${site} has no funnel "${nameOrId}"; its funnels: ${funnels.map((f) => f.name).join(', ') || 'none'}`);
   const goals = new Map((await store.listGoals(site)).map((goal) => [goal.id, goal]));
-  return { id: funnel.id, name: funnel.name, steps: funnel.steps.map((id) => goals.get(id)!) };
+  const steps = funnel.steps.map((id) => goals.get(id));
+  if (steps.some((goal) => goal === undefined)) throw new InvalidQuery(`a goal of the funnel "${funnel.name}" no longer exists; redefine the funnel`);
+  return { id: funnel.id, name: funnel.name, steps: steps as GoalDefinition[] };
 }
 
 export function funnelSteps(steps: readonly GoalDefinition[], visitors: readonly number[]): FunnelResponse['steps'] {

@@ -33,7 +33,8 @@ export function goalsAsFilters(goals: readonly GoalDefinition[]): Filter[] {
   if (pages.length > 0 && events.length > 0) {
     throw new InvalidQuery(`an ${GOAL_PROPERTY} filter lists custom event goals or page goals ("Visit /path"), not both`);
   }
-  if (events.length > 0) return [nameFilter(events)];
+  // A custom event goal is never the tracker's own pageview, whatever its pattern.
+  if (events.length > 0) return [nameFilter(events), { ...nameFilter([PAGEVIEW]), negated: true }];
   return [nameFilter([PAGEVIEW]), { property: { scope: 'event', field: 'page' }, match: 'wildcard', values: pages, negated: false }];
 }
 

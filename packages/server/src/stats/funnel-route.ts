@@ -5,7 +5,7 @@
  */
 import { FunnelQuerySchema, SiteQuerySchema } from '@sightline/shared';
 import { Router } from 'express';
-import { bearerOf } from '../http/admin-auth.js';
+import { presentedBy } from '../http/presented.js';
 import { sendCachedJson } from '../http/cached-json.js';
 import { parseOr400 } from '../http/parse.js';
 import { funnelJson } from '../goals/definitions.js';
@@ -16,13 +16,13 @@ export function funnelRoute({ access, answers, clock }: StatsRouteDeps, store: P
   const router = Router();
   router.get('/api/v1/stats/funnels', async (req, res) => {
     const query = parseOr400(SiteQuerySchema, req.query, 'query');
-    const site = await access.authorize(bearerOf(req), query.site_id, 'stats:read');
+    const site = await access.authorize(presentedBy(req, res), query.site_id, 'stats:read');
     const [funnels, goals] = await Promise.all([store.listFunnels(site.domain), store.listGoals(site.domain)]);
     res.set('Cache-Control', 'no-cache').json({ funnels: funnels.map((funnel) => funnelJson(funnel, goals)) });
   });
   router.get('/api/v1/stats/funnel', async (req, res) => {
     const query = parseOr400(FunnelQuerySchema, req.query, 'query');
-    const site = await access.authorize(bearerOf(req), query.site_id, 'stats:read');
+    const site = await access.authorize(presentedBy(req, res), query.site_id, 'stats:read');
     sendCachedJson(res, await answers.funnel(site, query, clock.now()));
   });
   return router;

@@ -9,15 +9,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { SiteIdSchema } from '@sightline/shared';
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import { HttpError } from '../http/errors.js';
 
 /** The dashboard package's build output, found the same way from src/ and from dist/. */
 export const DEFAULT_DASHBOARD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dashboard/dist');
 
-/** What the build writes into dist/assets: `dashboard-<hash>.js` and `.css`. */
-const ASSET_NAME = /^dashboard-[A-Z0-9]+\.(js|css)$/;
+/** Where the built assets are served. */
+export const ASSET_PATH = '/dashboard/_assets/';
+/** What the build writes into dist/assets: `dashboard-<hash>.js` and `.css`, and the admin pages' `admin-<hash>.js` and `.css`. */
+const ASSET_NAME = /^(dashboard|admin)-[A-Z0-9]+\.(js|css)$/;
 const ASSET_TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
 
 export interface DashboardOptions {
@@ -25,6 +27,11 @@ export interface DashboardOptions {
   /** Where a bare /dashboard goes. */
   defaultSite?: string | undefined;
   https?: boolean;
+  /**
+   * Where to send a browser that may not read the site's stats (a private site, nobody signed in
+   * who may read it), or null to serve the page.
+   */
+  redirectFor?: (req: Request, site: string) => Promise<string | null>;
 }
 
 interface Asset {
@@ -38,7 +45,7 @@ interface Asset {
  * The page loads only its own script and stylesheet and talks only to this origin; it builds
  * its DOM without HTML parsing, so Trusted Types can forbid every HTML sink outright.
  */
-function dashboardCsp(https: boolean): RequestHandler {
+export function dashboardCsp(https: boolean): RequestHandler {
   return helmet.contentSecurityPolicy({
     useDefaults: false,
     directives: {
@@ -104,22 +111,32 @@ export function dashboardRoute(options: DashboardOptions = {}): Router {
     if (!SiteIdSchema.safeParse(req.params.site).success) {
       throw new HttpError(404, `no site ${req.params.site}: a site is named by its domain, e.g. /dashboard/example.com`);
     }
-    // Read per request (it is 1 KB): a rebuild with new asset names is served without a restart.
-    const html = await readFile(path.join(dir, 'index.html')).catch(() => {
-      throw new HttpError(503, 'the dashboard is not built: run pnpm build');
-    });
-    res.set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-cache',
-      ETag: `"${createHash('sha256').update(html).digest('base64url').slice(0, 16)}"`,
-      'X-Robots-Tag': 'noindex',
-    });
-    if (req.fresh) {
-      res.status(304).end();
+    const redirect = options.redirectFor === undefined ? null : await options.redirectFor(req, String(req.params.site).toLowerCase());
+    if (redirect !== null) {
+      res.set('Cache-Control', 'no-store').redirect(302, redirect);
       return;
     }
-    res.send(html);
+    await sendDashboardPage(req, res, dir);
   });
 
   return router;
+}
+
+/** The page, the same for every site: what it shows is decided by its address and the API's answers. */
+export async function sendDashboardPage(req: Request, res: Response, dir: string = DEFAULT_DASHBOARD_DIR): Promise<void> {
+  // Read per request (it is 1 KB): a rebuild with new asset names is served without a restart.
+  const html = await readFile(path.join(dir, 'index.html')).catch(() => {
+    throw new HttpError(503, 'the dashboard is not built: run pnpm build');
+  });
+  res.set({
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-cache',
+    ETag: `"${createHash('sha256').update(html).digest('base64url').slice(0, 16)}"`,
+    'X-Robots-Tag': 'noindex',
+  });
+  if (req.fresh) {
+    res.status(304).end();
+    return;
+  }
+  res.send(html);
 }
