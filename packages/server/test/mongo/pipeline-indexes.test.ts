@@ -1,14 +1,16 @@
 /**
  * explain() on a real MongoDB (MONGODB_URI): every stats pipeline's winning plan reads the events
- * through the { meta.site, ts } index, never a scan of the whole collection. The site asked for
+ * through the { meta.site, ts } index, or the visits through { site, start }, never a scan of a
+ * whole collection. The site asked for
  * holds a few events among many of other sites, so reading by site is clearly the better plan.
  */
 import type { Model } from 'mongoose';
 import type { PipelineStage } from 'mongoose';
 import { allTimeQuery } from '../../src/store/mongo/pipelines/all-time.js';
-import { breakdownQuery } from '../../src/store/mongo/pipelines/breakdown.js';
+import { breakdownQuery, storedBreakdownQuery } from '../../src/store/mongo/pipelines/breakdown.js';
+import { rebuiltSessionsQuery } from '../../src/store/mongo/pipelines/cut-visits.js';
 import { summaryQuery } from '../../src/store/mongo/pipelines/summary.js';
-import { aggregateQuery, timeseriesQuery } from '../../src/store/mongo/pipelines/timeseries.js';
+import { aggregateQuery, storedAggregateQuery, storedTimeseriesQuery, timeseriesQuery } from '../../src/store/mongo/pipelines/timeseries.js';
 import { openMongoStore, type MongoEventStore } from '../../src/store/mongo/mongo-store.js';
 import type { Filter } from '../../src/store/types.js';
 import { dropDatabase, laneStoreOptions, mongoLaneAvailable, throwawayDbName } from '../support/mongo-lane.js';
@@ -29,6 +31,16 @@ const PIPELINES: Array<[string, PipelineStage[]]> = [
   ['breakdown by source', breakdownQuery({ site: SITE, range: DAY, filters: [], property: { scope: 'visit', field: 'source' } }).pipeline],
   ['summary', summaryQuery({ site: SITE, from: DAY.from, to: DAY.to, limit: 10 }).pipeline],
   ['allTime', allTimeQuery(SITE, { offset: 0, limit: 1000 }).pipeline],
+];
+
+const HALVES = [{ from: DAY.from, to: DAY.from + 43_200_000 }, { from: DAY.from + 43_200_000, to: DAY.to }];
+
+/** Pipelines on the visits collection; the cut sessions given make them read some events too. */
+const VISIT_PIPELINES: Array<[string, PipelineStage[]]> = [
+  ['cut sessions', rebuiltSessionsQuery(SITE, HALVES, 3_600_000).pipeline],
+  ['aggregate from visits', storedAggregateQuery({ site: SITE, range: DAY, filters: [fromGoogle] }, [1, 2]).pipeline],
+  ['timeseries from visits', storedTimeseriesQuery({ site: SITE, buckets: HALVES, filters: [] }, [1]).pipeline],
+  ['breakdown by source from visits', storedBreakdownQuery({ site: SITE, range: DAY, filters: [], property: { scope: 'visit', field: 'source' } }, [3]).pipeline],
 ];
 
 interface PlanStage {
@@ -54,10 +66,11 @@ function winningStages(explained: unknown, inWinning = false, found: PlanStage[]
 (available ? describe : describe.skip)('the stats pipelines on a real MongoDB', () => {
   let store: MongoEventStore;
   let events: Model<unknown>;
+  let visits: Model<unknown>;
 
   beforeAll(async () => {
     store = await openMongoStore(laneStoreOptions(dbName));
-    events = (store as unknown as { models: { events: Model<unknown> } }).models.events;
+    ({ events, visits } = (store as unknown as { models: { events: Model<unknown>; visits: Model<unknown> } }).models);
     const at = (index: number) => DAY.from + index * 30_000;
     await store.insertEvents(Array.from({ length: 20 }, (_, index) => storedEvent({ site: SITE, ts: at(index), sessionId: index })));
     for (let other = 0; other < 50; other++) {
@@ -76,5 +89,13 @@ function winningStages(explained: unknown, inWinning = false, found: PlanStage[]
     expect(stages.map((stage) => stage.stage)).not.toContain('COLLSCAN');
     const bySite = stages.filter((stage) => stage.stage === 'IXSCAN' && Object.keys(stage.keyPattern ?? {})[0] === 'meta.site');
     expect(bySite).not.toEqual([]);
+  });
+
+  it.each(VISIT_PIPELINES)('%s reads through the { site, start } index', async (_name, pipeline) => {
+    const explained = await visits.aggregate(pipeline).explain('queryPlanner');
+    const stages = winningStages(explained);
+    expect(stages.map((stage) => stage.stage)).not.toContain('COLLSCAN');
+    const byStart = stages.filter((stage) => stage.stage === 'IXSCAN' && Object.keys(stage.keyPattern ?? {}).join() === 'site,start');
+    expect(byStart).not.toEqual([]);
   });
 });

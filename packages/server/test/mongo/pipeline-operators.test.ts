@@ -6,10 +6,11 @@
 import { METRICS } from '@sightline/shared';
 import type { PipelineStage } from 'mongoose';
 import { allTimeQuery } from '../../src/store/mongo/pipelines/all-time.js';
-import { breakdownQuery } from '../../src/store/mongo/pipelines/breakdown.js';
+import { breakdownQuery, storedBreakdownQuery } from '../../src/store/mongo/pipelines/breakdown.js';
+import { longestVisitQuery, rebuiltSessionsQuery } from '../../src/store/mongo/pipelines/cut-visits.js';
 import { PIPELINE_OPERATORS, type OperatorKind } from '../../src/store/mongo/pipelines/operators.js';
 import { summaryQuery } from '../../src/store/mongo/pipelines/summary.js';
-import { aggregateQuery, timeseriesQuery } from '../../src/store/mongo/pipelines/timeseries.js';
+import { aggregateQuery, storedAggregateQuery, storedTimeseriesQuery, timeseriesQuery } from '../../src/store/mongo/pipelines/timeseries.js';
 import type { EventField, Filter, Property, VisitField } from '../../src/store/types.js';
 import { emptyUse, mingoContext, operatorsUsed } from '../support/mingo-engine.js';
 
@@ -41,6 +42,7 @@ const FILTERS: Filter[] = PROPERTIES.flatMap((property) =>
     [false, true].map((negated) => ({ property, match, negated, values: ['$where', 'a*b', '.+'] })),
   ),
 );
+const VISIT_FILTERS = FILTERS.filter((filter) => filter.property.scope === 'visit');
 const RANGE = { from: 0, to: 86_400_000 };
 const HOURS = Array.from({ length: 24 }, (_, hour) => ({ from: hour * 3_600_000, to: (hour + 1) * 3_600_000 }));
 
@@ -57,6 +59,19 @@ function everyPipeline(): PipelineStage[][] {
     aggregateQuery({ site: 'example.com', range: RANGE, filters: FILTERS.filter((f) => f.property.scope !== 'visit'), eventMeasuresOnly: true }).pipeline,
     timeseriesQuery({ site: 'example.com', buckets: HOURS, filters: [], eventMeasuresOnly: true }).pipeline,
     breakdownQuery({ site: 'example.com', range: RANGE, filters: [], property: PROPERTIES[0]!, eventMeasuresOnly: true }).pipeline,
+    longestVisitQuery('example.com').pipeline,
+    rebuiltSessionsQuery('example.com', HOURS, 3_600_000).pipeline,
+    rebuiltSessionsQuery('example.com', [RANGE], 3_600_000).pipeline,
+    storedAggregateQuery({ site: 'example.com', range: RANGE, filters: VISIT_FILTERS }, [1, 2]).pipeline,
+    storedAggregateQuery({ site: 'example.com', range: RANGE, filters: [] }, []).pipeline,
+    storedTimeseriesQuery({ site: 'example.com', buckets: HOURS, filters: VISIT_FILTERS }, [1, 2]).pipeline,
+    ...VISIT_FIELDS.map(
+      (field) =>
+        storedBreakdownQuery(
+          { site: 'example.com', range: RANGE, filters: VISIT_FILTERS, property: { scope: 'visit', field }, page: { rankBy: 'visits', offset: 0, limit: 5 } },
+          [1],
+        ).pipeline,
+    ),
     ...METRICS.map(
       (rankBy) => breakdownQuery({ site: 'example.com', range: RANGE, filters: [], property: PROPERTIES[0]!, page: { rankBy, offset: 10, limit: 10 } }).pipeline,
     ),

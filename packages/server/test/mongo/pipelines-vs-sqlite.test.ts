@@ -1,8 +1,8 @@
 /**
  * Differential check of the MongoDB pipelines (run on mingo) against the embedded store, the
  * reference implementation: random visits with awkward values (regex characters, `*`, `$`),
- * random filters and buckets must give identical answers from both, beyond the hand-counted
- * contract fixture.
+ * arriving late and in several batches, random filters and buckets must give identical answers
+ * from both, beyond the hand-counted contract fixture.
  */
 import fc from 'fast-check';
 import { ENGAGEMENT, METRICS, PAGEVIEW } from '@sightline/shared';
@@ -96,6 +96,26 @@ function bucketsOf(from: number, to: number, cuts: number[]): TimeRange[] {
   return edges.slice(0, -1).map((edge, i) => ({ from: edge, to: edges[i + 1]! }));
 }
 
+/**
+ * The order events arrive in and the batches they are stored in: late events (an earlier time
+ * arriving after a later one of the same visit) and visits spread over several batches.
+ */
+const arrivalArbitrary = fc.record({
+  lateness: fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 80 }),
+  batchSizes: fc.array(fc.integer({ min: 1, max: 8 }), { maxLength: 20 }),
+});
+
+function arriving(events: StoredEvent[], { lateness, batchSizes }: { lateness: number[]; batchSizes: number[] }): StoredEvent[][] {
+  const ordered = events.map((event, i) => ({ event, at: i + (lateness[i] ?? 0) })).sort((a, b) => a.at - b.at).map(({ event }) => event);
+  const batches: StoredEvent[][] = [];
+  let next = 0;
+  for (const size of [...batchSizes, ordered.length]) {
+    if (next < ordered.length) batches.push(ordered.slice(next, next + size));
+    next += size;
+  }
+  return batches;
+}
+
 const eventMeasures = ({ visitors, pageviews, events }: Measures) => ({ visitors, pageviews, events });
 const eventGroup = (row: BreakdownRow) => ({ value: row.value, ...eventMeasures(row.measures) });
 
@@ -113,13 +133,16 @@ describe('MongoDB pipelines on mingo agree with the embedded store', () => {
         fc.integer({ min: HOUR, max: 60 * HOUR }),
         fc.array(fc.integer({ min: 0, max: 60 * HOUR }), { maxLength: 5 }),
         fc.record({ rankBy: fc.constantFrom(...METRICS), offset: fc.integer({ min: 0, max: 3 }), limit: fc.integer({ min: 1, max: 4 }) }),
-        async (visits, filters, property, offset, length, cuts, page) => {
+        arrivalArbitrary,
+        async (visits, filters, property, offset, length, cuts, page, arrival) => {
           const events = visits.flatMap((visit, i) => eventsOf(visit, 1000 + i));
           const sqlite = openSqliteStore({ file: ':memory:', synchronous: 'NORMAL' });
           const mingo = new MingoPipelineStore();
           try {
-            await sqlite.insertEvents(events);
-            await mingo.insertEvents(events);
+            for (const batch of arriving(events, arrival)) {
+              await sqlite.insertEvents(batch);
+              await mingo.insertEvents(batch);
+            }
             const range = { from: START + offset, to: START + offset + length };
             for (const site of SITES) {
               const query = { site, range, filters };

@@ -39,11 +39,17 @@ export const mingoContext = Context.init({
   accumulator: pick<NonNullable<Ops['accumulator']>[`$${string}`]>('accumulator'),
 });
 
-export function runOnMingo(pipeline: PipelineStage[], documents: readonly object[]): unknown[] {
+/** `collections` are what `$unionWith` may name. */
+export function runOnMingo(pipeline: PipelineStage[], documents: readonly object[], collections: Record<string, readonly object[]> = {}): unknown[] {
   // Strict mode keeps MongoDB's semantics where mingo otherwise relaxes them (e.g. missing vs null).
   const aggregator = new Aggregator(pipeline as unknown as Record<string, unknown>[], {
     context: mingoContext,
     useStrictMode: true,
+    collectionResolver: (name) => {
+      const named = collections[name];
+      if (named === undefined) throw new Error(`no collection ${name}`);
+      return named as Record<string, unknown>[];
+    },
   });
   return aggregator.run(documents as Record<string, unknown>[]) as unknown[];
 }
@@ -77,6 +83,9 @@ export function operatorsUsed(pipeline: readonly unknown[], use: OperatorUse = e
       }
       case '$facet':
         for (const sub of Object.values(body as Record<string, unknown[]>)) operatorsUsed(sub, use);
+        break;
+      case '$unionWith':
+        operatorsUsed((body as { pipeline?: unknown[] }).pipeline ?? [], use);
         break;
       case '$project':
       case '$addFields':

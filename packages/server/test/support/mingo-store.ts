@@ -1,7 +1,8 @@
 /**
  * An EventStore whose read side is the MongoDB store's own pipeline builders and readers, run
- * on mingo over the documents the MongoDB store would write. It tests the pipelines, not
- * MongoDB: sites, keys and salts are kept in plain maps, and nothing here talks to a server.
+ * on mingo over the documents the MongoDB store would write, its visits kept by the store's own
+ * visit writes (mingo-visits.ts). It tests the pipelines, not MongoDB: sites, keys and salts are
+ * kept in plain maps, and nothing here talks to a server.
  */
 import { toEventDocument, type EventDocument } from '../../src/store/mongo/documents.js';
 import type { PipelineQuery } from '../../src/store/mongo/pipelines/pipeline-query.js';
@@ -18,7 +19,9 @@ import {
   type StoredEvent,
 } from '../../src/store/types.js';
 import { MongoAccounts } from '../../src/store/mongo/accounts.js';
+import { MongoVisits, VISIT_COLLECTIONS } from '../../src/store/mongo/visits.js';
 import { MingoCollection } from './mingo-collection.js';
+import { MingoSpanCollection, MingoVisitCollection } from './mingo-visits.js';
 import { MemoryDefinitions } from './memory-definitions.js';
 import { runOnMingo } from './mingo-engine.js';
 
@@ -26,6 +29,8 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
   readonly documents: Array<EventDocument & { _id: string }> = [];
   /** Every pipeline run, so a test can list the operators actually used. */
   readonly pipelinesRun: unknown[][] = [];
+  /** The collection each of those pipelines started from. */
+  readonly collectionsRun: string[] = [];
   private readonly sites = new Map<string, SiteRecord>();
   private readonly salts = new Map<string, Buffer>();
   private readonly keys: ApiKeyRecord[] = [];
@@ -38,12 +43,25 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
     sharedLinks: new MingoCollection(),
   });
 
+  /** The visits kept at ingest by the MongoDB store's own code (store/mongo/visits.ts). */
+  readonly visitDocuments = new MingoVisitCollection();
+  readonly spanDocuments = new MingoSpanCollection();
+  readonly visits = new MongoVisits(this.visitDocuments, this.spanDocuments, async (site, sessionIds) =>
+    this.documents.filter((document) => document.meta.site === site && sessionIds.includes(document.sessionId)),
+  );
+
   constructor() {
     this.reader = pipelineStatsReader(async <T>(method: string, query: PipelineQuery<T>) => {
       this.pipelinesRun.push(query.pipeline);
+      this.collectionsRun.push(query.collection ?? 'events');
+      const collections = {
+        events: this.documents,
+        [VISIT_COLLECTIONS.visits]: this.visitDocuments.documents,
+        [VISIT_COLLECTIONS.spans]: this.spanDocuments.documents,
+      };
       try {
         // A JSON round trip would lose Dates; structuredClone keeps them and proves the pipeline does not depend on shared references.
-        return query.read(runOnMingo(structuredClone(query.pipeline), this.documents));
+        return query.read(runOnMingo(structuredClone(query.pipeline), collections[query.collection ?? 'events'], collections));
       } catch (error) {
         throw new StoreError('mingo', method, error);
       }
@@ -105,6 +123,7 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
     for (const event of events) {
       this.documents.push({ _id: (this.arrivals++).toString(16).padStart(24, '0'), ...toEventDocument(event) });
     }
+    await this.visits.record(events);
   }
 
   private arrivals = 0;
@@ -148,6 +167,12 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
   }
 
   async purgeEvents(site: string, before: number): Promise<number> {
+    const deleted = this.dropEvents(site, before);
+    await this.visits.purged(site, before);
+    return deleted;
+  }
+
+  private dropEvents(site: string, before: number): number {
     const kept = this.documents.filter((document) => document.meta.site !== site || document.ts.getTime() >= before);
     const deleted = this.documents.length - kept.length;
     this.documents.splice(0, this.documents.length, ...kept);
@@ -155,7 +180,8 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
   }
 
   async deleteSite(domain: string): Promise<boolean> {
-    await this.purgeEvents(domain, Number.POSITIVE_INFINITY);
+    this.dropEvents(domain, Number.POSITIVE_INFINITY);
+    await this.visits.deleteSite(domain);
     this.keys.splice(0, this.keys.length, ...this.keys.filter((key) => key.site !== domain));
     this.definitions.deleteSite(domain);
     this.retention.delete(domain);

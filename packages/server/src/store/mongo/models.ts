@@ -1,11 +1,14 @@
 /**
- * The collections, declared once with mongoose: events in a time-series collection, sites, API
- * keys, day salts and leases in ordinary ones. `ensureCollections` creates them and their indexes at start-up
+ * The collections, declared once with mongoose: events in a time-series collection; visits (one
+ * per visit, kept at ingest: visits.ts), their spans, sites, API keys, day salts and leases in
+ * ordinary ones. `ensureCollections` creates them and their indexes at start-up
  * and is safe to run again (an existing collection or identical index is left as it is).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ApiKeyDocument, EventDocument, LeaseDocument, SaltDocument, SiteDocument } from './documents.js';
 import { eventIdSchema, type EventIdDocument } from './event-ids.js';
+import type { VisitDocument } from './visit-writes.js';
+import { VISIT_COLLECTIONS, type SpanDocument } from './visits.js';
 
 const nullableString = { type: String, default: null };
 const nullableNumber = { type: Number, default: null };
@@ -44,6 +47,35 @@ const eventSchema = new Schema<EventDocument>(
 );
 // Every stats query is one site over a time range.
 eventSchema.index({ 'meta.site': 1, ts: 1 });
+// Visits a range cuts, and visits a purge cuts, are rebuilt from their own events.
+eventSchema.index({ 'meta.site': 1, sessionId: 1, ts: 1 });
+
+const visitSchema = new Schema<VisitDocument>(
+  {
+    site: { type: String, required: true },
+    sessionId: { type: Number, required: true },
+    visitorId: { type: Number, required: true },
+    start: { type: Date, required: true },
+    end: { type: Date, required: true },
+    attributes: { type: Schema.Types.Mixed, required: true },
+    entryPage: nullableString,
+    entryTs: { type: Date, default: null },
+    exitPage: nullableString,
+    exitTs: { type: Date, default: null },
+    pageviews: { type: Number, required: true },
+    events: { type: Number, required: true },
+    engagementMs: { type: Number, required: true },
+  },
+  { collection: VISIT_COLLECTIONS.visits, versionKey: false },
+);
+// Stats read a site's visits by start; each batch upserts its visits by session.
+visitSchema.index({ site: 1, start: 1 });
+visitSchema.index({ site: 1, sessionId: 1 }, { unique: true });
+
+const spanSchema = new Schema<SpanDocument>(
+  { _id: { type: String, required: true }, longestMs: { type: Number, required: true } },
+  { collection: VISIT_COLLECTIONS.spans, versionKey: false },
+);
 
 const siteSchema = new Schema<SiteDocument>(
   {
@@ -84,6 +116,8 @@ const leaseSchema = new Schema<LeaseDocument>(
 
 export interface Models {
   events: Model<EventDocument>;
+  visits: Model<VisitDocument>;
+  visitSpans: Model<SpanDocument>;
   eventIds: Model<EventIdDocument>;
   sites: Model<SiteDocument>;
   apiKeys: Model<ApiKeyDocument>;
@@ -94,6 +128,8 @@ export interface Models {
 export function defineModels(connection: Connection): Models {
   return {
     events: connection.model<EventDocument>('Event', eventSchema),
+    visits: connection.model<VisitDocument>('Visit', visitSchema),
+    visitSpans: connection.model<SpanDocument>('VisitSpan', spanSchema),
     eventIds: connection.model<EventIdDocument>('EventId', eventIdSchema),
     sites: connection.model<SiteDocument>('Site', siteSchema),
     apiKeys: connection.model<ApiKeyDocument>('ApiKey', apiKeySchema),
@@ -103,7 +139,8 @@ export function defineModels(connection: Connection): Models {
 }
 
 export async function ensureCollections(models: Models): Promise<void> {
-  for (const model of [models.events, models.eventIds, models.sites, models.apiKeys, models.salts, models.leases] as Model<unknown>[]) {
+  const all = [models.events, models.visits, models.visitSpans, models.eventIds, models.sites, models.apiKeys, models.salts, models.leases];
+  for (const model of all as Model<unknown>[]) {
     await model.createCollection();
     await model.createIndexes();
   }

@@ -27,6 +27,8 @@ import type { PipelineQuery } from './pipelines/pipeline-query.js';
 import { pipelineStatsReader } from './pipelines/stats-reader.js';
 import { claimLease } from './purge-lease.js';
 import { checkServer } from './server-checks.js';
+import { backfillVisits, type MigrationCollection } from './visit-backfill.js';
+import { MongoVisits, VISIT_COLLECTIONS, type SpanCollection, type VisitCollection } from './visits.js';
 
 export interface MongoStoreOptions {
   uri: string;
@@ -87,6 +89,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoE
     await checkServer(connection);
     const store = new MongoStore(connection, options.readTimeoutMs);
     await ensureCollections(store.models);
+    await store.backfillVisits();
     await store.definitions.ensureIndexes();
     await store.accounts.ensureIndexes();
     return store;
@@ -107,6 +110,7 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
   readonly models: Models;
   readonly definitions: MongoDefinitions;
   readonly accounts: MongoAccounts;
+  private readonly visits: MongoVisits;
   private readonly reader: StatsReader & StatsQueries;
 
   constructor(
@@ -123,13 +127,33 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
     this.accounts = new MongoAccounts(
       Object.fromEntries(Object.entries(ACCOUNT_COLLECTIONS).map(([key, name]) => [key, collection(name)])) as unknown as AccountCollections,
     );
+    this.visits = new MongoVisits(
+      collection(VISIT_COLLECTIONS.visits) as VisitCollection,
+      collection(VISIT_COLLECTIONS.spans) as SpanCollection,
+      (site, sessionIds) =>
+        this.models.events
+          .find({ 'meta.site': { $eq: site }, sessionId: { $in: [...sessionIds] } })
+          .sort({ _id: 1 })
+          .lean()
+          .exec(),
+    );
     this.reader = pipelineStatsReader(<T>(method: string, query: PipelineQuery<T>) =>
       this.run(method, async () => {
         // Grouping and sorting a long range may pass the 100 MB a stage holds in memory: it spills instead of failing.
-        const rows = await this.models.events.aggregate(query.pipeline).option({ maxTimeMS: this.readTimeoutMs, allowDiskUse: true }).exec();
+        const options = { maxTimeMS: this.readTimeoutMs, allowDiskUse: true };
+        const rows =
+          query.collection === undefined || query.collection === 'events'
+            ? await this.models.events.aggregate(query.pipeline).option(options).exec()
+            : await connection.collection(query.collection).aggregate(query.pipeline, options).toArray();
         return query.read(rows);
       }),
     );
+  }
+
+  /** Before the store serves: see visit-backfill.ts. */
+  backfillVisits(): Promise<void> {
+    const migrations = this.connection.collection('migrations') as unknown as MigrationCollection;
+    return backfillVisits(this.models.events, this.visits, migrations, new Date());
   }
 
   private async run<T>(method: string, work: () => Promise<T>): Promise<T> {
@@ -146,16 +170,22 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
    * cannot take part in a transaction, so a partly failed batch is not rolled back: the whole
    * batch is still refused (503) and its ids given back, so clients may resend events that did
    * get stored, and those are stored again. A batch that failed as a whole is stored once.
+   *
+   * The batch's visits are merged once its events are written. A merge that fails part-way is
+   * repaired by rebuilding those visits from their events; only when that fails too is the batch
+   * refused like a partly stored one.
    */
   insertEvents(events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
     return this.run('insertEvents', async () => {
       const { fresh, release } = await claimEventIds(this.models.eventIds, events);
       if (fresh.length === 0) return;
-      await this.models.events.insertMany(fresh.map(toEventDocument), { ordered: false, lean: true }).catch(async (error: unknown) => {
+      const refuse = async (error: unknown) => {
         await release().catch(() => undefined);
         throw error;
-      });
+      };
+      await this.models.events.insertMany(fresh.map(toEventDocument), { ordered: false, lean: true }).catch(refuse);
+      await this.visits.record(fresh).catch(() => this.visits.repair(fresh).catch(refuse));
     });
   }
 
@@ -272,10 +302,16 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
     });
   }
 
-  /** MongoDB 7 deletes from a time-series collection by any filter; the (meta.site, ts) index serves this one. */
+  /**
+   * MongoDB 7 deletes from a time-series collection by any filter; the (meta.site, ts) index serves
+   * this one. The visits follow even when no event was deleted: a purge that failed between the
+   * two leaves visits of deleted events, which the next purge then takes out (few are left to look at:
+   * the visits an earlier purge cut).
+   */
   purgeEvents(site: string, before: number): Promise<number> {
     return this.run('purgeEvents', async () => {
       const result = await this.models.events.deleteMany({ 'meta.site': { $eq: site }, ts: { $lt: new Date(before) } }).exec();
+      await this.visits.purged(site, before);
       return result.deletedCount;
     });
   }
@@ -284,6 +320,7 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
   deleteSite(domain: string): Promise<boolean> {
     return this.run('deleteSite', async () => {
       await this.models.events.deleteMany({ 'meta.site': { $eq: domain } }).exec();
+      await this.visits.deleteSite(domain);
       await this.models.apiKeys.deleteMany({ site: { $eq: domain } }).exec();
       await this.definitions.deleteSite(domain);
       await forgetEventIds(this.models.eventIds, domain);

@@ -10,18 +10,20 @@
  * which return an array in both, and take its `$first`.
  */
 export const PIPELINE_OPERATORS = {
-  stage: ['$match', '$group', '$addFields', '$project', '$unwind', '$facet', '$sort', '$skip', '$limit'],
-  query: ['$and', '$or', '$nor', '$eq', '$in', '$gt', '$gte', '$lt', '$regex'],
+  stage: ['$match', '$group', '$addFields', '$project', '$unwind', '$facet', '$sort', '$skip', '$limit', '$unionWith'],
+  query: ['$and', '$or', '$nor', '$eq', '$in', '$gt', '$gte', '$lt', '$regex', '$expr'],
   expression: [
     '$literal',
     '$let',
     '$cond',
     '$ifNull',
     '$and',
+    '$or',
     '$not',
     '$eq',
     '$ne',
     '$gt',
+    '$gte',
     '$lt',
     '$in',
     '$regexMatch',

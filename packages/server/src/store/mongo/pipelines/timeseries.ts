@@ -3,19 +3,22 @@
  * in, a visit in the bucket of its first event, so a visit spanning buckets is counted once.
  * aggregate() is the one-bucket case. Reading only event measures, no visits are formed (event-measures.ts).
  */
-import type { Measures, StatsQuery, TimeseriesQuery } from '../../types.js';
+import type { PipelineStage } from 'mongoose';
+import type { Measures, StatsQuery, TimeRange, TimeseriesQuery } from '../../types.js';
 import { stage } from './expressions.js';
 import { bucketIndex } from './bucket-index.js';
 import { readMeasures } from './measures.js';
 import { asNumber, facetOutput, type PipelineQuery } from './pipeline-query.js';
 import { eventMeasureStages, readsEventsOnly } from './event-measures.js';
+import { storedVisitRowStages } from './stored-visits.js';
 import { visitRowStages } from './visits.js';
+
+const perBucket = (rows: readonly unknown[]) => new Map(rows.map((row) => [asNumber((row as { _id: unknown })._id), row as Record<string, unknown>]));
 
 export function timeseriesQuery(query: TimeseriesQuery): PipelineQuery<Measures[]> {
   const { buckets } = query;
   if (buckets.length === 0) throw new Error('a timeseries needs at least one bucket');
   const range = { from: buckets[0]!.from, to: buckets[buckets.length - 1]!.to };
-  const perBucket = (rows: readonly unknown[]) => new Map(rows.map((row) => [asNumber((row as { _id: unknown })._id), row as Record<string, unknown>]));
   if (readsEventsOnly(query)) {
     return {
       pipeline: eventMeasureStages(query.site, range, query.filters, bucketIndex('$ts', buckets)),
@@ -25,10 +28,23 @@ export function timeseriesQuery(query: TimeseriesQuery): PipelineQuery<Measures[
       },
     };
   }
+  return bucketMeasures(visitRowStages(query.site, range, query.filters, bucketIndex('$ts', buckets)), buckets);
+}
+
+/** The same answer with the visits read from the visits collection (stored-visits.ts). */
+export function storedTimeseriesQuery(query: TimeseriesQuery, rebuilt: readonly number[]): PipelineQuery<Measures[]> {
+  const rows = storedVisitRowStages(query.site, query.buckets, query.filters, true, rebuilt);
+  return { collection: 'visits', ...bucketMeasures(rows, query.buckets) };
+}
+
+/**
+ * Measures per bucket from visit rows keyed by their events' bucket, so a visit has one row per
+ * bucket it has events in: its visit measures go to the bucket of its first event.
+ */
+function bucketMeasures(rowStages: PipelineStage[], buckets: readonly TimeRange[]): PipelineQuery<Measures[]> {
   return {
     pipeline: [
-      // The rows are keyed by their events' bucket, so a visit has one row per bucket it has events in.
-      ...visitRowStages(query.site, range, query.filters, bucketIndex('$ts', buckets)),
+      ...rowStages,
       // At most one document per bucket leaves each facet, so the one $facet document stays small.
       stage({
         $facet: {
@@ -69,6 +85,11 @@ export function timeseriesQuery(query: TimeseriesQuery): PipelineQuery<Measures[
 }
 
 export function aggregateQuery(query: StatsQuery): PipelineQuery<Measures> {
-  const perBucket = timeseriesQuery({ ...query, buckets: [query.range] });
-  return { pipeline: perBucket.pipeline, read: (rows) => perBucket.read(rows)[0]! };
+  return oneBucket(timeseriesQuery({ ...query, buckets: [query.range] }));
 }
+
+export function storedAggregateQuery(query: StatsQuery, rebuilt: readonly number[]): PipelineQuery<Measures> {
+  return oneBucket(storedTimeseriesQuery({ ...query, buckets: [query.range] }, rebuilt));
+}
+
+const oneBucket = (query: PipelineQuery<Measures[]>): PipelineQuery<Measures> => ({ ...query, read: (rows) => query.read(rows)[0]! });

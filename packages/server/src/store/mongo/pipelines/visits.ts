@@ -32,12 +32,26 @@ const firstOf = (sortBy: Record<string, 1 | -1>, output: Expression) => ({ $topN
 const lastOf = (sortBy: Record<string, 1 | -1>, output: Expression) => ({ $bottomN: { n: 1, sortBy, output } });
 const only = (path: string) => ({ $first: path });
 
-export function visitRowStages(site: string, range: TimeRange, filters: readonly Filter[], eventKey: Expression | null): PipelineStage[] {
+/** Keeps the visit rows whose `visit` attributes pass the visit filters. */
+export function visitFilterStages(filters: readonly Filter[]): PipelineStage[] {
   const visitFilters = filters.filter((f) => f.property.scope === 'visit');
+  if (visitFilters.length === 0) return [];
+  return [stage({ $match: { $and: visitFilters.map((f) => filterQuery(visitPath((f.property as { field: VisitField }).field), f)) } })];
+}
+
+/** With `sessions`, only the visits of those sessions are formed (cut-visits.ts). */
+export function visitRowStages(
+  site: string,
+  range: TimeRange,
+  filters: readonly Filter[],
+  eventKey: Expression | null,
+  sessions?: readonly number[],
+): PipelineStage[] {
   const eventFilters = filters.filter((f) => f.property.scope !== 'visit');
 
   return [
     matchSite(site, range),
+    ...(sessions === undefined ? [] : [stage({ $match: { sessionId: { $in: [...sessions] } } })]),
     eventFactStage(eventFilters, eventKey),
     stage({
       $group: {
@@ -86,9 +100,7 @@ export function visitRowStages(site: string, range: TimeRange, filters: readonly
         },
       },
     }),
-    ...(visitFilters.length > 0
-      ? [stage({ $match: { $and: visitFilters.map((f) => filterQuery(visitPath((f.property as { field: VisitField }).field), f)) } })]
-      : []),
+    ...visitFilterStages(filters),
     stage({ $match: { passing: { $gt: 0 } } }),
     stage({ $unwind: '$rows' }),
     stage({ $match: { 'rows.passing': { $gt: 0 } } }),
