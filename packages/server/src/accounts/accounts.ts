@@ -81,7 +81,7 @@ export class Accounts {
     if ((await this.peekLink(token, ['setup'])) === null || !(await this.needsSetup())) throw new AccountError('this setup link is used up or has expired');
     const record = await this.store.takeToken(tokenHash(token), this.clock.now());
     if (record?.kind !== 'setup') throw new AccountError('this setup link is used up or has expired');
-    const user = await this.newUser(email, 'owner', [], await hashPassword(password));
+    const user = this.newUser(email, 'owner', [], await hashPassword(password));
     if (!(await this.store.createUser(user))) throw new AccountError(`${email} already has an account`);
     return user;
   }
@@ -89,7 +89,7 @@ export class Accounts {
   /** A person invited (or added from the command line) without a password yet; the link lets them choose one. */
   async invite(rawEmail: string, role: Role, sites: string[]): Promise<string> {
     const email = normalEmail(rawEmail);
-    const user = await this.newUser(email, role, role === 'viewer' ? [...new Set(sites)].sort() : [], null);
+    const user = this.newUser(email, role, role === 'viewer' ? [...new Set(sites)].sort() : [], null);
     if (!(await this.store.createUser(user))) throw new AccountError(`${email} already has an account`);
     return this.issueLink('invite', email, role, user.sites);
   }
@@ -173,7 +173,7 @@ export class Accounts {
     await this.store.deleteTokensFor(user.email, 'reset');
   }
 
-  private async newUser(email: string, role: Role, sites: string[], passwordHash: string | null): Promise<UserRecord> {
+  private newUser(email: string, role: Role, sites: string[], passwordHash: string | null): UserRecord {
     return { id: newId('usr'), email, role, sites, passwordHash, createdAt: this.clock.now() };
   }
 }

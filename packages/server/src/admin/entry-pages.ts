@@ -4,7 +4,7 @@
  * new id, whatever cookie the browser came with.
  */
 import { Router, type Request, type Response } from 'express';
-import { AccountError } from '../accounts/accounts.js';
+import { AccountError, SESSION_TTL_MS } from '../accounts/accounts.js';
 import { MIN_PASSWORD_LENGTH } from '../accounts/passwords.js';
 import { describeClient } from '../ingest/user-agent.js';
 import { HttpError } from '../http/errors.js';
@@ -14,7 +14,6 @@ import { checkSessionToken } from './csrf.js';
 import { field, safeNext } from './forms.js';
 import { html } from './html.js';
 import { formError, sendPage } from './layout.js';
-import { SESSION_TTL_MS } from '../accounts/accounts.js';
 
 /** "Firefox on Windows": enough to tell one's sessions apart; the User-Agent itself is not kept. */
 function sessionLabel(req: Request): string {
