@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--events N] [--skip-reads] [--profile] [--store sqlite|mongo]`: measures Sightline against a
+ * `pnpm bench [--quick] [--events N] [--skip-reads] [--profile] [--store sqlite|mongo] [--no-redis]`: measures Sightline against a
  * bare node:http server and an Express no-op in the same run, checks that every acknowledged
  * event was stored, measures the dashboard's stats reads over a generated history of N events
  * and the server's responsiveness while it computes them, prints a markdown table and writes it
@@ -75,8 +75,10 @@ async function loadTarget(name: string, service: Service, profile: Profile): Pro
     seconds: profile.seconds,
     seed: SEED,
   };
+  const cpuBefore = service.cpuSeconds();
   const load = await generateLoad(plan);
-  return { target: name, load, rssPeakMb: service.peakRssMb() };
+  const cpuMsPerRequest = ((service.cpuSeconds() - cpuBefore) * 1000) / load.responses;
+  return { target: name, load, rssPeakMb: service.peakRssMb(), cpuMsPerRequest };
 }
 
 async function startTarget(name: string, file: string): Promise<Service> {
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
       'skip-reads': { type: 'boolean' },
       profile: { type: 'boolean' },
       store: { type: 'string', default: 'sqlite' },
+      'no-redis': { type: 'boolean' },
     },
   });
   const mongoUri = process.env.MONGODB_URI;
@@ -107,8 +110,8 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = startedAt.replace(/[:.]/g, '-');
   const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS_DIR, `profiles-${stamp}`)}`] : [];
-  const redis = await startBenchRedis(process.env.REDIS_URL);
-  const redisUrl = redis.url;
+  const redis = values['no-redis'] ? undefined : await startBenchRedis(process.env.REDIS_URL);
+  const redisUrl = redis?.url;
   const adminToken = randomBytes(24).toString('hex');
   const sightlineOptions = (name: string): SightlineOptions => ({
     dataDir: path.join(runDir, name),
@@ -150,9 +153,9 @@ async function main(): Promise<void> {
     const writeAverageMs = await averageOf('send-multiple-tracks', profile.sequential, sightline.port);
     const readAverageMs = await averageOf('read-multiple-tracks', profile.sequential, sightline.port);
     console.error('bench: ingest load');
-    const callsBefore = await commandCalls(redisUrl);
+    const callsBefore = redisUrl === undefined ? undefined : await commandCalls(redisUrl);
     const sightlineRow = await loadTarget('sightline', sightline, profile);
-    const commands = commandsBetween(callsBefore, await commandCalls(redisUrl));
+    const commands = redisUrl === undefined || callsBefore === undefined ? undefined : commandsBetween(callsBefore, await commandCalls(redisUrl));
     ingest.push(sightlineRow);
     const exitCode = await sightline.stop();
     if (exitCode !== 0) throw new Error(`sightline exited with ${exitCode}:\n${sightline.log}`);
@@ -169,14 +172,14 @@ async function main(): Promise<void> {
       machine: {
         cpus: os.availableParallelism(),
         node: process.versions.node,
-        cache: redis.private ? `Redis of the bench's own (${redisUrl})` : `Redis at ${redisUrl}, shared with other clients`,
+        cache: redis === undefined ? 'none (in-process limits, visits and cache)' : redis.private ? `Redis of the bench's own (${redis.url})` : `Redis at ${redis.url}, shared with other clients`,
         store: values.store === 'mongo' ? 'MongoDB' : 'SQLite',
         loadAverage: { before: loadBefore, after: os.loadavg()[0]! },
       },
       ingest,
       ratios: { sightlineVsExpress: rate('sightline') / rate('Express no-op'), sightlineVsBare: rate('sightline') / rate('bare node:http') },
       integrity: { accepted: sightlineRow.load.accepted, sequentialWrites: profile.sequential, stored, droppedAsBot: sightlineRow.load.dropped },
-      redis: { ...commands, events: sightlineRow.load.accepted, private: redis.private },
+      redis: commands === undefined || redis === undefined ? null : { ...commands, events: sightlineRow.load.accepted, private: redis.private },
       reads,
       sequential: {
         writeAverageMs,
@@ -194,7 +197,7 @@ async function main(): Promise<void> {
     console.log(table);
   } finally {
     await Service.stopAll();
-    await redis.stop();
+    await redis?.stop();
     for (const part of used) await eraseBenchSite(part, BENCH_SITE).catch((error: unknown) => console.error(`bench: could not erase ${part.dataDir}'s events:`, error));
     rmSync(runDir, { recursive: true, force: true });
   }

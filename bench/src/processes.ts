@@ -37,6 +37,15 @@ function peakRssMb(pid: number | undefined): number {
   return kb === undefined ? Number.NaN : Number(kb) / 1024;
 }
 
+/** CPU time a process has used, user and system, from /proc (in clock ticks of 10 ms). */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name in parentheses may hold spaces; the fields after it are space-separated.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export class Service {
   /** Every service still running, so a failed run can stop them all instead of leaving them behind. */
   private static readonly running = new Set<Service>();
@@ -82,6 +91,10 @@ export class Service {
 
   peakRssMb(): number {
     return peakRssMb(this.child.pid);
+  }
+
+  cpuSeconds(): number {
+    return cpuSeconds(this.child.pid);
   }
 
   /** SIGTERM, as an operator would send it; a server that ignores it is killed after a grace period. */

@@ -8,6 +8,8 @@ export interface IngestRow {
   target: string;
   load: LoadResult;
   rssPeakMb: number;
+  /** The server process's CPU time (user and system) over the load, warm-up included, per request. */
+  cpuMsPerRequest: number;
 }
 
 export interface ReadRow {
@@ -36,7 +38,7 @@ export interface Report {
   ratios: { sightlineVsExpress: number; sightlineVsBare: number };
   integrity: { accepted: number; sequentialWrites: number; stored: number; droppedAsBot: number };
   /** Redis commands during the ingest load (INFO commandstats before and after), over the events it acknowledged. */
-  redis: { scripts: number; others: number; all: number; events: number; private: boolean };
+  redis: { scripts: number; others: number; all: number; events: number; private: boolean } | null;
   reads: {
     historyEvents: number;
     /** How long insertEvents took to write the history. */
@@ -97,13 +99,15 @@ export function checks(report: Omit<Report, 'checks'>): Check[] {
   const expected = integrity.accepted + integrity.sequentialWrites;
   add('stored == 202 answers', `${int(expected)}`, `${int(integrity.stored)}`, integrity.stored === expected && integrity.droppedAsBot === 0);
   const { redis } = report;
-  const perEvent = (redis.scripts + redis.others) / redis.events;
-  add(
-    `Redis commands sent per ingested event under load${redis.private ? '' : ' (shared Redis: other clients counted too)'}`,
-    `<= ${REDIS_COMMANDS_PER_EVENT}`,
-    `${perEvent.toFixed(3)} (${int(redis.scripts)} script calls, ${int(redis.others)} others, ${int(redis.events)} events)`,
-    perEvent <= REDIS_COMMANDS_PER_EVENT,
-  );
+  if (redis !== null) {
+    const perEvent = (redis.scripts + redis.others) / redis.events;
+    add(
+      `Redis commands sent per ingested event under load${redis.private ? '' : ' (shared Redis: other clients counted too)'}`,
+      `<= ${REDIS_COMMANDS_PER_EVENT}`,
+      `${perEvent.toFixed(3)} (${int(redis.scripts)} script calls, ${int(redis.others)} others, ${int(redis.events)} events)`,
+      perEvent <= REDIS_COMMANDS_PER_EVENT,
+    );
+  }
   if (report.reads !== null) {
     const { reads } = report;
     for (const row of reads.rows) {
@@ -134,10 +138,14 @@ export function checks(report: Omit<Report, 'checks'>): Check[] {
 }
 
 function ingestTable(rows: readonly IngestRow[]): string[] {
-  const lines = ['| target | req/s | p50 ms | p99 ms | errors | non-2xx | RSS peak MB |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |'];
-  for (const { target, load, rssPeakMb } of rows) {
+  const lines = [
+    '| target | req/s | p50 ms | p99 ms | errors | non-2xx | RSS peak MB | server CPU µs/request | requests/s per core |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const { target, load, rssPeakMb, cpuMsPerRequest } of rows) {
     lines.push(
-      `| ${target} | ${int(load.requestsPerSecond)} | ${ms(load.p50Ms)} | ${ms(load.p99Ms)} | ${load.errors + load.timeouts} | ${load.non2xx} | ${rssPeakMb.toFixed(0)} |`,
+      `| ${target} | ${int(load.requestsPerSecond)} | ${ms(load.p50Ms)} | ${ms(load.p99Ms)} | ${load.errors + load.timeouts} | ${load.non2xx} | ${rssPeakMb.toFixed(0)} | ` +
+        `${int(cpuMsPerRequest * 1000)} | ${int(1000 / cpuMsPerRequest)} |`,
     );
   }
   return lines;
@@ -193,8 +201,10 @@ export function markdown(report: Report): string {
     `The same write script in this run against the bare node:http server: ${report.sequential.reference.bareWriteAverageMs.toFixed(3)} ms; against the Express no-op: ${report.sequential.reference.expressWriteAverageMs.toFixed(3)} ms. ` +
       `The read script against the bare node:http server: ${report.sequential.reference.bareReadAverageMs.toFixed(3)} ms.`,
     '',
-    `Redis during the ingest load: ${int(report.redis.scripts)} script calls and ${int(report.redis.others)} other commands for ${int(report.redis.events)} events acknowledged; ` +
-      `${int(report.redis.all)} commands counted by INFO commandstats, the scripts' own included.`,
+    report.redis === null
+      ? 'No Redis in this run (--no-redis): limits, visits and cached answers in process memory.'
+      : `Redis during the ingest load: ${int(report.redis.scripts)} script calls and ${int(report.redis.others)} other commands for ${int(report.redis.events)} events acknowledged; ` +
+        `${int(report.redis.all)} commands counted by INFO commandstats, the scripts' own included.`,
     '',
     '### Targets',
     '',

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     requestsPerSecond: (counts.responses - before) / seconds,
     seconds,
     requests: counts.responses - before,
+    responses: counts.responses,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors,

@@ -20,6 +20,8 @@ export interface LoadResult {
   /** How long the measured part ran. */
   seconds: number;
   requests: number;
+  /** Every response, warm-up included. */
+  responses: number;
   p50Ms: number;
   p99Ms: number;
   errors: number;
