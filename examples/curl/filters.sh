@@ -10,4 +10,4 @@ echo
 #> {"results":{"visits":{"value":1},"bounce_rate":{"value":100}}}
 curl -sS "$URL/api/v1/stats/aggregate?site_id=localhost&metrics=visitors,sessions"
 echo
-#> {"error":"invalid query","details":[{"field":"metrics","message":"unknown metric \"sessions\"; allowed: visitors, visits, pageviews, views_per_visit, bounce_rate, visit_duration, events"}]}
+#> {"error":"invalid query","details":[{"field":"metrics","message":"unknown metric \"sessions\"; allowed: visitors, visits, pageviews, views_per_visit, bounce_rate, visit_duration, events, conversion_rate"}]}
