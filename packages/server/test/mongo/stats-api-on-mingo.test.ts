@@ -94,7 +94,8 @@ describe('the v1 Stats API on the MongoDB pipelines (mingo) and on SQLite', () =
     mongo = await serve(new MingoPipelineStore());
     await sendTraffic(sqlite);
     await sendTraffic(mongo);
-  });
+    // 320 requests through the real ingest, each batch's visits merged by mingo: seconds on a busy machine.
+  }, 60_000);
 
   afterAll(async () => {
     for (const served of [sqlite, mongo]) {

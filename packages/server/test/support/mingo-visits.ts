@@ -32,9 +32,12 @@ function clone<T>(value: T): T {
 class MingoDocuments<D extends object> {
   readonly documents: D[] = [];
 
+  /** A filter's plain `site` and `sessionId` narrow the documents mingo tests, as an index would. */
   matching(filter: Doc): D[] {
     const query = new Query(filter, { context });
-    return this.documents.filter((doc) => query.test(doc as Doc));
+    const keyed = (['site', 'sessionId'] as const).filter((key) => typeof filter[key] === 'string' || typeof filter[key] === 'number');
+    const candidates = keyed.length === 0 ? this.documents : this.documents.filter((doc) => keyed.every((key) => (doc as Doc)[key] === filter[key]));
+    return candidates.filter((doc) => query.test(doc as Doc));
   }
 
   updateOne(filter: Doc, changes: Update, upsert: boolean): void {
