@@ -296,6 +296,26 @@ describe('keys and shared links from the pages', () => {
   });
 });
 
+describe('deleting a site', () => {
+  it('takes the domain typed, and leaves nothing a site added again under that domain would inherit', async () => {
+    const cookie = await setUp();
+    const csrf = await csrfFor(cookie);
+    await accounts().invite('viewer@example.com', 'viewer', ['private.example', 'other.example']);
+    const post = (path: string, form: Record<string, string>) => request(t.app).post(path).set('Cookie', cookie).set('Origin', ORIGIN).type('form').send({ csrf, ...form });
+    const shared = await post('/sites/private.example/shared-links', { label: 'board' });
+    const token = new URL(/id="new-link">([^<]+)</.exec(shared.text)![1]!).pathname.split('/')[3]!;
+    expect((await post('/sites/private.example/delete', { confirm: 'other.example' })).status).toBe(400);
+    expect(await t.store.getSite('private.example')).not.toBeNull();
+    expect((await post('/sites/private.example/delete', { confirm: 'private.example' })).status).toBe(303);
+    expect(await t.store.getSite('private.example')).toBeNull();
+    expect(await t.store.accounts.listSharedLinks('private.example')).toEqual([]);
+    expect((await t.store.accounts.findUserByEmail('viewer@example.com'))?.sites).toEqual(['other.example']);
+    await post('/sites/new', { domain: 'private.example', timezone: 'UTC' });
+    const read = await request(t.app).get('/api/v1/stats/aggregate?site_id=private.example&metrics=visitors').set('Authorization', `Bearer ${token}`);
+    expect(read.status).toBe(401);
+  });
+});
+
 describe('cookies', () => {
   it('are never set on ingest, the script, public stats, the dashboard or health, even for a signed-in browser', async () => {
     const cookie = await setUp();
