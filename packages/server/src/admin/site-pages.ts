@@ -3,7 +3,7 @@
  * page of sections (install, settings, keys, shared links, deletion). Viewers see the list of
  * their sites with links to the dashboards; everything else is for owners and admins.
  */
-import { CreateSiteRequestSchema, KEY_SCOPES, SiteIdSchema } from '@sightline/shared';
+import { CreateSiteRequestSchema, KEY_SCOPES, SiteIdSchema, TimeZoneSchema } from '@sightline/shared';
 import { Router, type Request, type Response } from 'express';
 import { AccountError, mayAdminister, mayRead } from '../accounts/accounts.js';
 import { HttpError } from '../http/errors.js';
@@ -114,7 +114,10 @@ ${timeZoneField(timezone)}
     if (days !== null && !(Number.isInteger(days) && days >= 1 && days <= MAX_RETENTION_DAYS)) {
       return showSite(res, site, { status: 400, error: { section: 'settings', message: `keep events for a whole number of days from 1 to ${MAX_RETENTION_DAYS}, or leave it empty` } });
     }
-    const updated = (await store.updateSite(site.domain, { public: checked(req, 'public') })) ?? site;
+    const timezone = TimeZoneSchema.safeParse(field(req, 'timezone', 100));
+    if (!timezone.success) return showSite(res, site, { status: 400, error: { section: 'settings', message: 'choose a time zone from the list, e.g. Europe/Paris' } });
+    const patch = { public: checked(req, 'public'), timezone: timezone.data, allowSubdomains: checked(req, 'subdomains') };
+    const updated = (await store.updateSite(site.domain, patch)) ?? site;
     await store.setRetention(site.domain, days);
     sites.forget(site.domain);
     await showSite(res, updated, { notice: html`<p class="notice-ok" role="status">Settings saved.</p>` });

@@ -8,6 +8,7 @@ import type { SiteRecord } from '../store/types.js';
 import type { AdminDeps } from './deps.js';
 import { html, type Html } from './html.js';
 import { csrfField } from './layout.js';
+import { timeZoneField } from './time-zones.js';
 
 export interface SectionContext {
   deps: AdminDeps;
@@ -51,10 +52,11 @@ const general: SiteSection = {
     const retention = (await deps.store.retentionSettings()).find((setting) => setting.site === site.domain)?.days;
     return html`<form method="post" action="${sitePath(site)}/settings" class="form">
 ${errorOf(context, 'settings')}${csrfField(csrf)}
-<p>Time zone: <strong>${site.timezone}</strong> (days and months are counted in it; it is chosen when the site is added).</p>
+${timeZoneField(site.timezone)}
 <label class="check"><input type="checkbox" name="public" ${site.public === true ? html`checked` : ''}> Public: anyone may read the stats without signing in</label>
 <label for="retention">Keep events for (days; empty keeps everything)</label>
 <input id="retention" name="retention" inputmode="numeric" pattern="[0-9]*" value="${retention ?? ''}">
+<label class="check"><input type="checkbox" name="subdomains" ${site.allowSubdomains ?? deps.config.allowSubdomains ? html`checked` : ''}> Count pages on subdomains of ${site.domain} (<code>www.</code> always counts)</label>
 <button type="submit">Save settings</button>
 </form>`;
   },

@@ -5,6 +5,7 @@
  */
 import type { EventPayload } from '@sightline/shared';
 import type { Clock } from '../clock.js';
+import type { SiteDirectory } from '../sites/site-directory.js';
 import type { CountryLookup } from './geo.js';
 import { admitAndCommit, type EventWriter } from './group-commit.js';
 import { normalizeEvent } from './normalize.js';
@@ -17,8 +18,9 @@ export interface RecordDeps {
   clock: Clock;
   visitors: VisitorIds;
   writer: EventWriter;
-  /** Pages on subdomains of a site count for it. */
+  /** Pages on subdomains of a site count for it, unless the site says otherwise. */
   allowSubdomains: boolean;
+  sites: SiteDirectory;
   countries: CountryLookup;
 }
 
@@ -34,9 +36,9 @@ export interface RequestContext {
 /** Why an event was answered but not kept, or that it was stored. */
 export type RecordOutcome = 'stored' | 'bot' | 'hostname' | 'referrer-spam';
 
-function dropReason(deps: RecordDeps, payload: EventPayload, url: URL, client: Client, trusted: boolean): RecordOutcome | undefined {
+function dropReason(allowSubdomains: boolean, payload: EventPayload, url: URL, client: Client, trusted: boolean): RecordOutcome | undefined {
   if (client.bot && !trusted) return 'bot';
-  if (!pageBelongsToSite(url.hostname, payload.site, deps.allowSubdomains)) return 'hostname';
+  if (!pageBelongsToSite(url.hostname, payload.site, allowSubdomains)) return 'hostname';
   if (isReferrerSpam(payload.referrer)) return 'referrer-spam';
   return undefined;
 }
@@ -44,7 +46,9 @@ function dropReason(deps: RecordDeps, payload: EventPayload, url: URL, client: C
 export async function recordEvent(deps: RecordDeps, payload: EventPayload, context: RequestContext): Promise<RecordOutcome> {
   const client = describeClient(context.userAgent, payload.screen_width);
   const url = new URL(payload.url);
-  const dropped = dropReason(deps, payload, url, client, context.trusted === true);
+  // The site's own choice, else the server's; the directory has just looked the site up for the route.
+  const allowSubdomains = (await deps.sites.get(payload.site))?.allowSubdomains ?? deps.allowSubdomains;
+  const dropped = dropReason(allowSubdomains, payload, url, client, context.trusted === true);
   if (dropped !== undefined) {
     await admitAndCommit(deps.writer, { request: { address: context.address, site: payload.site } });
     return dropped;

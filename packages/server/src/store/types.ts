@@ -44,6 +44,8 @@ export interface SiteRecord {
   createdAt: number;
   /** Stats readable without a key. Absent means false. */
   public?: boolean;
+  /** Whether events from pages on subdomains count; absent: the server's ALLOW_SUBDOMAINS. */
+  allowSubdomains?: boolean;
 }
 
 export interface TimeRange {
@@ -257,6 +259,10 @@ export interface ApiKeyRecord {
 
 export interface SitePatch {
   public?: boolean;
+  /** Days and months are counted in it from then on, the stored events' included. */
+  timezone?: string;
+  /** null: the server's ALLOW_SUBDOMAINS again. */
+  allowSubdomains?: boolean | null;
 }
 
 export interface SiteAdmin {

@@ -87,6 +87,9 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
     const site = this.sites.get(domain);
     if (site === undefined) return null;
     if (patch.public !== undefined) site.public = patch.public;
+    if (patch.timezone !== undefined) site.timezone = patch.timezone;
+    if (patch.allowSubdomains === null) delete site.allowSubdomains;
+    else if (patch.allowSubdomains !== undefined) site.allowSubdomains = patch.allowSubdomains;
     return { ...site };
   }
 

@@ -81,6 +81,8 @@ export interface SiteDocument {
   public: boolean;
   /** Days of events kept; null or absent: all. */
   retentionDays?: number | null;
+  /** Null or absent: the server's ALLOW_SUBDOMAINS. */
+  allowSubdomains?: boolean | null;
 }
 
 export function toSiteDocument(site: SiteRecord): SiteDocument {
@@ -94,6 +96,7 @@ export function toSiteRecord(document: SiteDocument): SiteRecord {
     createdAt: document.createdAt.getTime(),
     // Sites stored before the flag existed have no field: not public.
     public: document.public === true,
+    ...(typeof document.allowSubdomains === 'boolean' ? { allowSubdomains: document.allowSubdomains } : {}),
   };
 }
 

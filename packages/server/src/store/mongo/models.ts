@@ -84,6 +84,7 @@ const siteSchema = new Schema<SiteDocument>(
     createdAt: { type: Date, required: true },
     public: { type: Boolean, default: false },
     retentionDays: { type: Number, default: null },
+    allowSubdomains: { type: Boolean, default: null },
   },
   { collection: 'sites', versionKey: false },
 );

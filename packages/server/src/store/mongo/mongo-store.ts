@@ -244,8 +244,9 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
   funnel: StatsQueries['funnel'] = (query) => this.reader.funnel(query);
 
   updateSite(domain: string, patch: SitePatch): Promise<SiteRecord | null> {
-    if (patch.public === undefined) return this.getSite(domain);
-    const changes = { public: patch.public };
+    // The pipelines count days in the time zone each query brings, so a new one needs no recount here.
+    const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    if (Object.keys(changes).length === 0) return this.getSite(domain);
     return this.run('updateSite', async () => {
       const document = await this.models.sites
         .findOneAndUpdate({ _id: { $eq: domain } }, { $set: changes }, { returnDocument: 'after' })

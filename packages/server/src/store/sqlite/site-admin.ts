@@ -26,6 +26,8 @@ const KEY_COLUMNS = 'id, site, scopes, hash, created_at, last_used_at, label';
 
 export class SqliteSiteAdmin {
   private readonly setPublic;
+  private readonly setSubdomains;
+  private readonly exists;
   private readonly insertKey;
   private readonly selectKeyByHash;
   private readonly selectKeys;
@@ -34,6 +36,8 @@ export class SqliteSiteAdmin {
 
   constructor(db: Database.Database) {
     this.setPublic = db.prepare('UPDATE sites SET public = ? WHERE domain = ?');
+    this.setSubdomains = db.prepare('UPDATE sites SET allow_subdomains = ? WHERE domain = ?');
+    this.exists = db.prepare<[string], number>('SELECT 1 FROM sites WHERE domain = ?').pluck();
     this.insertKey = db.prepare('INSERT INTO api_keys (id, site, scopes, hash, created_at, label) VALUES (?, ?, ?, ?, ?, ?)');
     this.selectKeyByHash = db.prepare<[string], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE hash = ?`);
     this.selectKeys = db.prepare<[string], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE site = ? ORDER BY created_at, id`);
@@ -41,10 +45,11 @@ export class SqliteSiteAdmin {
     this.deleteKey = db.prepare('DELETE FROM api_keys WHERE site = ? AND id = ?');
   }
 
-  /** False when the site does not exist. */
-  updateSite(domain: string, patch: SitePatch): boolean {
-    if (patch.public === undefined) return true;
-    return this.setPublic.run(patch.public ? 1 : 0, domain).changes === 1;
+  /** False when the site does not exist. The time zone is the store's to change, with the rollups. */
+  updateSite(domain: string, patch: Omit<SitePatch, 'timezone'>): boolean {
+    if (patch.public !== undefined) this.setPublic.run(patch.public ? 1 : 0, domain);
+    if (patch.allowSubdomains !== undefined) this.setSubdomains.run(patch.allowSubdomains === null ? null : patch.allowSubdomains ? 1 : 0, domain);
+    return this.exists.get(domain) !== undefined;
   }
 
   createApiKey(key: ApiKeyRecord): void {

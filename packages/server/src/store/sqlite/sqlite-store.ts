@@ -66,6 +66,7 @@ interface SiteRow {
   timezone: string;
   created_at: number;
   public: number;
+  allow_subdomains: number | null;
 }
 
 const toSite = (row: SiteRow): SiteRecord => ({
@@ -73,6 +74,7 @@ const toSite = (row: SiteRow): SiteRecord => ({
   timezone: row.timezone,
   createdAt: row.created_at,
   public: row.public === 1,
+  ...(row.allow_subdomains === null ? {} : { allowSubdomains: row.allow_subdomains === 1 }),
 });
 
 /** Ten seconds: far longer than one of the worker's checkpoints takes. */
@@ -113,6 +115,8 @@ class SqliteStore implements EventStore {
   private readonly insertBatch;
   private readonly selectCount;
   private readonly selectSite;
+  private readonly visitRollups;
+  private readonly retime;
   private readonly selectSites;
   private readonly insertSite;
   private readonly insertSalt;
@@ -142,7 +146,9 @@ class SqliteStore implements EventStore {
         browser, os, device, country, screen_width, visitor_id, session_id, engagement_ms, props)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.rollups = new SqliteRollups(db);
-    const visits = new SqliteVisits(db, new SqliteVisitRollups(db, (site) => this.rollups.shiftOf(site)));
+    this.visitRollups = new SqliteVisitRollups(db, (site) => this.rollups.shiftOf(site));
+    const visits = new SqliteVisits(db, this.visitRollups);
+    this.retime = db.prepare('UPDATE sites SET timezone = ?, rollup_shift_ms = ? WHERE domain = ?');
     const eventIds = new SqliteEventIds(db);
     // Positional values: binding by name copied every event into a new object and cost a third of the insert.
     this.insertBatch = db.transaction((batch: readonly StoredEvent[]) => {
@@ -159,8 +165,8 @@ class SqliteStore implements EventStore {
       visits.record(events);
     });
     this.selectCount = db.prepare('SELECT COUNT(*) AS n FROM events WHERE site = ?').pluck();
-    this.selectSite = db.prepare<[string], SiteRow>('SELECT domain, timezone, created_at, public FROM sites WHERE domain = ?');
-    this.selectSites = db.prepare<[], SiteRow>('SELECT domain, timezone, created_at, public FROM sites ORDER BY domain');
+    this.selectSite = db.prepare<[string], SiteRow>('SELECT domain, timezone, created_at, public, allow_subdomains FROM sites WHERE domain = ?');
+    this.selectSites = db.prepare<[], SiteRow>('SELECT domain, timezone, created_at, public, allow_subdomains FROM sites ORDER BY domain');
     this.insertSite = db.prepare(
       'INSERT INTO sites (domain, timezone, created_at, public, rollup_shift_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
@@ -285,14 +291,32 @@ class SqliteStore implements EventStore {
   }
 
   updateSite(domain: string, patch: SitePatch): Promise<SiteRecord | null> {
-    return this.run('updateSite', () => (this.admin.updateSite(domain, patch) ? this.selectSite.get(domain) : undefined))
+    return this.run('updateSite', () =>
+      this.db.transaction(() => {
+        if (!this.admin.updateSite(domain, patch)) return undefined;
+        const before = this.selectSite.get(domain)!;
+        if (patch.timezone !== undefined && patch.timezone !== before.timezone) this.changeTimezone(before, patch.timezone);
+        return this.selectSite.get(domain);
+      })(),
+    )
       .then(async (row) => {
         await this.durable();
         return row ? toSite(row) : null;
       });
   }
 
-  createApiKey(key: ApiKeyRecord): Promise<void> {
+  /**
+   * The rollups count days from the site's midnight (its shift), so a new time zone recounts them
+   * from the stored events and visits, in the transaction that changes it: reads never see days
+   * of one zone under the other's shift.
+   */
+  private changeTimezone(site: SiteRow, timezone: string): void {
+    this.retime.run(timezone, rollupShiftMs(timezone, site.created_at), site.domain);
+    this.rollups.rebuildSite(site.domain);
+    this.visitRollups.rebuildSite(site.domain);
+  }
+
+    createApiKey(key: ApiKeyRecord): Promise<void> {
     return this.run('createApiKey', () => this.admin.createApiKey(key)).then(() => this.durable());
   }
 
