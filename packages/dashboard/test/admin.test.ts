@@ -107,7 +107,7 @@ describe('the web admin', () => {
     expect(await page.$$eval('#time-zones option', (options) => options.length)).toBeGreaterThan(300);
     await submit(page, 'form.form');
     expect(new URL(page.url()).pathname).toBe(`/sites/${SITE}`);
-    expect(await page.textContent('#settings')).toContain('Europe/Paris');
+    expect(await page.inputValue('#settings #timezone')).toBe('Europe/Paris');
     expect(await page.textContent('.waiting')).toContain('Waiting for the first event');
 
     await page.click('button[data-copy="snippet"]');
