@@ -369,6 +369,7 @@ describe('the dashboard of a private site', () => {
     expect(new URL(page.url()).searchParams.get('next')).toBe(`/dashboard/${PRIVATE}`);
     await page.click('text=Open this dashboard with an API key instead');
     await page.waitForSelector('#api-key');
+    await settled(page);
     expect(new URL(page.url()).pathname).toBe(`/dashboard/${PRIVATE}`);
     refusedRequestsOnly();
   });
