@@ -165,7 +165,7 @@ describe('the CLI', () => {
       .then(() => store.close())
       .then(() => {
         expect(cli('site', 'list').stdout).toMatch(/^one\.example +no +UTC +all +1$/m);
-        expect(cli('site', 'delete', 'one.example', '--yes').stdout).toBe('Deleted one.example, its 1 event and its API keys.\n');
+        expect(cli('site', 'delete', 'one.example', '--yes').stdout).toBe('Deleted one.example, its 1 event, API keys, goals and funnels.\n');
       });
   });
 

@@ -31,7 +31,7 @@ async function remove({ store }: CommandContext, args: string[]): Promise<void> 
   if (values.yes !== true) fail(`this deletes ${domain} with every event and API key it has, for good: add --yes`);
   const events = await store.countEvents(domain);
   if (!(await store.deleteSite(domain))) fail(`${domain} is not registered`);
-  console.log(`Deleted ${domain}, its ${plural(events, 'event')} and its API keys.`);
+  console.log(`Deleted ${domain}, its ${plural(events, 'event')}, API keys, goals and funnels.`);
 }
 
 export const DATA_COMMANDS: CliCommand[] = [
@@ -52,7 +52,7 @@ sightline site purge deletes them at once. off keeps every event.`,
   {
     name: 'site delete',
     args: '<domain> --yes',
-    summary: 'Delete a site with all its events and API keys, for good',
+    summary: 'Delete a site with all its events, API keys, goals and funnels, for good',
     details: 'A running server goes on accepting the site\'s events for up to a minute (its site cache).',
     run: remove,
   },

@@ -1,7 +1,7 @@
 /** The CLI's help, made from the command tables so that every command is listed as it is. */
 import type { CliCommand } from './command.js';
 
-const ABOUT = `Sightline's command line: sites, API keys and stored data, in the store the server uses
+const ABOUT = `Sightline's command line: sites, API keys, goals and funnels, people and stored data, in the store the server uses
 (the SQLite file in DATA_DIR, default ./data, or MONGODB_URI). Run it where you run the server.`;
 
 export const usageLine = (command: CliCommand) => `sightline ${command.name}${command.args ? ` ${command.args}` : ''}`;
