@@ -40,7 +40,7 @@ describe('pnpm bench --quick', () => {
   it('prints the markdown table it writes to bench/results', () => {
     const table = readFileSync(path.join(BENCH_DIR, 'results/latest-quick.md'), 'utf8');
     expect(stdout).toContain(table.trim());
-    expect(table).toMatch(/^\| target \| req\/s \| p50 ms \| p99 ms \| errors \| non-2xx \| RSS peak MB \|$/m);
+    expect(table).toMatch(/^\| target \| req\/s \| p50 ms \| p99 ms \| errors \| non-2xx \| RSS peak MB \| server CPU µs\/request \| requests\/s per core \|$/m);
     expect(table).toMatch(/^\| check \| target \| measured \| \|$/m);
     for (const check of report.checks) {
       expect(table).toContain(`| ${check.name} | ${check.target} | ${check.value} | ${check.pass ? 'PASS' : 'FAIL'} |`);
