@@ -39,11 +39,12 @@ async function acceptEvent(deps: IngestDeps, req: Request, res: Response, next: 
     const parsed = parseEventPayload(await readJson(req, LIMITS.maxBodyBytes));
     if (!parsed.success) throw new HttpError(400, 'invalid event', issuesOf(parsed.error));
     const payload = parsed.data;
-    if ((await deps.sites.get(payload.site)) === null) {
+    const site = await deps.sites.get(payload.site);
+    if (site === null) {
       throw new HttpError(404, `unknown site ${payload.site}: register it first (POST /api/sites or pnpm sightline site add)`);
     }
     counted = true;
-    const outcome = await recordEvent(deps, payload, { ip, address, userAgent: req.headers['user-agent'] ?? '' }).catch((error: unknown) => {
+    const outcome = await recordEvent(deps, payload, { site, ip, address, userAgent: req.headers['user-agent'] ?? '' }).catch((error: unknown) => {
       throw storeUnavailable(error);
     });
     // Dropped events are answered like everyone else so senders learn nothing; the header says why nothing was kept.

@@ -5,7 +5,7 @@
  */
 import type { EventPayload } from '@sightline/shared';
 import type { Clock } from '../clock.js';
-import type { SiteDirectory } from '../sites/site-directory.js';
+import type { SiteRecord } from '../store/types.js';
 import type { CountryLookup } from './geo.js';
 import { admitAndCommit, type EventWriter } from './group-commit.js';
 import { normalizeEvent } from './normalize.js';
@@ -20,11 +20,12 @@ export interface RecordDeps {
   writer: EventWriter;
   /** Pages on subdomains of a site count for it, unless the site says otherwise. */
   allowSubdomains: boolean;
-  sites: SiteDirectory;
   countries: CountryLookup;
 }
 
 export interface RequestContext {
+  /** The registered site the event names, as the route found it. */
+  site: SiteRecord;
   ip: string;
   /** The address as the limits count it (address-key.ts). */
   address: string;
@@ -46,8 +47,8 @@ function dropReason(allowSubdomains: boolean, payload: EventPayload, url: URL, c
 export async function recordEvent(deps: RecordDeps, payload: EventPayload, context: RequestContext): Promise<RecordOutcome> {
   const client = describeClient(context.userAgent, payload.screen_width);
   const url = new URL(payload.url);
-  // The site's own choice, else the server's; the directory has just looked the site up for the route.
-  const allowSubdomains = (await deps.sites.get(payload.site))?.allowSubdomains ?? deps.allowSubdomains;
+  // The site's own choice, else the server's.
+  const allowSubdomains = context.site.allowSubdomains ?? deps.allowSubdomains;
   const dropped = dropReason(allowSubdomains, payload, url, client, context.trusted === true);
   if (dropped !== undefined) {
     await admitAndCommit(deps.writer, { request: { address: context.address, site: payload.site } });

@@ -25,18 +25,19 @@ async function acceptTrack(deps: IngestDeps, defaultSite: string | undefined, re
     // Only a JSON body is read; anything else is an empty request, which names no page.
     const body = mediaType(req) === 'application/json' ? await readJson(req, MAX_BODY_BYTES) : {};
     const request = parseOr400(TrackRequestSchema, body ?? {}, 'track request');
-    if (defaultSite === undefined || (await deps.sites.get(defaultSite)) === null) {
+    const site = defaultSite === undefined ? null : await deps.sites.get(defaultSite);
+    if (site === null) {
       throw new HttpError(404, 'no default site: set DEFAULT_SITE to a registered site to use /track');
     }
     const path = request.page_id.startsWith('/') ? request.page_id : `/${request.page_id}`;
     const payload = {
-      site: defaultSite,
+      site: site.domain,
       name: PAGEVIEW,
-      url: new URL(path, `https://${defaultSite}`).href,
+      url: new URL(path, `https://${site.domain}`).href,
       ...(request.user_id === undefined ? {} : { user_id: request.user_id }),
     };
     counted = true;
-    await recordEvent(deps, payload, { ip, address, userAgent: req.headers['user-agent'] ?? '', trusted: true }).catch((error: unknown) => {
+    await recordEvent(deps, payload, { site, ip, address, userAgent: req.headers['user-agent'] ?? '', trusted: true }).catch((error: unknown) => {
       throw storeUnavailable(error);
     });
     res.writeHead(202, ACCEPTED_HEADERS).end(ACCEPTED);
