@@ -42,7 +42,7 @@ function propsOf(body: Record<string, unknown>): unknown {
  */
 function urlOf(body: Record<string, unknown>): unknown {
   const url = pick(body, 'url', 'u');
-  if (typeof url !== 'string' || pick(body, 'hashMode', 'h') === 1) return url;
+  if (typeof url !== 'string' || body['h'] === 1) return url;
   const mark = url.indexOf('#');
   return mark === -1 ? url : url.slice(0, mark);
 }
