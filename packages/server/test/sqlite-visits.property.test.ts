@@ -477,6 +477,7 @@ const SINCE_VISITS = [
   'DROP TABLE users; DROP TABLE sessions; DROP TABLE one_time_tokens; DROP TABLE shared_links; ALTER TABLE sites DROP COLUMN allow_subdomains;',
   'DROP INDEX events_site_ts_props;',
   'ALTER TABLE api_keys DROP COLUMN label;',
+  'DROP INDEX visits_multi; ALTER TABLE visits DROP COLUMN multi;',
 ];
 
 async function createSites(store: EventStore): Promise<void> {

@@ -211,7 +211,7 @@ const MIGRATIONS: readonly Migration[] = [
     `);
     // For the sites' shifts; the rollups by event name do not exist yet.
     const rollups = new SqliteRollups(db, ['page']);
-    const groups = new SqliteVisitRollups(db, (site) => rollups.shiftOf(site));
+    const groups = new SqliteVisitRollups(db, (site) => rollups.shiftOf(site), false);
     for (const site of db.prepare<[], string>('SELECT DISTINCT site FROM visits').pluck().all()) groups.rebuildSite(site);
     db.exec('CREATE INDEX visit_days_multi ON visit_days (site, day, visitor_id) WHERE multi = 1');
   },
@@ -336,6 +336,17 @@ const MIGRATIONS: readonly Migration[] = [
   // A label for each API key, so a listing tells what each one is for.
   `
   ALTER TABLE api_keys ADD COLUMN label TEXT;
+  `,
+  // The visits of visitors seen on several days, flagged and copied into a covering index: an
+  // unfiltered visit panel recounts those visitors (queries/visit-groups.ts), which read one
+  // range of this index instead of looking each visitor's visits up in the table (about 10 s for
+  // 62,000 visitors over 10,000,000 events, measured).
+  `
+  ALTER TABLE visits ADD COLUMN multi INTEGER NOT NULL DEFAULT 0;
+  UPDATE visits SET multi = 1 WHERE (site, visitor_id) IN (SELECT site, visitor_id FROM visit_days WHERE multi = 1);
+  CREATE INDEX visits_multi ON visits (site, start_ts, visitor_id, end_ts, pageviews, events, engagement_ms, entry_page, exit_page,
+    referrer_source, referrer, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, browser, os, device)
+    WHERE multi = 1;
   `,
 ];
 

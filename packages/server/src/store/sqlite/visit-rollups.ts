@@ -11,8 +11,10 @@
  *
  * `visitors` is distinct within a day and group. Over several days the same id can be counted
  * once per day: the query (queries/visit-groups.ts) corrects that from the visits of the ids
- * marked multi, which are few because anonymous ids change every day. A flag or a row left
- * behind when a visit moved to another day is harmless: it only adds an id to those checked.
+ * marked multi, which are few because anonymous ids change every day. Their visits carry the
+ * flag too (visits.multi), which puts them in a covering index the query reads as one range. A
+ * flag or a row left behind when a visit moved to another day, or a purge took the other days,
+ * is harmless: it only adds an id to those checked.
  *
  * A batch's changes to one group add up in memory and are written once: under load most visits
  * of a batch share a browser, a country or a source, so a batch writes far fewer rows than visits.
@@ -55,6 +57,36 @@ interface Delta {
 /** The columns of another visit that tell which groups it is in. */
 const GROUP_COLUMNS = ['entry_page', 'exit_page', ...ATTRIBUTE_COLUMNS];
 
+/** visits.multi, kept equal to the visitor's mark in visit_days. */
+class MultiVisitFlags {
+  private readonly flagVisitor;
+  private readonly flagVisit;
+  private readonly reflagSite;
+
+  constructor(db: Database.Database) {
+    this.flagVisitor = db.prepare('UPDATE visits SET multi = 1 WHERE site = ? AND visitor_id = ? AND multi = 0');
+    this.flagVisit = db.prepare(`
+      UPDATE visits SET multi = 1 WHERE site = ? AND session_id = ? AND multi = 0
+        AND EXISTS (SELECT 1 FROM visit_days WHERE site = ? AND visitor_id = ? AND multi = 1)`);
+    this.reflagSite = db.prepare(`
+      UPDATE visits SET multi = visitor_id IN (SELECT visitor_id FROM visit_days WHERE site = @site AND multi = 1) WHERE site = @site`);
+  }
+
+  /** The visitor was just marked: all their visits. */
+  visitor(site: string, visitorId: number): void {
+    this.flagVisitor.run(site, visitorId);
+  }
+
+  /** A row written anew starts unflagged, though its visitor may be marked already. */
+  visit(site: string, sessionId: number, visitorId: number): void {
+    this.flagVisit.run(site, sessionId, site, visitorId);
+  }
+
+  site(site: string): void {
+    this.reflagSite.run({ site });
+  }
+}
+
 export class SqliteVisitRollups {
   private readonly deltas = new Map<string, Delta>();
   private readonly otherVisits;
@@ -62,16 +94,20 @@ export class SqliteVisitRollups {
   private readonly dropEmpty;
   private readonly insertDay;
   private readonly markDay;
+  private readonly flags;
   private readonly clearDays;
   private readonly clearGroups;
   private readonly clearVisitDays;
   private readonly refill;
   private readonly refillDays;
 
+  /** `flagsVisits` false: a migration that runs before the visits table has its multi column. */
   constructor(
     db: Database.Database,
     private readonly shiftOf: (site: string) => number,
+    flagsVisits = true,
   ) {
+    this.flags = flagsVisits ? new MultiVisitFlags(db) : undefined;
     // The planner reads a whole day of the site's visits by start rather than the visitor's few.
     this.otherVisits = db
       .prepare<[string, number, number, number, number], Array<string | null>>(`
@@ -138,9 +174,10 @@ export class SqliteVisitRollups {
 
   /**
    * Records that a visit went from `before` to `after` (either may be absent). The visits table
-   * must already hold `after`, so the other visits looked up are the visitor's others.
+   * must already hold `after`, so the other visits looked up are the visitor's others; `rewritten`
+   * when its row was written anew rather than changed in place.
    */
-  changed(site: string, before: Visit | undefined, after: Visit | undefined): void {
+  changed(site: string, before: Visit | undefined, after: Visit | undefined, rewritten: boolean): void {
     const shift = this.shiftOf(site);
     const old = before !== undefined && isCounted(before) ? before : undefined;
     const now = after !== undefined && isCounted(after) ? after : undefined;
@@ -149,7 +186,10 @@ export class SqliteVisitRollups {
     const sameVisitor = old !== undefined && now !== undefined && old.visitorId === now.visitorId && oldDay === newDay;
     let oldOthers: Array<Set<string | null>> | undefined;
     let newOthers: Array<Set<string | null>> | undefined;
-    if (now !== undefined && (old === undefined || !sameVisitor)) this.visitDay(site, now.visitorId, newDay);
+    const dayRecorded = now !== undefined && (old === undefined || !sameVisitor) && this.visitDay(site, now.visitorId, newDay);
+    if (now !== undefined && !dayRecorded && (old === undefined || !sameVisitor || rewritten)) {
+      this.flags?.visit(site, now.sessionId, now.visitorId);
+    }
     for (const field of FIELDS) {
       const oldValue = old === undefined ? undefined : visitValue(old, field);
       const newValue = now === undefined ? undefined : visitValue(now, field);
@@ -181,9 +221,14 @@ export class SqliteVisitRollups {
     delta.engagementMs += sign * visit.engagementMs;
   }
 
-  private visitDay(site: string, visitorId: number, day: number): void {
+  /** True when the (visitor, day) row is new: the visitor's visits are then flagged as they should be. */
+  private visitDay(site: string, visitorId: number, day: number): boolean {
     const multi = this.insertDay.get(site, visitorId, site, visitorId, day);
-    if (multi === 1) this.markDay.run(site, visitorId);
+    if (multi === 1) {
+      this.markDay.run(site, visitorId);
+      this.flags?.visitor(site, visitorId);
+    }
+    return multi !== undefined;
   }
 
   /** Writes what the batch changed; runs at the end of the transaction that changed the visits. */
@@ -204,6 +249,7 @@ export class SqliteVisitRollups {
     this.deleteSite(site);
     for (const statement of this.refill) statement.run({ site, shift, from: Number.MIN_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER });
     for (const statement of this.refillDays) statement.run({ site, shift });
+    this.flags?.site(site);
   }
 
   /** When the rollup day holding `ts` starts. */

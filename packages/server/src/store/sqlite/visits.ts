@@ -238,14 +238,16 @@ export class SqliteVisits {
       foldEvent(entry.visit, e);
     }
     for (const { site, before, visit } of touched.values()) {
-      this.write(site, visit, before);
-      this.groups?.changed(site, before, visit);
+      const rewritten = this.write(site, visit, before);
+      this.groups?.changed(site, before, visit, rewritten);
     }
     this.groups?.flush();
   }
 
-  private write(site: string, visit: Visit, before?: Visit): void {
-    if (before !== undefined && before.startTs === visit.startTs) {
+  /** True when the row was written anew (a new visit, or one whose start moved), not changed in place. */
+  private write(site: string, visit: Visit, before?: Visit): boolean {
+    const inPlace = before !== undefined && before.startTs === visit.startTs;
+    if (inPlace) {
       this.updateVisit.run(
         visit.visitorId, visit.endTs, visit.entryPage, visit.entryTs, visit.exitPage, visit.exitTs,
         visit.pageviews, visit.events, visit.engagementMs, ...visit.attributes, site, visit.startTs, visit.sessionId,
@@ -263,6 +265,7 @@ export class SqliteVisits {
       this.writeSpan.run(site, span);
       this.spans.set(site, span);
     }
+    return !inPlace;
   }
 
   /** Rewrites the visits of these sessions from their stored events (none left: no visit). */
@@ -273,10 +276,10 @@ export class SqliteVisits {
       this.deleteVisits.run(site, ids);
       for (const visit of foldRows(this.sessionEvents.all(site, ids)).values()) {
         this.write(site, visit);
-        this.groups?.changed(site, before.get(visit.sessionId), visit);
+        this.groups?.changed(site, before.get(visit.sessionId), visit, true);
         before.delete(visit.sessionId);
       }
-      for (const gone of before.values()) this.groups?.changed(site, gone, undefined);
+      for (const gone of before.values()) this.groups?.changed(site, gone, undefined, false);
     }
     this.groups?.flush();
   }
@@ -291,7 +294,7 @@ export class SqliteVisits {
       for (const row of this.endedSince.all(site, this.groups.dayStartOf(site, before), before, before)) {
         const gone = visitOf(row);
         this.deleteVisit.run(site, gone.sessionId);
-        this.groups.changed(site, gone, undefined);
+        this.groups.changed(site, gone, undefined, false);
       }
     }
     this.deleteEnded.run(site, before, before);

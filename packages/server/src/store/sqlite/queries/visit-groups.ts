@@ -8,7 +8,8 @@
  *   the whole visit the rollups and the visits table hold;
  * - a visitor seen on several days, or with a visit cut in two, is counted as often as days
  *   counted them: their visits in the range are read back and the surplus taken off. Anonymous
- *   ids change every day, so these are the few ids marked multi plus the cut visits' visitors.
+ *   ids change every day, so these are the few ids marked multi, whose visits are one range of
+ *   a covering index (visits_multi), plus the cut visits' visitors, looked up one by one.
  */
 import type Database from 'better-sqlite3';
 import { visitColumn } from '../../fields.js';
@@ -20,13 +21,6 @@ import { EdgeVisits } from './edge-visits.js';
 import type { GroupRow } from './visit-measures.js';
 
 type GroupField = (typeof GROUP_FIELDS)[number] | typeof ALL_VISITS;
-
-/**
- * Recounting ids costs a look-up each; past this share of the range's daily visitors a scan is
- * cheaper. Up to ALWAYS_RECOUNTED ids the look-ups take a few milliseconds whatever the share.
- */
-const MAX_RECOUNTED_SHARE = 0.2;
-const ALWAYS_RECOUNTED = 2_000;
 
 interface Sums {
   visitors: number;
@@ -40,6 +34,9 @@ interface Sums {
 
 type SumsRow = Sums & { k: string | null };
 
+/** Visitor, start, end and the field's value of a counted visit. */
+type VisitorVisit = [number, number, number, string | null];
+
 const SUMS = `SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(bounces) AS bounces, SUM(pageviews) AS visit_pageviews,
   SUM(engagement_ms) AS engagement_ms, SUM(pageviews) AS pageviews, SUM(events) AS events`;
 
@@ -48,10 +45,9 @@ const valueSql = (field: GroupField) => (field === ALL_VISITS ? 'NULL' : visitCo
 export class VisitGroups {
   private readonly shift;
   private readonly dayRows;
-  private readonly multiIds;
-  private readonly visitorsIn;
   private readonly partStatements = new Map<GroupField, Database.Statement<[string, number, number], SumsRow>>();
   private readonly visitorStatements = new Map<GroupField, Database.Statement<[string, string, number, number], unknown[]>>();
+  private readonly multiStatements = new Map<GroupField, Database.Statement<[string, number, number], unknown[]>>();
 
   constructor(
     private readonly db: Database.Database,
@@ -61,14 +57,6 @@ export class VisitGroups {
     this.dayRows = db.prepare<[string, string, number, number], SumsRow>(`
       SELECT CASE WHEN missing THEN NULL ELSE value END AS k, ${SUMS}
       FROM visit_day_groups WHERE site = ? AND field = ? AND day >= ? AND day < ? GROUP BY value, missing`);
-    this.multiIds = db
-      .prepare<[string, number, number], number>('SELECT DISTINCT visitor_id FROM visit_days WHERE site = ? AND multi = 1 AND day >= ? AND day < ?')
-      .pluck();
-    this.visitorsIn = db
-      .prepare<[string, number, number], number>(
-        `SELECT SUM(visitors) FROM visit_day_groups WHERE site = ? AND field = '${ALL_VISITS}' AND day >= ? AND day < ?`,
-      )
-      .pluck();
   }
 
   /** Counted visits starting in [from, to), grouped by the field's value, as the rollups count a day. */
@@ -104,21 +92,23 @@ export class VisitGroups {
     return statement;
   }
 
-  /**
-   * Undefined when more than MAX_RECOUNTED_SHARE of the visitors are seen on several days (a site
-   * whose visitors are mostly identified): recounting them would read more than the visits table
-   * itself, which the caller then reads instead.
-   */
-  run(site: string, range: TimeRange, field: GroupField): GroupRow[] | undefined {
+  /** The counted visits starting in [from, to) of the visitors marked multi, as visitsOf's. */
+  private multiVisits(field: GroupField): Database.Statement<[string, number, number], unknown[]> {
+    let statement = this.multiStatements.get(field);
+    if (statement === undefined) {
+      statement = this.db
+        .prepare<[string, number, number], unknown[]>(`
+          SELECT visitor_id, start_ts, end_ts, ${valueSql(field)} FROM visits INDEXED BY visits_multi
+          WHERE site = ? AND multi = 1 AND start_ts >= ? AND start_ts < ? AND pageviews + events > 0`)
+        .raw();
+      this.multiStatements.set(field, statement);
+    }
+    return statement;
+  }
+
+  run(site: string, range: TimeRange, field: GroupField): GroupRow[] {
     const shift = this.shift.get(site) ?? 0;
     const firstDay = rollupDay(range.from, shift);
-    const multi = this.multiIds.all(site, firstDay, rollupDay(range.to - 1, shift) + 1);
-    if (
-      multi.length > ALWAYS_RECOUNTED &&
-      multi.length > MAX_RECOUNTED_SHARE * (this.visitorsIn.get(site, firstDay, rollupDay(range.to - 1, shift) + 1) ?? 0)
-    ) {
-      return undefined;
-    }
     const groups = new Map<string | null, Sums>();
     const sums = (value: string | null): Sums => {
       let entry = groups.get(value);
@@ -166,6 +156,12 @@ export class VisitGroups {
     }
 
     // Visitors counted once per day, or for a visit now counted by its part: recount them.
+    const recounted = this.multiVisits(field).all(site, range.from, range.to) as VisitorVisit[];
+    const multi = new Set(recounted.map((row) => row[0]));
+    const others = [...suspects].filter((id) => !multi.has(id));
+    if (others.length > 0) {
+      recounted.push(...(this.visitsOf(field).all(site, JSON.stringify(others), range.from, range.to) as VisitorVisit[]));
+    }
     for (const id of multi) suspects.add(id);
     if (suspects.size > 0) {
       const counted = new Map<number, Map<string | null, Set<number>>>();
@@ -175,10 +171,7 @@ export class VisitGroups {
         if (values === undefined) map.set(id, (values = new Set()));
         values.add(value);
       };
-      const rows = this.visitsOf(field).all(site, JSON.stringify([...suspects]), range.from, range.to) as Array<
-        [number, number, number, string | null]
-      >;
-      for (const [id, start, end, value] of rows) {
+      for (const [id, start, end, value] of recounted) {
         let days = counted.get(id);
         if (days === undefined) counted.set(id, (days = new Map()));
         let seen = days.get(value);
