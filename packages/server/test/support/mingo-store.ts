@@ -1,10 +1,13 @@
 /**
  * An EventStore whose read side is the MongoDB store's own pipeline builders and readers, run
- * on mingo over the documents the MongoDB store would write, its visits kept by the store's own
- * visit writes (mingo-visits.ts). It tests the pipelines, not MongoDB: sites, keys and salts are
+ * on mingo over the documents the MongoDB store would write, its visits and per-day rollups kept
+ * by the store's own writes (mingo-visits.ts, mingo-rollups.ts). It tests the pipelines, not MongoDB: sites, keys and salts are
  * kept in plain maps, and nothing here talks to a server.
  */
-import { toEventDocument, type EventDocument } from '../../src/store/mongo/documents.js';
+import { rollupShiftMs } from '../../src/store/rollup-days.js';
+import { toEventDocument, toSiteDocument, type EventDocument } from '../../src/store/mongo/documents.js';
+import { ROLLUP_COLLECTIONS } from '../../src/store/mongo/rollup-writes.js';
+import { MongoRollups } from '../../src/store/mongo/rollups.js';
 import type { PipelineQuery } from '../../src/store/mongo/pipelines/pipeline-query.js';
 import { pipelineStatsReader } from '../../src/store/mongo/pipelines/stats-reader.js';
 import {
@@ -21,6 +24,7 @@ import {
 import { MongoAccounts } from '../../src/store/mongo/accounts.js';
 import { MongoVisits, VISIT_COLLECTIONS } from '../../src/store/mongo/visits.js';
 import { MingoCollection } from './mingo-collection.js';
+import { MingoRollupCollection } from './mingo-rollups.js';
 import { MingoSpanCollection, MingoVisitCollection } from './mingo-visits.js';
 import { MemoryDefinitions } from './memory-definitions.js';
 import { runOnMingo } from './mingo-engine.js';
@@ -50,6 +54,19 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
     this.documents.filter((document) => document.meta.site === site && sessionIds.includes(document.sessionId)),
   );
 
+  /** The per-day rollups kept at ingest by the MongoDB store's own code (store/mongo/rollups.ts). */
+  readonly groupDocuments = new MingoRollupCollection();
+  readonly dayVisitorDocuments = new MingoRollupCollection();
+  readonly rollups = new MongoRollups(
+    this.groupDocuments,
+    this.dayVisitorDocuments,
+    async (pipeline) => runOnMingo(structuredClone(pipeline), this.documents),
+    async (sites) => new Map(sites.flatMap((domain) => {
+      const site = this.sites.get(domain);
+      return site === undefined ? [] : [[domain, rollupShiftMs(site.timezone, site.createdAt)]];
+    })),
+  );
+
   constructor() {
     this.reader = pipelineStatsReader(async <T>(method: string, query: PipelineQuery<T>) => {
       this.pipelinesRun.push(query.pipeline);
@@ -58,6 +75,9 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
         events: this.documents,
         [VISIT_COLLECTIONS.visits]: this.visitDocuments.documents,
         [VISIT_COLLECTIONS.spans]: this.spanDocuments.documents,
+        [ROLLUP_COLLECTIONS.groups]: this.groupDocuments.documents,
+        [ROLLUP_COLLECTIONS.visitors]: this.dayVisitorDocuments.documents,
+        sites: [...this.sites.values()].map(toSiteDocument),
       };
       try {
         // A JSON round trip would lose Dates; structuredClone keeps them and proves the pipeline does not depend on shared references.
@@ -87,7 +107,10 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
     const site = this.sites.get(domain);
     if (site === undefined) return null;
     if (patch.public !== undefined) site.public = patch.public;
-    if (patch.timezone !== undefined) site.timezone = patch.timezone;
+    if (patch.timezone !== undefined) {
+      site.timezone = patch.timezone;
+      await this.rollups.rebuildSite(domain);
+    }
     if (patch.allowSubdomains === null) delete site.allowSubdomains;
     else if (patch.allowSubdomains !== undefined) site.allowSubdomains = patch.allowSubdomains;
     return { ...site };
@@ -127,6 +150,8 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
       this.documents.push({ _id: (this.arrivals++).toString(16).padStart(24, '0'), ...toEventDocument(event) });
     }
     await this.visits.record(events);
+    // As the MongoDB store does: a count that failed part-way is repaired from the stored events.
+    await this.rollups.record(events).catch(() => this.rollups.repair(events));
   }
 
   private arrivals = 0;
@@ -172,6 +197,7 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
   async purgeEvents(site: string, before: number): Promise<number> {
     const deleted = this.dropEvents(site, before);
     await this.visits.purged(site, before);
+    await this.rollups.purged(site, before);
     return deleted;
   }
 
@@ -185,6 +211,7 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
   async deleteSite(domain: string): Promise<boolean> {
     this.dropEvents(domain, Number.POSITIVE_INFINITY);
     await this.visits.deleteSite(domain);
+    await this.rollups.deleteSite(domain);
     this.keys.splice(0, this.keys.length, ...this.keys.filter((key) => key.site !== domain));
     this.definitions.deleteSite(domain);
     this.retention.delete(domain);

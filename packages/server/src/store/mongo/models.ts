@@ -1,12 +1,13 @@
 /**
  * The collections, declared once with mongoose: events in a time-series collection; visits (one
- * per visit, kept at ingest: visits.ts), their spans, sites, API keys, day salts and leases in
- * ordinary ones. `ensureCollections` creates them and their indexes at start-up
+ * per visit, kept at ingest: visits.ts), their spans, the per-day rollups (rollup-writes.ts),
+ * sites, API keys, day salts and leases in ordinary ones. `ensureCollections` creates them and their indexes at start-up
  * and is safe to run again (an existing collection or identical index is left as it is).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ApiKeyDocument, EventDocument, LeaseDocument, SaltDocument, SiteDocument } from './documents.js';
 import { eventIdSchema, type EventIdDocument } from './event-ids.js';
+import { ROLLUP_COLLECTIONS, type DayGroupDocument, type DayVisitorDocument } from './rollup-writes.js';
 import type { VisitDocument } from './visit-writes.js';
 import { VISIT_COLLECTIONS, type SpanDocument } from './visits.js';
 
@@ -77,6 +78,41 @@ const spanSchema = new Schema<SpanDocument>(
   { collection: VISIT_COLLECTIONS.spans, versionKey: false },
 );
 
+const rollupValue = { type: String, default: null };
+const dayGroupSchema = new Schema<DayGroupDocument>(
+  {
+    site: { type: String, required: true },
+    field: { type: String, required: true },
+    day: { type: Number, required: true },
+    value: rollupValue,
+    visitors: { type: Number, required: true },
+    pageviews: { type: Number, required: true },
+    events: { type: Number, required: true },
+  },
+  { collection: ROLLUP_COLLECTIONS.groups, versionKey: false },
+);
+// Each batch upserts its groups by this key, and reads sum a site's field over a run of days.
+dayGroupSchema.index({ site: 1, field: 1, day: 1, value: 1 }, { unique: true });
+// Purges and recounts delete a site's days.
+dayGroupSchema.index({ site: 1, day: 1 });
+
+const dayVisitorSchema = new Schema<DayVisitorDocument>(
+  {
+    site: { type: String, required: true },
+    field: { type: String, required: true },
+    value: rollupValue,
+    visitorId: { type: Number, required: true },
+    day: { type: Number, required: true },
+    multi: { type: Boolean, required: true },
+  },
+  { collection: ROLLUP_COLLECTIONS.visitors, versionKey: false },
+);
+// Upserts by the whole key; an edge's visitors are looked up by id, and an id's other days by id and value.
+dayVisitorSchema.index({ site: 1, field: 1, visitorId: 1, value: 1, day: 1 }, { unique: true });
+// The repeat correction reads only the rows of ids seen on several days: few, as anonymous ids live a day.
+dayVisitorSchema.index({ site: 1, field: 1, day: 1 }, { partialFilterExpression: { multi: true } });
+dayVisitorSchema.index({ site: 1, day: 1 });
+
 const siteSchema = new Schema<SiteDocument>(
   {
     _id: { type: String, required: true },
@@ -119,6 +155,8 @@ export interface Models {
   events: Model<EventDocument>;
   visits: Model<VisitDocument>;
   visitSpans: Model<SpanDocument>;
+  dayGroups: Model<DayGroupDocument>;
+  dayVisitors: Model<DayVisitorDocument>;
   eventIds: Model<EventIdDocument>;
   sites: Model<SiteDocument>;
   apiKeys: Model<ApiKeyDocument>;
@@ -131,6 +169,8 @@ export function defineModels(connection: Connection): Models {
     events: connection.model<EventDocument>('Event', eventSchema),
     visits: connection.model<VisitDocument>('Visit', visitSchema),
     visitSpans: connection.model<SpanDocument>('VisitSpan', spanSchema),
+    dayGroups: connection.model<DayGroupDocument>('DayGroup', dayGroupSchema),
+    dayVisitors: connection.model<DayVisitorDocument>('DayVisitor', dayVisitorSchema),
     eventIds: connection.model<EventIdDocument>('EventId', eventIdSchema),
     sites: connection.model<SiteDocument>('Site', siteSchema),
     apiKeys: connection.model<ApiKeyDocument>('ApiKey', apiKeySchema),
@@ -140,7 +180,7 @@ export function defineModels(connection: Connection): Models {
 }
 
 export async function ensureCollections(models: Models): Promise<void> {
-  const all = [models.events, models.visits, models.visitSpans, models.eventIds, models.sites, models.apiKeys, models.salts, models.leases];
+  const all = [models.events, models.visits, models.visitSpans, models.dayGroups, models.dayVisitors, models.eventIds, models.sites, models.apiKeys, models.salts, models.leases];
   for (const model of all as Model<unknown>[]) {
     await model.createCollection();
     await model.createIndexes();

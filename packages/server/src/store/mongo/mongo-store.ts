@@ -3,7 +3,10 @@
  * replica set by default) before the ingest answers; reads are aggregation pipelines built by
  * the pure functions in pipelines/, so the same code can be checked without a server.
  */
-import mongoose, { type Connection } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import mongoose, { type Connection, type PipelineStage } from 'mongoose';
+import { rollupShiftMs } from '../rollup-days.js';
 import {
   QueryTimeoutError,
   StoreError,
@@ -26,6 +29,9 @@ import { defineModels, ensureCollections, type Models } from './models.js';
 import type { PipelineQuery } from './pipelines/pipeline-query.js';
 import { pipelineStatsReader } from './pipelines/stats-reader.js';
 import { claimLease } from './purge-lease.js';
+import { backfillRollups, ROLLUPS_FROM_EVENTS } from './rollup-backfill.js';
+import { ROLLUP_COLLECTIONS } from './rollup-writes.js';
+import { MongoRollups, type RollupCollection } from './rollups.js';
 import { checkServer } from './server-checks.js';
 import { backfillVisits, type MigrationCollection } from './visit-backfill.js';
 import { MongoVisits, VISIT_COLLECTIONS, type SpanCollection, type VisitCollection } from './visits.js';
@@ -51,6 +57,9 @@ export interface MongoStoreOptions {
 
 const DUPLICATE_KEY = 11000;
 const MAX_TIME_MS_EXPIRED = 50;
+/** A rollup backfill renews its lease after every site and every week of a site; ten minutes leaves room for a slow week. */
+const BACKFILL_LEASE_MS = 600_000;
+const BACKFILL_POLL_MS = 1_000;
 
 const isReadDeadline = (error: unknown) =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === MAX_TIME_MS_EXPIRED;
@@ -90,6 +99,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoE
     const store = new MongoStore(connection, options.readTimeoutMs);
     await ensureCollections(store.models);
     await store.backfillVisits();
+    await store.backfillRollups();
     await store.definitions.ensureIndexes();
     await store.accounts.ensureIndexes();
     return store;
@@ -111,6 +121,7 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
   readonly definitions: MongoDefinitions;
   readonly accounts: MongoAccounts;
   private readonly visits: MongoVisits;
+  private readonly rollups: MongoRollups;
   private readonly reader: StatsReader & StatsQueries;
 
   constructor(
@@ -137,6 +148,15 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
           .lean()
           .exec(),
     );
+    this.rollups = new MongoRollups(
+      collection(ROLLUP_COLLECTIONS.groups) as RollupCollection,
+      collection(ROLLUP_COLLECTIONS.visitors) as RollupCollection,
+      (pipeline: PipelineStage[]) => this.models.events.aggregate(pipeline).option({ allowDiskUse: true }).exec(),
+      async (sites) => {
+        const documents = await this.models.sites.find({ _id: { $in: [...sites] } }).lean().exec();
+        return new Map(documents.map((site) => [site._id, rollupShiftMs(site.timezone, site.createdAt.getTime())]));
+      },
+    );
     this.reader = pipelineStatsReader(<T>(method: string, query: PipelineQuery<T>) =>
       this.run(method, async () => {
         // Grouping and sorting a long range may pass the 100 MB a stage holds in memory: it spills instead of failing.
@@ -156,6 +176,19 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
     return backfillVisits(this.models.events, this.visits, migrations, new Date());
   }
 
+  /** Before the store serves: see rollup-backfill.ts. */
+  backfillRollups(): Promise<void> {
+    const holder = randomUUID();
+    return backfillRollups({
+      rollups: this.rollups,
+      migrations: this.connection.collection('migrations') as unknown as MigrationCollection,
+      sites: async () => (await this.models.sites.find().sort({ _id: 1 }).lean().exec()).map((site) => site._id),
+      claim: () => claimLease(this.models.leases, ROLLUPS_FROM_EVENTS, holder, Date.now(), BACKFILL_LEASE_MS),
+      pause: () => sleep(BACKFILL_POLL_MS),
+      now: () => new Date(),
+    });
+  }
+
   private async run<T>(method: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
@@ -171,9 +204,10 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
    * batch is still refused (503) and its ids given back, so clients may resend events that did
    * get stored, and those are stored again. A batch that failed as a whole is stored once.
    *
-   * The batch's visits are merged once its events are written. A merge that fails part-way is
-   * repaired by rebuilding those visits from their events; only when that fails too is the batch
-   * refused like a partly stored one.
+   * The batch's visits are merged once its events are written, then its per-day rollups counted,
+   * so a 202 means all three are. A merge or count that fails part-way is repaired from the
+   * stored events (the visits rebuilt, the batch's days recounted); only when that fails too is
+   * the batch refused like a partly stored one.
    */
   insertEvents(events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
@@ -186,6 +220,7 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
       };
       await this.models.events.insertMany(fresh.map(toEventDocument), { ordered: false, lean: true }).catch(refuse);
       await this.visits.record(fresh).catch(() => this.visits.repair(fresh).catch(refuse));
+      await this.rollups.record(fresh).catch(() => this.rollups.repair(fresh).catch(refuse));
     });
   }
 
@@ -244,7 +279,7 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
   funnel: StatsQueries['funnel'] = (query) => this.reader.funnel(query);
 
   updateSite(domain: string, patch: SitePatch): Promise<SiteRecord | null> {
-    // The pipelines count days in the time zone each query brings, so a new one needs no recount here.
+    // The rollups count days from the site's midnight, so a new time zone recounts them.
     const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
     if (Object.keys(changes).length === 0) return this.getSite(domain);
     return this.run('updateSite', async () => {
@@ -252,6 +287,7 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
         .findOneAndUpdate({ _id: { $eq: domain } }, { $set: changes }, { returnDocument: 'after' })
         .lean()
         .exec();
+      if (document !== null && patch.timezone !== undefined) await this.rollups.rebuildSite(domain);
       return document === null ? null : toSiteRecord(document);
     });
   }
@@ -305,7 +341,7 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
 
   /**
    * MongoDB 7 deletes from a time-series collection by any filter; the (meta.site, ts) index serves
-   * this one. The visits follow even when no event was deleted: a purge that failed between the
+   * this one. The visits and rollups follow even when no event was deleted: a purge that failed between the
    * two leaves visits of deleted events, which the next purge then takes out (few are left to look at:
    * the visits an earlier purge cut).
    */
@@ -313,6 +349,7 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
     return this.run('purgeEvents', async () => {
       const result = await this.models.events.deleteMany({ 'meta.site': { $eq: site }, ts: { $lt: new Date(before) } }).exec();
       await this.visits.purged(site, before);
+      await this.rollups.purged(site, before);
       return result.deletedCount;
     });
   }
@@ -322,6 +359,7 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
     return this.run('deleteSite', async () => {
       await this.models.events.deleteMany({ 'meta.site': { $eq: domain } }).exec();
       await this.visits.deleteSite(domain);
+      await this.rollups.deleteSite(domain);
       await this.models.apiKeys.deleteMany({ site: { $eq: domain } }).exec();
       await this.definitions.deleteSite(domain);
       await forgetEventIds(this.models.eventIds, domain);

@@ -24,24 +24,12 @@
  * range subtracts 0.
  */
 import type Database from 'better-sqlite3';
-import { IANAZone } from 'luxon';
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import { EVENT_FIELDS } from '../fields.js';
+import { DAY_MS, rollupDay, rollupDayStart } from '../rollup-days.js';
 import type { EventField, StoredEvent } from '../types.js';
 
-export const DAY_MS = 86_400_000;
-
-/** The zone's offset in standard time, the smaller of January's and July's (DST only adds). */
-export function rollupShiftMs(timezone: string, at: number): number {
-  const zone = IANAZone.create(timezone);
-  if (!zone.isValid) return 0;
-  const year = new Date(at).getUTCFullYear();
-  return Math.min(zone.offset(Date.UTC(year, 0, 1)), zone.offset(Date.UTC(year, 6, 1))) * 60_000;
-}
-
-/** The rollup day of an instant, and the instant a rollup day starts, for a site's shift. */
-export const rollupDay = (ts: number, shift: number) => Math.floor((ts + shift) / DAY_MS);
-export const rollupDayStart = (day: number, shift: number) => day * DAY_MS - shift;
+export { DAY_MS, rollupDay, rollupDayStart, rollupShiftMs } from '../rollup-days.js';
 
 interface Counts {
   site: string;
