@@ -3,9 +3,9 @@
  * and which of a site's goals a goal breakdown lists. Goal filter values are display names
  * (`Signup`, `Visit /blog/*`), as in Plausible; `*` matches any characters in either kind.
  */
-import { GOAL_PROPERTY, goalDisplayName, goalOfDisplayName, PAGEVIEW, type GoalDefinition, type ParsedFilter, type PropertyName } from '@sightline/shared';
-import { InvalidQuery } from '../domain-errors.js';
-import type { Filter, GoalRecord } from '../store/types.js';
+import { GOAL_PROPERTY, goalDisplayName, goalOfDisplayName, type GoalDefinition, type ParsedFilter, type PropertyName } from '@sightline/shared';
+import { goalAlternatives } from '../store/goal-filters.js';
+import type { Filter, GoalRecord, StatsFilter } from '../store/types.js';
 import { toFilter } from '../stats/query-model.js';
 
 export interface SplitFilters {
@@ -15,27 +15,14 @@ export interface SplitFilters {
   others: Filter[];
 }
 
-const nameFilter = (values: string[]): Filter => ({
-  property: { scope: 'event', field: 'name' },
-  match: values.some((value) => value.includes('*')) ? 'wildcard' : 'exact',
-  values,
-  negated: false,
-});
-
 /**
- * The port's filters for "an event completing any of these goals". Goals of one kind are one
- * condition on each event; a custom event and a page in one filter would need an OR of the two,
- * which the port's filters (all of which must hold) cannot say.
+ * The port's filters for "an event completing any of these goals". Goals of one kind are plain
+ * event filters, which the stores can answer from their quicker paths (the rollups by name); a
+ * custom event and a page in one filter are an OR only a goal filter says.
  */
-export function goalsAsFilters(goals: readonly GoalDefinition[]): Filter[] {
-  const pages = goals.filter((goal) => goal.type === 'page').map((goal) => goal.value);
-  const events = goals.filter((goal) => goal.type === 'event').map((goal) => goal.value);
-  if (pages.length > 0 && events.length > 0) {
-    throw new InvalidQuery(`an ${GOAL_PROPERTY} filter lists custom event goals or page goals ("Visit /path"), not both`);
-  }
-  // A custom event goal is never the tracker's own pageview, whatever its pattern.
-  if (events.length > 0) return [nameFilter(events), { ...nameFilter([PAGEVIEW]), negated: true }];
-  return [nameFilter([PAGEVIEW]), { property: { scope: 'event', field: 'page' }, match: 'wildcard', values: pages, negated: false }];
+export function goalsAsFilters(goals: readonly GoalDefinition[]): StatsFilter[] {
+  const alternatives = goalAlternatives(goals);
+  return alternatives.length === 1 ? alternatives[0]! : [{ goals: [...goals] }];
 }
 
 export function splitFilters(filters: readonly ParsedFilter[]): SplitFilters {
@@ -47,7 +34,7 @@ export function splitFilters(filters: readonly ParsedFilter[]): SplitFilters {
 }
 
 /** All the filters of a query, the goal filter included. */
-export function portFilters(split: SplitFilters): Filter[] {
+export function portFilters(split: SplitFilters): StatsFilter[] {
   return split.goals === undefined ? split.others : [...split.others, ...goalsAsFilters(split.goals)];
 }
 

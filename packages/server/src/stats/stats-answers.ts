@@ -25,7 +25,7 @@ import { InvalidQuery } from '../domain-errors.js';
 import { goalBreakdownRows, GOAL_BREAKDOWN_METRICS } from '../goals/goal-breakdown.js';
 import { funnelSteps, resolveFunnel } from '../goals/funnel-answer.js';
 import { portFilters, splitFilters, type SplitFilters } from '../goals/goal-query.js';
-import type { Definitions, Filter, SiteRecord, StatsQueries, StatsReader, TimeRange } from '../store/types.js';
+import type { Definitions, SiteRecord, StatsFilter, StatsQueries, StatsReader, TimeRange } from '../store/types.js';
 import type { VisitState } from '../visits/types.js';
 import { LIVE_TTL_MS, ttlFor } from './cache-policy.js';
 import { change, countedMetrics, eventMetricsOnly, statsMetricValues } from './metrics.js';
@@ -83,7 +83,7 @@ export class StatsAnswers {
     return this.read(key, ttlFor(range.to, now), async (): Promise<AggregateResponse> => {
       const eventMeasuresOnly = eventMetricsOnly(countedMetrics(query.metrics));
       const all = portFilters(split);
-      const measure = (over: TimeRange, filters: Filter[], only = eventMeasuresOnly) =>
+      const measure = (over: TimeRange, filters: StatsFilter[], only = eventMeasuresOnly) =>
         this.deps.store.aggregate({ site: site.domain, range: over, filters, eventMeasuresOnly: only });
       const totalVisitors = async (over: TimeRange) => (converting ? (await measure(over, split.others, true)).visitors : undefined);
       const [current, currentTotal, before, beforeTotal] = await Promise.all([
@@ -114,7 +114,7 @@ export class StatsAnswers {
     return this.read(key, ttlFor(range.to, now), async (): Promise<TimeseriesResponse> => {
       // Only on a miss: labelling every bucket in the site's zone is the costly part of the request.
       const buckets = bucketsOf(range, interval, site.timezone);
-      const read = (filters: Filter[], eventMeasuresOnly: boolean) =>
+      const read = (filters: StatsFilter[], eventMeasuresOnly: boolean) =>
         this.deps.store.timeseries({ site: site.domain, buckets: buckets.map(({ from, to }) => ({ from, to })), filters, eventMeasuresOnly });
       const [measures, totals] = await Promise.all([
         read(portFilters(split), eventMetricsOnly(countedMetrics(query.metrics))),
@@ -151,7 +151,7 @@ export class StatsAnswers {
     const converting = needsGoal(query.metrics, split);
     return this.read(key, ttlFor(range.to, now), async (): Promise<BreakdownResponse> => {
       const counted = countedMetrics(query.metrics);
-      const read = (filters: Filter[], eventMeasuresOnly: boolean, paged: boolean) =>
+      const read = (filters: StatsFilter[], eventMeasuresOnly: boolean, paged: boolean) =>
         this.deps.store.breakdown({
           site: site.domain,
           range,

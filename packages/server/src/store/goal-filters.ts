@@ -11,3 +11,24 @@ export function goalFilters(goal: GoalDefinition): Filter[] {
   if (goal.type === 'event') return [exactName(goal.value)];
   return [exactName(PAGEVIEW), { property: { scope: 'event', field: 'page' }, match: 'wildcard', values: [goal.value], negated: false }];
 }
+
+const namePattern = (values: string[]): Filter => ({
+  property: { scope: 'event', field: 'name' },
+  match: values.some((value) => value.includes('*')) ? 'wildcard' : 'exact',
+  values,
+  negated: false,
+});
+
+/**
+ * A GoalFilter's goals (store/types.ts) as one list of filters per kind of goal: the goals hold
+ * for an event when every filter of one list does. `*` is a wildcard in either kind.
+ */
+export function goalAlternatives(goals: readonly GoalDefinition[]): Filter[][] {
+  const events = goals.filter((goal) => goal.type === 'event').map((goal) => goal.value);
+  const pages = goals.filter((goal) => goal.type === 'page').map((goal) => goal.value);
+  const alternatives: Filter[][] = [];
+  // A custom event goal is never the tracker's own pageview, whatever its pattern.
+  if (events.length > 0) alternatives.push([namePattern(events), { ...exactName(PAGEVIEW), negated: true }]);
+  if (pages.length > 0) alternatives.push([exactName(PAGEVIEW), { property: { scope: 'event', field: 'page' }, match: 'wildcard', values: pages, negated: false }]);
+  return alternatives;
+}

@@ -144,6 +144,24 @@ export interface Filter {
   negated: boolean;
 }
 
+export type VisitFilter = Filter & { property: Extract<Property, { scope: 'visit' }> };
+
+/**
+ * Holds for an event that completes any of `goals`: a custom event (never a pageview) whose name
+ * matches an event goal, or a pageview whose path matches a page goal, `*` as in `wildcard` for
+ * both. It is the one OR across properties a query has (Plausible's
+ * `event:goal==Signup|Visit /pricing`), and like an event filter it holds per event.
+ */
+export interface GoalFilter {
+  goals: GoalDefinition[];
+}
+
+/** What a stats query filters by. */
+export type StatsFilter = Filter | GoalFilter;
+
+export const isGoalFilter = (filter: StatsFilter): filter is GoalFilter => 'goals' in filter;
+export const isVisitFilter = (filter: StatsFilter): filter is VisitFilter => !isGoalFilter(filter) && filter.property.scope === 'visit';
+
 /** Counts from which every API metric is derived (outside the store, by stats/metrics.ts). */
 export interface Measures {
   /** Distinct visitorId over the passing counted events. */
@@ -179,7 +197,7 @@ export interface StatsQuery extends EventMeasuresHint {
   site: string;
   range: TimeRange;
   /** All must hold (AND). */
-  filters: Filter[];
+  filters: StatsFilter[];
 }
 
 export interface TimeseriesQuery extends EventMeasuresHint {
@@ -190,7 +208,7 @@ export interface TimeseriesQuery extends EventMeasuresHint {
    * in the whole range, so a visit is counted once even when it spans buckets.
    */
   buckets: TimeRange[];
-  filters: Filter[];
+  filters: StatsFilter[];
 }
 
 /**

@@ -14,7 +14,7 @@
  * V8's visit is cut by Nov 28's start: inside Nov 28 it is /pricing then Signup, from Twitter.
  */
 import { goalsAsFilters } from '../../src/goals/goal-query.js';
-import type { EventStore, Filter, FunnelQuery, StoredEvent } from '../../src/store/types.js';
+import type { EventStore, Filter, FunnelQuery, GoalFilter, StatsFilter, StoredEvent } from '../../src/store/types.js';
 import { storedEvent } from '../support/store-basics.js';
 
 const SITE = 'goals.example';
@@ -63,6 +63,7 @@ const PRICING = { type: 'page', value: '/pricing' } as const;
 const BLOG = { type: 'page', value: '/blog/*' } as const;
 const source = (value: string): Filter => ({ property: { scope: 'visit', field: 'source' }, match: 'exact', values: [value], negated: false });
 const page = (value: string): Filter => ({ property: { scope: 'event', field: 'page' }, match: 'exact', values: [value], negated: false });
+const anyGoal = (...goals: GoalFilter['goals']): GoalFilter => ({ goals });
 
 export function runGoalsContract(name: string, create: () => Promise<EventStore> | EventStore): void {
   describe(`goals and funnels contract: ${name}`, () => {
@@ -78,11 +79,11 @@ export function runGoalsContract(name: string, create: () => Promise<EventStore>
       await store.close();
     });
 
-    const visitorsAndEvents = async (filters: Filter[], range = DAY) => {
+    const visitorsAndEvents = async (filters: StatsFilter[], range = DAY) => {
       const measures = await store.aggregate({ site: SITE, range, filters, eventMeasuresOnly: true });
       return [measures.visitors, measures.pageviews + measures.events];
     };
-    const funnel = (steps: FunnelQuery['steps'], filters: Filter[] = [], range = DAY) => store.funnel({ site: SITE, range, filters, steps });
+    const funnel = (steps: FunnelQuery['steps'], filters: StatsFilter[] = [], range = DAY) => store.funnel({ site: SITE, range, filters, steps });
 
     it('counts goal completions as filters', async () => {
       // Signup: V1 V2 V4 V6 V7 V8, 7 of them; /pricing: V1 V3 V6 V7 V8; /blog/*: V1 V2.
@@ -92,6 +93,38 @@ export function runGoalsContract(name: string, create: () => Promise<EventStore>
       expect(await visitorsAndEvents(goalsAsFilters([PRICING, BLOG]))).toEqual([6, 7]);
       // From Google: V1 V2 V7 signed up, 4 Signups.
       expect(await visitorsAndEvents([source('Google'), ...goalsAsFilters([SIGNUP])])).toEqual([3, 4]);
+    });
+
+    it('counts an event completing a goal of either kind, in every query', async () => {
+      const mixed = anyGoal(SIGNUP, PRICING);
+      expect(goalsAsFilters([SIGNUP, PRICING])).toEqual([mixed]);
+      // Signup: 7 by V1 V2 V4 V6 V7 V8; /pricing: 5 by V1 V3 V6 V7 V8; seven visitors in all.
+      expect(await visitorsAndEvents([mixed])).toEqual([7, 12]);
+      // Sign* as a wildcard, or the blog: V1 V2 V4 V6 V7 V8, with 7 Signups and 2 blog pages.
+      expect(await visitorsAndEvents([anyGoal({ type: 'event', value: 'Sign*' }, BLOG)])).toEqual([6, 9]);
+      // From Google: V1 V2 V7, 4 Signups and 2 /pricing.
+      expect(await visitorsAndEvents([source('Google'), mixed])).toEqual([3, 6]);
+      // Visits s1-s4 and s6-s9 each have a Signup or /pricing, and all their 12 pageviews; none bounced.
+      expect(await store.aggregate({ site: SITE, range: DAY, filters: [mixed] })).toMatchObject({ visitors: 7, visits: 8, pageviews: 5, events: 7, bounces: 0, visitPageviews: 12 });
+      // 00:00-06:00: V8's two; 06:00-12:00: the other ten.
+      const quarters = Array.from({ length: 4 }, (_, i) => ({ from: DAY.from + i * 6 * 3_600_000, to: DAY.from + (i + 1) * 6 * 3_600_000 }));
+      for (const eventMeasuresOnly of [true, false]) {
+        const series = await store.timeseries({ site: SITE, buckets: quarters, filters: [mixed], eventMeasuresOnly });
+        expect(series.map((m) => [m.visitors, m.pageviews + m.events])).toEqual([[1, 2], [6, 10], [0, 0], [0, 0]]);
+      }
+      const rows = async (property: Parameters<EventStore['breakdown']>[0]['property'], eventMeasuresOnly: boolean) =>
+        (await store.breakdown({ site: SITE, range: DAY, filters: [mixed], property, eventMeasuresOnly }))
+          .map((row) => [row.value, row.measures.visitors, row.measures.pageviews + row.measures.events])
+          .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      for (const eventMeasuresOnly of [true, false]) {
+        // The Signups are on /.
+        expect(await rows({ scope: 'event', field: 'page' }, eventMeasuresOnly)).toEqual([['/', 6, 7], ['/pricing', 5, 5]]);
+        expect(await rows({ scope: 'event', field: 'name' }, eventMeasuresOnly)).toEqual([['pageview', 5, 5], ['Signup', 6, 7]]);
+        expect(await rows({ scope: 'visit', field: 'source' }, eventMeasuresOnly)).toEqual([['Google', 3, 6], [null, 3, 4], ['Twitter', 1, 2]]);
+      }
+      // Only events completing a goal of the filter may complete a step: the / pageviews do not.
+      expect(await funnel([PRICING, SIGNUP], [mixed])).toEqual([5, 3]);
+      expect(await funnel([HOME, SIGNUP], [mixed])).toEqual([0, 0]);
     });
 
     it('counts funnel steps within one visit, in order', async () => {

@@ -82,6 +82,8 @@ const QUERIES = [
   '/api/v1/stats/breakdown?site_id=shop.example&period=7d&property=visit:entry_page&filters=visit:browser!=Chrome',
   '/api/v1/stats/breakdown?site_id=shop.example&period=7d&property=event:props:plan&filters=event:name==Signup&metrics=visitors,events',
   '/api/v1/stats/breakdown?site_id=shop.example&period=7d&property=visit:utm_campaign&filters=event:page~blog',
+  '/api/v1/stats/aggregate?site_id=shop.example&period=7d&metrics=visitors,visits,events,bounce_rate,conversion_rate&filters=event:goal==Signup|Visit%20/blog/*',
+  '/api/v1/stats/breakdown?site_id=shop.example&period=7d&property=visit:source&metrics=visitors,events,conversion_rate&filters=event:goal==Signup|Visit%20/blog/*',
   '/api/stats?site=shop.example&from=2026-10-20&to=2026-10-30',
 ];
 

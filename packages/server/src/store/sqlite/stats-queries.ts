@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { pageOfGroups } from '../breakdown-page.js';
-import type { BreakdownQuery, BreakdownRow, Filter, FunnelQuery, Measures, Property, StatsQuery, TimeseriesQuery } from '../types.js';
+import type { BreakdownQuery, BreakdownRow, FunnelQuery, Measures, Property, StatsFilter, StatsQuery, TimeseriesQuery } from '../types.js';
 import { ALL_VISITS } from './visit-rollups.js';
 import { EdgeVisits } from './queries/edge-visits.js';
 import { EventMeasures } from './queries/event-measures.js';
@@ -30,12 +30,12 @@ export class SqliteStatsQueries {
     this.funnelHits = new FunnelHits(db, edges);
   }
 
-  private canSkipVisits(query: { eventMeasuresOnly?: boolean; filters: readonly Filter[] }, group?: Property): boolean {
+  private canSkipVisits(query: { eventMeasuresOnly?: boolean; filters: readonly StatsFilter[] }, group?: Property): boolean {
     return query.eventMeasuresOnly === true && !hasVisitFilter(query.filters) && group?.scope !== 'visit';
   }
 
   /** One row per bucket: visit measures from the visits, event measures from wherever is cheapest. */
-  private perBucket(site: string, buckets: TimeseriesQuery['buckets'], filters: readonly Filter[], eventMeasuresOnly?: boolean): Measures[] {
+  private perBucket(site: string, buckets: TimeseriesQuery['buckets'], filters: readonly StatsFilter[], eventMeasuresOnly?: boolean): Measures[] {
     const grouping = buckets.length === 1 ? ({ by: 'none' } as const) : ({ by: 'bucket' } as const);
     const visits = byKey(this.visitMeasures.run({ site, buckets, filters, grouping, eventMeasuresOnly }));
     const events =

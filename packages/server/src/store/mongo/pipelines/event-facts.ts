@@ -5,22 +5,17 @@
  */
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import type { PipelineStage } from 'mongoose';
-import type { Filter } from '../../types.js';
+import type { StatsFilter } from '../../types.js';
 import { eventFieldRef } from './document-paths.js';
 import { literal, stage, type Expression } from './expressions.js';
-import { eventValue, filterExpression } from './filters.js';
+import { eventFilterExpression } from './filters.js';
 
 const name = eventFieldRef('name');
 export const isName = (value: string) => ({ $eq: [name, literal(value)] });
 export const flag = (condition: Expression) => ({ $cond: [condition, 1, 0] });
 
-export function eventFactStage(eventFilters: readonly Filter[], eventKey: Expression | null): PipelineStage {
-  const passes = {
-    $and: [
-      { $ne: [name, literal(ENGAGEMENT)] },
-      ...eventFilters.map((f) => filterExpression(eventValue(f.property as Exclude<Filter['property'], { scope: 'visit' }>), f)),
-    ],
-  };
+export function eventFactStage(eventFilters: readonly StatsFilter[], eventKey: Expression | null): PipelineStage {
+  const passes = { $and: [{ $ne: [name, literal(ENGAGEMENT)] }, ...eventFilters.map(eventFilterExpression)] };
   return stage({
     $addFields: {
       pv: flag(isName(PAGEVIEW)),

@@ -5,17 +5,17 @@
  * (key, visitor) leaves the first group, then one per key.
  */
 import type { PipelineStage } from 'mongoose';
-import type { Filter, Property, TimeRange } from '../../types.js';
+import { isVisitFilter, type Property, type StatsFilter, type TimeRange } from '../../types.js';
 import { eventFactStage } from './event-facts.js';
 import { stage, type Expression } from './expressions.js';
 import { matchSite } from './site-range.js';
 
 /** Whether the store may skip the visits (store/types.ts EventMeasuresHint). */
-export function readsEventsOnly(query: { eventMeasuresOnly?: boolean; filters: readonly Filter[] }, property?: Property): boolean {
-  return query.eventMeasuresOnly === true && property?.scope !== 'visit' && query.filters.every((f) => f.property.scope !== 'visit');
+export function readsEventsOnly(query: { eventMeasuresOnly?: boolean; filters: readonly StatsFilter[] }, property?: Property): boolean {
+  return query.eventMeasuresOnly === true && property?.scope !== 'visit' && !query.filters.some(isVisitFilter);
 }
 
-export function eventMeasureStages(site: string, range: TimeRange, filters: readonly Filter[], eventKey: Expression | null): PipelineStage[] {
+export function eventMeasureStages(site: string, range: TimeRange, filters: readonly StatsFilter[], eventKey: Expression | null): PipelineStage[] {
   return [
     matchSite(site, range),
     eventFactStage(filters, eventKey),

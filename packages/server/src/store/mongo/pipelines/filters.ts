@@ -4,7 +4,8 @@
  * only ever compared (`$in`, `$literal`) or matched by a pattern in which every regular
  * expression character has been escaped.
  */
-import type { Filter, Property } from '../../types.js';
+import { goalAlternatives } from '../../goal-filters.js';
+import { isGoalFilter, type Filter, type Property, type StatsFilter } from '../../types.js';
 import { eventFieldRef } from './document-paths.js';
 import { literal, type Expression } from './expressions.js';
 
@@ -63,4 +64,12 @@ export function filterExpression(value: Expression, filter: Filter): Expression 
       ? { $in: [value, literal(filter.values)] }
       : { $cond: [{ $eq: [value, null] }, false, { $regexMatch: { input: value, regex: literal(pattern) } }] };
   return filter.negated ? { $not: [matches] } : matches;
+}
+
+/** An event, prop or goal filter as an expression over the current event document. */
+export function eventFilterExpression(filter: StatsFilter): Expression {
+  if (isGoalFilter(filter)) return { $or: goalAlternatives(filter.goals).map((filters) => ({ $and: filters.map(eventFilterExpression) })) };
+  const property = filter.property;
+  if (property.scope === 'visit') throw new Error('a visit filter is not an event filter');
+  return filterExpression(eventValue(property), filter);
 }

@@ -8,7 +8,7 @@ import type { FunnelQuery } from '../../types.js';
 import { funnelVisitors } from '../../funnel-progress.js';
 import { goalFilters } from '../../goal-filters.js';
 import { stage, type Expression } from './expressions.js';
-import { eventValue, filterExpression } from './filters.js';
+import { eventFilterExpression } from './filters.js';
 import { asNumber, type PipelineQuery } from './pipeline-query.js';
 import { visitRowStages } from './visits.js';
 
@@ -18,11 +18,7 @@ interface VisitDocument {
 }
 
 export function funnelQuery(query: FunnelQuery): PipelineQuery<number[]> {
-  const matches = (index: number): Expression => ({
-    $and: goalFilters(query.steps[index]!).map((filter) =>
-      filterExpression(eventValue(filter.property as Exclude<typeof filter.property, { scope: 'visit' }>), filter),
-    ),
-  });
+  const matches = (index: number): Expression => ({ $and: goalFilters(query.steps[index]!).map(eventFilterExpression) });
   const mask = { $add: query.steps.map((_step, i) => ({ $cond: [matches(i), 1 << i, 0] })) };
   const key = { $let: { vars: { m: mask }, in: { $cond: [{ $gt: ['$$m', 0] }, { m: '$$m', t: '$ts', i: '$_id' }, null] } } };
   return {

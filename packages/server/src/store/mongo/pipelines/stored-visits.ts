@@ -7,7 +7,7 @@
  */
 import type { PipelineStage } from 'mongoose';
 import { FIRST_EVENT_FIELD_NAMES } from '../../fields.js';
-import { BOUNCE_ENGAGED_MS, type Filter, type Property, type TimeRange } from '../../types.js';
+import { BOUNCE_ENGAGED_MS, isVisitFilter, type Property, type StatsFilter, type TimeRange } from '../../types.js';
 import { bucketIndex } from './bucket-index.js';
 import { flag } from './event-facts.js';
 import { readsEventsOnly } from './event-measures.js';
@@ -15,10 +15,10 @@ import { literal, stage } from './expressions.js';
 import { visitFilterStages, visitRowStages } from './visits.js';
 
 /** Whether a query reads the visits collection: visit measures wanted, and no filter or group needing events. */
-export function readsStoredVisits(query: { eventMeasuresOnly?: boolean; filters: readonly Filter[] }, property?: Property): boolean {
+export function readsStoredVisits(query: { eventMeasuresOnly?: boolean; filters: readonly StatsFilter[] }, property?: Property): boolean {
   return (
     !readsEventsOnly(query, property) &&
-    query.filters.every((f) => f.property.scope === 'visit') &&
+    query.filters.every(isVisitFilter) &&
     (property === undefined || property.scope === 'visit')
   );
 }
@@ -27,7 +27,7 @@ export function readsStoredVisits(query: { eventMeasuresOnly?: boolean; filters:
 export function storedVisitRowStages(
   site: string,
   buckets: readonly TimeRange[],
-  filters: readonly Filter[],
+  filters: readonly StatsFilter[],
   byBucket: boolean,
   rebuilt: readonly number[],
 ): PipelineStage[] {

@@ -20,7 +20,7 @@
  */
 import type { PipelineStage } from 'mongoose';
 import { FIRST_EVENT_FIELD_NAMES } from '../../fields.js';
-import { BOUNCE_ENGAGED_MS, type Filter, type TimeRange, type VisitField } from '../../types.js';
+import { BOUNCE_ENGAGED_MS, isVisitFilter, type StatsFilter, type TimeRange } from '../../types.js';
 import { eventFieldRef, FIRST_EVENT_SOURCES, visitPath } from './document-paths.js';
 import { eventFactStage, flag } from './event-facts.js';
 import { stage, type Expression } from './expressions.js';
@@ -33,21 +33,21 @@ const lastOf = (sortBy: Record<string, 1 | -1>, output: Expression) => ({ $botto
 const only = (path: string) => ({ $first: path });
 
 /** Keeps the visit rows whose `visit` attributes pass the visit filters. */
-export function visitFilterStages(filters: readonly Filter[]): PipelineStage[] {
-  const visitFilters = filters.filter((f) => f.property.scope === 'visit');
+export function visitFilterStages(filters: readonly StatsFilter[]): PipelineStage[] {
+  const visitFilters = filters.filter(isVisitFilter);
   if (visitFilters.length === 0) return [];
-  return [stage({ $match: { $and: visitFilters.map((f) => filterQuery(visitPath((f.property as { field: VisitField }).field), f)) } })];
+  return [stage({ $match: { $and: visitFilters.map((f) => filterQuery(visitPath(f.property.field), f)) } })];
 }
 
 /** With `sessions`, only the visits of those sessions are formed (cut-visits.ts). */
 export function visitRowStages(
   site: string,
   range: TimeRange,
-  filters: readonly Filter[],
+  filters: readonly StatsFilter[],
   eventKey: Expression | null,
   sessions?: readonly number[],
 ): PipelineStage[] {
-  const eventFilters = filters.filter((f) => f.property.scope !== 'visit');
+  const eventFilters = filters.filter((f) => !isVisitFilter(f));
 
   return [
     matchSite(site, range),

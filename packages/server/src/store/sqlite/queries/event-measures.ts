@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import { pageOfGroups } from '../../breakdown-page.js';
 import { EVENT_FIELDS } from '../../fields.js';
-import type { BreakdownPage, Filter, Property, TimeRange } from '../../types.js';
+import { isGoalFilter, type BreakdownPage, type Filter, type Property, type StatsFilter, type TimeRange } from '../../types.js';
 import { isRollupField, ROLLUP_FIELDS, rollupDay, rollupDayStart, type RollupField } from '../rollups.js';
 import { eventFilterSql, pageSql, Params, propSql, StatementCache, toMeasures, type MeasureRow } from './sql.js';
 import type { GroupRow } from './visit-measures.js';
@@ -53,8 +53,8 @@ const pageOf = (rows: RollupRow[], page: BreakdownPage | undefined): GroupRow[] 
  * An exact filter on the grouped field passes or drops whole groups: an event has the filtered
  * value exactly when its group does, so the rollups' groups can be filtered by value.
  */
-const onGroupValue = (filter: Filter, field: RollupField) =>
-  filter.match === 'exact' && filter.property.scope === 'event' && filter.property.field === field;
+const onGroupValue = (filter: StatsFilter, field: RollupField): filter is Filter =>
+  !isGoalFilter(filter) && filter.match === 'exact' && filter.property.scope === 'event' && filter.property.field === field;
 const passes = (row: RollupRow, filters: readonly Filter[]) =>
   filters.every((filter) => filter.values.includes(row.k as string) !== filter.negated);
 
@@ -187,19 +187,19 @@ export class EventMeasures {
   run(
     site: string,
     buckets: readonly TimeRange[],
-    filters: readonly Filter[],
+    filters: readonly StatsFilter[],
     group: Property | undefined,
     page?: BreakdownPage,
   ): GroupRow[] {
     const field = group?.scope === 'event' && isRollupField(group.field) ? group.field : undefined;
-    const rolledUp =
-      group === undefined ? filters.length === 0 : field !== undefined && filters.every((filter) => onGroupValue(filter, field));
+    const onGroup = field === undefined ? [] : filters.filter((filter) => onGroupValue(filter, field));
+    const rolledUp = group === undefined ? filters.length === 0 : field !== undefined && onGroup.length === filters.length;
     if (rolledUp) {
       const shift = this.shift.get(site) ?? 0;
       const splits = buckets.map((bucket) => splitDays(bucket, shift));
       if (splits.some(({ lo, hi }) => hi > lo)) {
         const rows = this.fromRollups(site, splits, field === undefined ? undefined : this.fields.get(field));
-        return pageOf(filters.length === 0 ? rows : rows.filter((row) => passes(row, filters)), page);
+        return pageOf(onGroup.length === 0 ? rows : rows.filter((row) => passes(row, onGroup)), page);
       }
     }
     const params = new Params();

@@ -19,7 +19,7 @@
 import type Database from 'better-sqlite3';
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import { EVENT_FIELDS, visitColumn } from '../../fields.js';
-import { BOUNCE_ENGAGED_MS, type BreakdownPage, type EventMeasuresHint, type Filter, type Property, type TimeRange } from '../../types.js';
+import { BOUNCE_ENGAGED_MS, isVisitFilter, type BreakdownPage, type EventMeasuresHint, type Property, type StatsFilter, type TimeRange } from '../../types.js';
 import { ATTRIBUTE_COLUMNS, type Visit } from '../visits.js';
 import type { EdgeVisits } from './edge-visits.js';
 import { eventFilterSql, matchSql, pageSql, Params, propSql, StatementCache, type MeasureRow } from './sql.js';
@@ -31,7 +31,7 @@ export type GroupRow = Partial<MeasureRow> & { k: string | number | null };
 export interface VisitMeasuresQuery extends EventMeasuresHint {
   site: string;
   buckets: readonly TimeRange[];
-  filters: readonly Filter[];
+  filters: readonly StatsFilter[];
   grouping: Grouping;
 }
 
@@ -48,10 +48,10 @@ function columnValue(visit: Visit, column: string): string | null {
 }
 
 /** Where event measures come from; see the module comment. */
-export function eventMeasuresSource(filters: readonly Filter[], grouping: Grouping): 'none' | 'visits' | 'events' {
+export function eventMeasuresSource(filters: readonly StatsFilter[], grouping: Grouping): 'none' | 'visits' | 'events' {
   const group = grouping.by === 'property' ? grouping.property : undefined;
   if (group !== undefined && group.scope !== 'visit') return 'events';
-  if (filters.some((filter) => filter.property.scope !== 'visit')) return 'events';
+  if (filters.some((filter) => !isVisitFilter(filter))) return 'events';
   return filters.length === 0 && grouping.by !== 'property' ? 'none' : 'visits';
 }
 
@@ -72,12 +72,12 @@ export class VisitMeasures {
   run({ site, buckets, filters, grouping, eventMeasuresOnly }: VisitMeasuresQuery): GroupRow[] {
     const range = { from: buckets[0]!.from, to: buckets[buckets.length - 1]!.to };
     const group = grouping.by === 'property' ? grouping.property : undefined;
-    const visitFilters = filters.filter((filter) => filter.property.scope === 'visit');
-    const eventFilters = filters.filter((filter) => filter.property.scope !== 'visit');
+    const visitFilters = filters.filter(isVisitFilter);
+    const eventFilters = filters.filter((filter) => !isVisitFilter(filter));
     const source = eventMeasuresSource(filters, grouping);
 
     const columns = new Set<string>();
-    for (const filter of visitFilters) if (filter.property.scope === 'visit') columns.add(visitColumn(filter.property.field));
+    for (const filter of visitFilters) columns.add(visitColumn(filter.property.field));
     if (group?.scope === 'visit') columns.add(visitColumn(group.field));
     const visitColumns = [...BASE_COLUMNS, ...columns];
     const edges = this.edges
@@ -100,7 +100,7 @@ export class VisitMeasures {
     }`;
     // Called where the conditions appear in the text, so their values bind in order.
     const kept = () =>
-      visitFilters.map((filter) => (filter.property.scope === 'visit' ? ` AND ${matchSql(`x.${visitColumn(filter.property.field)}`, filter, params)}` : '')).join('');
+      visitFilters.map((filter) => ` AND ${matchSql(`x.${visitColumn(filter.property.field)}`, filter, params)}`).join('');
     const counted = 'x.pageviews + x.events > 0';
     // Buckets outermost: each bucket's visits are then one range of the visits table's key.
     const stored = multi
