@@ -2,10 +2,11 @@
  * Builds both outputs from the same modules in src/:
  *   dist/s.js     the script tag: one minified IIFE, served by the server at /s.js
  *   dist/index.js the npm module: readable ESM that bundlers tree-shake (types come from tsc)
- * The tests import these options so they exercise exactly what ships.
+ * The tests build through buildScriptTag() and these options, so they exercise exactly what ships.
  */
+import { minify } from '@swc/core';
 import * as esbuild from 'esbuild';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -31,6 +32,19 @@ export const scriptTagBuild = {
   metafile: true,
 };
 
+/**
+ * dist/s.js's code and the source files esbuild read. esbuild bundles and minifies; SWC's mangler
+ * then renames the variables again: it gives the same few letters to the parameters of every
+ * function, which gzip compresses better (13 bytes fewer gzipped, a rename and nothing else).
+ * Without esbuild's trailing newline, 2 bytes fewer.
+ */
+export async function buildScriptTag() {
+  const { outputFiles: [bundle] = [], metafile } = await esbuild.build({ ...scriptTagBuild, write: false });
+  if (!bundle || !metafile) throw new Error('esbuild returned no bundle for dist/s.js');
+  const { code } = await minify(bundle.text, { compress: false, mangle: true });
+  return { code, inputs: Object.keys(metafile.inputs) };
+}
+
 /** @type {import('esbuild').BuildOptions} */
 export const npmModuleBuild = {
   absWorkingDir: packageDir,
@@ -45,5 +59,7 @@ export const npmModuleBuild = {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-  await Promise.all([esbuild.build(scriptTagBuild), esbuild.build(npmModuleBuild)]);
+  const [scriptTag] = await Promise.all([buildScriptTag(), esbuild.build(npmModuleBuild)]);
+  mkdirSync(new URL('../dist', import.meta.url), { recursive: true });
+  writeFileSync(new URL('../dist/s.js', import.meta.url), scriptTag.code);
 }

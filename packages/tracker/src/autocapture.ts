@@ -1,4 +1,5 @@
 /** Automatic pageviews: the first load, then every SPA route change (History API, back/forward, hash). */
+import type { Pageview } from './track.js';
 
 /**
  * Calls `pageview` now (or once a prerendered page is shown) and whenever the page path changes.
@@ -6,24 +7,23 @@
  * comparing paths keeps those from counting twice. popstate also fires on hash changes, so hash
  * routers need no hashchange listener.
  */
-export function autoPageviews(hashRouting: boolean, pageview: () => void): void {
+export const autoPageviews = (hashRouting: boolean, pageview: Pageview): void => {
   let last: string | undefined;
   const onChange = () => {
     const path = location.pathname + (hashRouting ? location.hash : '');
-    if (path != last) {
-      last = path;
-      pageview();
-    }
+    if (path != last && pageview()) last = path;
   };
-  for (const method of ['pushState', 'replaceState'] as const) {
+  // map and an arrow, not for...of and a function: 14 bytes fewer gzipped. `this` is history anyway.
+  (['pushState', 'replaceState'] as const).map((method) => {
     const original = history[method];
-    history[method] = function (this: History, ...args: Parameters<History['pushState']>) {
-      original.apply(this, args);
+    history[method] = (...args) => {
+      original.apply(history, args);
       onChange();
     };
-  }
+  });
   addEventListener('popstate', onChange);
-  // Chrome may prerender a page the visitor never opens; count it when it is shown.
-  if (document.prerendering) document.addEventListener('prerenderingchange', onChange);
-  else onChange();
-}
+  // Chrome may prerender a page the visitor never opens: track() sends nothing meanwhile, so the
+  // path is not yet counted, and it is when the page is shown.
+  document.addEventListener('prerenderingchange', onChange);
+  onChange();
+};

@@ -10,19 +10,20 @@ import type { Track } from './track.js';
  * links whose path ends in one of the `downloads` extensions, each with the link as prop url.
  * A download from another host counts once, as a download. Middle clicks (auxclick) count too.
  */
-export function trackLinkClicks(track: Track, { outbound, downloads }: Settings): void {
+export const trackLinkClicks = (track: Track, { outbound, downloads }: Settings): void => {
   const onClick = (event: MouseEvent) => {
     const link = (event.target as Element).closest?.('a');
-    if (link && event.button < 2) {
-      const name =
-        downloads != null && RegExp('\\.(' + (downloads || 'pdf,zip,csv,xlsx,docx').replace(/\s*,\s*/g, '|') + ')$', 'i').test(link.pathname)
-          ? 'File Download'
-          : // mailto:, tel: and javascript: links have no host
-            outbound != null && link.host && link.host != location.host && 'Outbound Link: Click';
-      if (name) track(name, { props: { url: link.href } });
-    }
+    const name =
+      link &&
+      event.button < 2 &&
+      (downloads != null && RegExp('\\.(' + (downloads || 'pdf,zip,csv,xlsx,docx').replace(/\s*,\s*/g, '|') + ')$', 'i').test(link.pathname)
+        ? 'File Download'
+        : // mailto:, tel: and javascript: links have no host
+          outbound != null && link.host && link.host != location.host && 'Outbound Link: Click');
+    // One expression, not an if around it: 2 bytes fewer gzipped. A name means a link was clicked.
+    if (name) track(name, { props: { url: link!.href } });
   };
   // On window, the end of the bubbling path: the same clicks, two bytes fewer per listener.
   addEventListener('click', onClick);
   addEventListener('auxclick', onClick);
-}
+};

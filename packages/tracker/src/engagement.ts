@@ -3,15 +3,16 @@
  * is hidden (tab switched or closed, navigation away) or replaced by an SPA route. Each event
  * carries the visible time since the previous one for the same page, so the server sums them.
  */
-import type { ENGAGEMENT } from '@sightline/shared';
+import type { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import { MAX_ENGAGEMENT_MS } from './limits.js';
-import type { Track } from './track.js';
+import type { Pageview, Track } from './track.js';
 
 /**
- * Starts measuring. Returns the function to call on each pageview: it reports the previous page's
- * time and starts counting for `url`, the URL of the pageview sent (undefined when none was).
+ * Starts measuring. Returns the function that sends each pageview: it reports the previous page's
+ * time, then sends the pageview and counts for its URL. It returns that URL, undefined when an
+ * ignore rule kept the pageview from being sent.
  */
-export function trackEngagement(track: Track): (url: string | undefined) => void {
+export const trackEngagement = (track: Track): Pageview => {
   let page: string | undefined;
   // Start of the current visible stretch, 0 while hidden. Every flush reports the stretch and
   // starts a new one, so no running total is needed.
@@ -29,8 +30,5 @@ export function trackEngagement(track: Track): (url: string | undefined) => void
   // switched or navigated away from; mobile Safari often skips pagehide and unload.
   // https://developer.chrome.com/docs/web-platform/page-lifecycle-api#advice-hidden
   addEventListener('visibilitychange', flush); // fired at document, bubbles to window
-  return (url) => {
-    flush();
-    page = url;
-  };
-}
+  return (options) => (flush(), (page = track('pageview' satisfies typeof PAGEVIEW, options)));
+};

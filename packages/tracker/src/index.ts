@@ -8,7 +8,7 @@ import { autoPageviews } from './autocapture.js';
 import { trackLinkClicks } from './clicks.js';
 import { settingsFromOptions, type InitOptions, type Settings } from './config.js';
 import { trackEngagement } from './engagement.js';
-import { createTrack, type EventOptions, type Track } from './track.js';
+import { createTrack, type EventOptions, type Pageview, type Track } from './track.js';
 
 export type { InitOptions } from './config.js';
 export type { EventOptions, Props } from './track.js';
@@ -16,8 +16,8 @@ export type { EventOptions, Props } from './track.js';
 interface Tracker {
   settings: Settings;
   track: Track;
-  /** Set when engagement is measured: called with each pageview's URL. */
-  engagementPage?: (url: string | undefined) => void;
+  /** Measures the time on each page too, unless engagement is off. */
+  pageview: Pageview;
 }
 
 let tracker: Tracker | undefined;
@@ -32,13 +32,15 @@ export function init(options: InitOptions): void {
   if (typeof document == 'undefined') return;
   if (tracker) throw new Error('Sightline init() was called twice; call it once, when the app starts');
   const track = createTrack(settings, options.endpoint);
-  tracker = { settings, track, engagementPage: options.engagement === false ? undefined : trackEngagement(track) };
+  const pageview: Pageview =
+    options.engagement === false ? (pageOptions) => track('pageview' satisfies typeof PAGEVIEW, pageOptions) : trackEngagement(track);
+  tracker = { settings, track, pageview };
   for (const run of pending.splice(0)) run(tracker);
 }
 
 /** Sends a pageview now: for routers enableAutoPageviews() cannot see, or with a virtual url (relative is fine). */
 export function trackPageview(options: EventOptions = {}): void {
-  whenReady((ready) => pageview(ready, resolveUrl(options)));
+  whenReady((ready) => ready.pageview(resolveUrl(options)));
 }
 
 /** Sends a custom event, e.g. trackEvent('Signup', { props: { plan: 'pro' } }). */
@@ -48,7 +50,7 @@ export function trackEvent(name: string, options: EventOptions = {}): void {
 
 /** Sends a pageview now and on every History API or back/forward route change. Returns a stop function. */
 export function enableAutoPageviews(): () => void {
-  return feature((ready, active) => autoPageviews(ready.settings.hash != null, () => active() && pageview(ready)));
+  return feature((ready, active) => autoPageviews(ready.settings.hash != null, () => (active() ? ready.pageview() : undefined)));
 }
 
 /** Counts clicks on links to other hosts as `Outbound Link: Click` with prop url. Returns a stop function. */
@@ -62,11 +64,6 @@ export function enableOutboundLinks(): () => void {
  */
 export function enableFileDownloads(extensions: string[] = []): () => void {
   return feature((ready, active) => trackLinkClicks(whileActive(ready.track, active), { downloads: extensions.join() }));
-}
-
-function pageview(ready: Tracker, options?: EventOptions): void {
-  const url = ready.track('pageview' satisfies typeof PAGEVIEW, options);
-  ready.engagementPage?.(url);
 }
 
 /** The shared track() takes absolute URLs only, which keeps the script tag a few bytes smaller. */

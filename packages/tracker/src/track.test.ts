@@ -76,6 +76,24 @@ describe('the payload', () => {
     expect(JSON.stringify(sent)).not.toMatch(/SECRET|alice/);
   });
 
+  it.each([
+    ['tags first', '#/landing?utm_source=news&utm_campaign=spring&token=SECRET', '#/landing?utm_source=news&utm_campaign=spring'],
+    ['a secret first', '#/landing?token=SECRET&utm_medium=email&email=alice%40example.com&utm_content=hero', '#/landing?utm_medium=email&utm_content=hero'],
+    ['no tags', '#/reset?token=SECRET&email=alice%40example.com', '#/reset'],
+    ['an empty query', '#/landing?', '#/landing'],
+    ['a name that only contains utm_', '#/landing?xutm_source=SECRET&utm_term=shoes', '#/landing?utm_term=shoes'],
+  ])("keeps only the UTM tags of a hash route's query string, the page's own left as it is: %s", (_case, hash, kept) => {
+    fakeBrowser({ href: `https://example.com/app?utm_source=page&ref=x${hash}` });
+    expect(track({ hash: '' }, 'pageview')).toBe(`https://example.com/app?utm_source=page&ref=x${kept}`);
+    expect(JSON.stringify(sent)).not.toMatch(/SECRET|alice/);
+    expect(parseEventPayload(sent[0]).success).toBe(true);
+  });
+
+  it('sends no hash at all without data-hash, UTM tags in it included', () => {
+    fakeBrowser({ href: 'https://example.com/app#/landing?utm_source=news' });
+    expect(track({}, 'pageview')).toBe('https://example.com/app');
+  });
+
   it('keeps the hash with data-hash, and carries props, a url and engagement time', () => {
     fakeBrowser({ href: 'https://example.com/#/inbox' });
     track({ hash: '' }, 'engagement', { url: 'https://example.com/#/settings', engagementMs: 1500 });
@@ -143,5 +161,11 @@ describe('the ignore rules', () => {
   it('matches exclusions against the hash route with data-hash', () => {
     fakeBrowser({ href: 'https://example.com/#/admin/users' });
     expect(track({ hash: '', exclude: '/#/admin/*' }, 'pageview')).toBeUndefined();
+  });
+
+  it('matches exclusions against the hash route without its UTM tags', () => {
+    fakeBrowser({ href: 'https://example.com/#/admin?utm_source=news' });
+    expect(track({ hash: '', exclude: '/#/admin' }, 'pageview')).toBeUndefined();
+    expect(sent).toEqual([]);
   });
 });

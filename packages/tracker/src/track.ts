@@ -22,13 +22,20 @@ export interface TrackOptions extends EventOptions {
 /** Sends one event; returns the URL reported, or undefined when an ignore rule applied. Never throws. */
 export type Track = (name: string, options?: TrackOptions) => string | undefined;
 
-export function createTrack(settings: Settings, endpoint: string | URL): Track {
-  return (name, options = {}) => {
+/** Sends a pageview; returns the URL reported, or undefined when an ignore rule applied. */
+export type Pageview = (options?: EventOptions) => string | undefined;
+
+export const createTrack =
+  (settings: Settings, endpoint: string | URL): Track =>
+  (name, options = {}) => {
     try {
       // A Location converts to its href, as a URL does.
       const url = new URL(options.url || (location as never));
-      // A hash route's own query string goes as the page's does: it is where single-page apps carry tokens.
-      url.hash = settings.hash != null ? url.hash.split('?')[0]! : '';
+      // A hash route's own query string is where single-page apps carry tokens: of it only the UTM
+      // tags leave the browser, so `#/landing?utm_source=news&token=…` goes as
+      // `#/landing?utm_source=news`. With no query, "&undefined" is dropped as any other parameter.
+      const [route, query] = settings.hash != null ? url.hash.split('?') : [''];
+      url.hash = route + ('&' + query).replace(/&(?!utm_)[^&]*/g, '').replace('&', '?');
       // The ignore rules, listed in the README. Checked per event: the opt-out flag and the path
       // can change during a visit. Where storage is blocked, reading the flag throws and nothing
       // is sent, since the visitor's choice cannot be known.
@@ -45,7 +52,7 @@ export function createTrack(settings: Settings, endpoint: string | URL): Track {
           // characters, `/` included. Nothing else is escaped, to save 16 bytes: `.` matches any
           // character, and the README asks for no ( ) [ ] + ? $ in patterns.
           RegExp('^(' + settings.exclude.replace(/\*/g, '.*').replace(/\s*,\s*/g, '|') + ')$').test(
-            url.pathname + url.hash,
+            url.pathname + route,
           ))
       ) {
         return;
@@ -74,4 +81,3 @@ export function createTrack(settings: Settings, endpoint: string | URL): Track {
       // a malformed url option, blocked storage, or a browser missing an API: never break the page
     }
   };
-}

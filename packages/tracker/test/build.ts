@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { npmModuleBuild, scriptTagBuild } from '../scripts/build.mjs';
+import { buildScriptTag, npmModuleBuild } from '../scripts/build.mjs';
 
 export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -14,10 +14,7 @@ export interface Built {
   inputs: string[];
 }
 
-export async function buildScriptTag(): Promise<Built> {
-  const result = await esbuild.build({ ...scriptTagBuild, write: false });
-  return { code: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile!.inputs) };
-}
+export { buildScriptTag };
 
 /** The npm build written to a temporary directory (as .mjs, so Node and jest load it as ESM). */
 export async function buildNpmModule(): Promise<Built & { file: string; cleanup(): void }> {

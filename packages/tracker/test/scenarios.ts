@@ -104,7 +104,7 @@ export function runTrackerScenarios(variant: Variant, extraTests?: (context: Sce
       }
     });
 
-    it('counts #/routes as pages with data-hash, and ignores the hash without it', async () => {
+    it('counts #/routes as pages with data-hash, keeping only the UTM tags of their query strings, and ignores the hash without it', async () => {
       const hashSite = servePage('/hash-app', { hash: true });
       await page.goto(server.url('/hash-app#/home'));
       await server.waitForEvents(hashSite, 1, 0);
@@ -113,8 +113,13 @@ export function runTrackerScenarios(variant: Variant, extraTests?: (context: Sce
       const before = server.events(hashSite).length;
       await page.evaluate(() => (location.hash = '#/reset?token=SECRET&email=alice%40example.com'));
       await server.waitForEvents(hashSite, before + 1);
-      // A hash route's query string never leaves the browser.
-      expect(pageviewUrls(hashSite)).toEqual([server.url('/hash-app#/home'), server.url('/hash-app#/settings'), server.url('/hash-app#/reset')]);
+      const beforeLanding = server.events(hashSite).length;
+      await page.evaluate(() => (location.hash = '#/landing?token=SECRET&utm_source=news&utm_campaign=spring'));
+      await server.waitForEvents(hashSite, beforeLanding + 1);
+      // Of a hash route's query string only the UTM tags leave the browser.
+      expect(pageviewUrls(hashSite)).toEqual(
+        ['/hash-app#/home', '/hash-app#/settings', '/hash-app#/reset', '/hash-app#/landing?utm_source=news&utm_campaign=spring'].map((path) => server.url(path)),
+      );
       expect(JSON.stringify(server.events(hashSite))).not.toMatch(/SECRET|alice/);
 
       const plainSite = servePage('/plain');
