@@ -78,7 +78,7 @@ export const PANELS: PanelSpec[] = [
         headings: { visitors: 'Uniques', events: 'Total', conversion_rate: 'Conv. rate' },
       },
     ],
-    empty: 'No goal completed in this period. Goals are added with sightline goal add or the Sites API.',
+    empty: 'No goal completed in this period. Goals are added on the site\'s page in the web admin, with sightline goal add or with the Sites API.',
   },
 ];
 

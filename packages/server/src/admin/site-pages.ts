@@ -1,7 +1,8 @@
 /**
  * Sites: the list (each with its visitors of the last 24 hours), adding one, and each site's
- * page of sections (install, settings, keys, shared links, deletion). Viewers see the list of
- * their sites with links to the dashboards; everything else is for owners and admins.
+ * page of sections (install, settings, goals, funnels, keys, shared links, deletion). Viewers
+ * see the list of their sites with links to the dashboards; everything else is for owners and
+ * admins.
  */
 import { CreateSiteRequestSchema, KEY_SCOPES, SiteIdSchema, TimeZoneSchema } from '@sightline/shared';
 import { Router, type Request, type Response } from 'express';
@@ -13,6 +14,7 @@ import { MAX_RETENTION_DAYS } from '../sites/retention.js';
 import type { KeyScope, SiteRecord } from '../store/types.js';
 import type { AdminDeps } from './deps.js';
 import { checked, field, fields } from './forms.js';
+import { goalPages } from './goal-pages.js';
 import { adminsOnly, signedIn, signerOf } from './guards.js';
 import { html, type Html } from './html.js';
 import { csrfField, formError, sendPage } from './layout.js';
@@ -100,6 +102,7 @@ ${timeZoneField(timezone)}
   });
 
   router.get('/sites/:domain', signed, adminsOnly, async (req, res) => showSite(res, await siteOf(req)));
+  router.use(goalPages(deps, { siteOf, showSite }));
 
   /** For the install section's live check: whether any event has arrived. */
   router.get('/sites/:domain/first-event', signed, adminsOnly, async (req, res) => {

@@ -6,8 +6,10 @@ import { KEY_SCOPES } from '@sightline/shared';
 import { snippet } from '../sites/register-site.js';
 import type { SiteRecord } from '../store/types.js';
 import type { AdminDeps } from './deps.js';
+import { funnelsSection, goalsSection } from './goal-sections.js';
 import { html, type Html } from './html.js';
 import { csrfField } from './layout.js';
+import { errorOf, sitePath, type SectionError } from './section-parts.js';
 import { timeZoneField } from './time-zones.js';
 
 export interface SectionContext {
@@ -15,7 +17,7 @@ export interface SectionContext {
   site: SiteRecord;
   csrf: string;
   /** A form error, for the section whose form was sent. */
-  error?: { section: string; message: string };
+  error?: SectionError;
 }
 
 export interface SiteSection {
@@ -25,11 +27,6 @@ export interface SiteSection {
 }
 
 const when = (at: number | undefined) => (at === undefined ? 'never' : new Date(at).toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
-
-const errorOf = (context: SectionContext, section: string) =>
-  context.error?.section === section ? html`<p class="error" role="alert">${context.error.message}</p>` : '';
-
-const sitePath = (site: SiteRecord) => `/sites/${encodeURIComponent(site.domain)}`;
 
 const install: SiteSection = {
   id: 'install',
@@ -126,4 +123,4 @@ ${errorOf(context, 'delete')}${csrfField(csrf)}
   },
 };
 
-export const SITE_SECTIONS: SiteSection[] = [install, general, keys, sharedLinks, deletion];
+export const SITE_SECTIONS: SiteSection[] = [install, general, goalsSection, funnelsSection, keys, sharedLinks, deletion];

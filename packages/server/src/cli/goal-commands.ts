@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CreateFunnelRequestSchema, CreateGoalRequestSchema, goalDisplayName } from '@sightline/shared';
-import { addGoal, failureMessage, funnelJson, putFunnel, removeGoal } from '../goals/definitions.js';
+import { addGoal, failureMessage, funnelJson, goalOfRequest, putFunnel, removeGoal } from '../goals/definitions.js';
 import { domainOf, fail, type CliCommand, type CommandContext } from './command.js';
 
 async function registered({ store }: CommandContext, raw: string | undefined): Promise<string> {
@@ -32,9 +32,7 @@ async function addGoalCommand(context: CommandContext, args: string[]): Promise<
       : { site_id: domain, goal_type: 'page', page_path: values.page },
   );
   if (!parsed.success) fail(issues(parsed.error));
-  const request = parsed.data;
-  const definition = request.goal_type === 'event' ? { type: 'event' as const, value: request.event_name } : { type: 'page' as const, value: request.page_path };
-  const added = await addGoal(context.store, domain, definition, Date.now());
+  const added = await addGoal(context.store, domain, goalOfRequest(parsed.data), Date.now());
   if (!added.ok) fail(failureMessage(added, domain));
   console.log(`Goal ${added.goal.id} of ${domain}: ${goalDisplayName(added.goal)}`);
 }

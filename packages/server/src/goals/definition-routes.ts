@@ -13,7 +13,7 @@ import { HttpError } from '../http/errors.js';
 import { parseOr400 } from '../http/parse.js';
 import type { SiteAccess } from '../sites/site-access.js';
 import type { EventStore } from '../store/types.js';
-import { addGoal, failureMessage, funnelJson, goalJson, putFunnel, removeGoal } from './definitions.js';
+import { addGoal, failureMessage, funnelJson, goalJson, goalOfRequest, putFunnel, removeGoal } from './definitions.js';
 
 interface Deps {
   store: EventStore;
@@ -42,8 +42,7 @@ export function definitionRoutes({ store, access, clock }: Deps): Router {
   router.put('/api/v1/sites/goals', async (req, res) => {
     const request = parseOr400(CreateGoalRequestSchema, req.body ?? {}, 'goal');
     const site = await admin(req, request.site_id);
-    const definition = request.goal_type === 'event' ? { type: 'event' as const, value: request.event_name } : { type: 'page' as const, value: request.page_path };
-    const added = await addGoal(store, site.domain, definition, clock.now());
+    const added = await addGoal(store, site.domain, goalOfRequest(request), clock.now());
     if (!added.ok) throw new HttpError(409, failureMessage(added, site.domain));
     res.json(goalJson(added.goal));
   });

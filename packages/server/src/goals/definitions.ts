@@ -7,6 +7,7 @@ import {
   goalDisplayName,
   MAX_FUNNELS_PER_SITE,
   MAX_GOALS_PER_SITE,
+  type CreateGoalRequest,
   type Funnel,
   type Goal,
   type GoalDefinition,
@@ -30,6 +31,10 @@ export function funnelJson(funnel: FunnelRecord, goals: readonly GoalRecord[]): 
   const steps = funnel.steps.map((id) => byId.get(id)).filter((goal): goal is GoalRecord => goal !== undefined);
   return { id: funnel.id, name: funnel.name, steps: steps.map(goalJson) };
 }
+
+/** The goal a request asks for, whether it came over HTTP, from a form or from the CLI. */
+export const goalOfRequest = (request: CreateGoalRequest): GoalDefinition =>
+  request.goal_type === 'event' ? { type: 'event', value: request.event_name } : { type: 'page', value: request.page_path };
 
 export type GoalAdded = { ok: true; goal: GoalRecord } | { ok: false; reason: 'too many goals' };
 
