@@ -10,13 +10,23 @@ import {
   BreakdownQuerySchema,
   BreakdownResponseSchema,
   CreatedKeySchema,
+  CreateFunnelRequestSchema,
+  CreateGoalRequestSchema,
   CreateKeyRequestSchema,
   CreateSiteRequestSchema,
+  DeleteRequestSchema,
   ErrorResponseSchema,
   FunnelListSchema,
   FunnelQuerySchema,
   FunnelResponseSchema,
+  FunnelSchema,
   EventPayloadSchema,
+  GoalListSchema,
+  GoalSchema,
+  MAX_FUNNEL_STEPS,
+  MAX_FUNNELS_PER_SITE,
+  MAX_GOALS_PER_SITE,
+  MIN_FUNNEL_STEPS,
   RealtimeQuerySchema,
   RealtimeResponseSchema,
   SeedStatsQuerySchema,
@@ -93,6 +103,37 @@ function statsRead(summary: string, description: string, query: z.ZodObject, res
 }
 
 const siteIdParameter = { name: 'id', in: 'path', required: true, description: 'The site\'s domain.', schema: { type: 'string' } };
+
+const SITE_ADMIN_ERRORS = {
+  '401': error('No valid key.'),
+  '403': error('A key of another site or without sites:admin.'),
+};
+
+const jsonBody = (schema: z.ZodType, required = true) => ({ required, content: { 'application/json': { schema: schemaOf(schema, 'input') } } });
+
+/** An operation of the Sites API's goals and funnels, which take what every site change takes. */
+function siteAdmin(summary: string, description: string, operation: Record<string, unknown>) {
+  return { tags: ['Sites'], summary, security: [{ bearer: [] }], description: `Takes the ADMIN_TOKEN or a sites:admin key of the site. ${description}`, ...operation };
+}
+
+/** DELETE /api/v1/sites/{goals,funnels}/{id}: the id in the path, the site in the query or, as Plausible's API takes it, in the body. */
+function deleteDefinition(what: 'goal' | 'funnel', description: string, conflict?: string) {
+  const [site] = queryParameters(SiteQuerySchema);
+  return siteAdmin(`Delete a ${what}`, description, {
+    parameters: [
+      { name: 'id', in: 'path', required: true, description: `The ${what}'s id, as listed.`, schema: { type: 'integer', minimum: 1 } },
+      { ...site, required: false, description: 'The site\'s domain; or send it as `{"site_id"}` in a JSON body.' },
+    ],
+    requestBody: jsonBody(DeleteRequestSchema, false),
+    responses: {
+      '200': json(z.object({ deleted: z.literal(true) }), 'Deleted.'),
+      '400': error('The id is not a whole number from 1, or no site_id was sent.'),
+      ...SITE_ADMIN_ERRORS,
+      '404': error(`No such site, or the site has no ${what} with that id.`),
+      ...(conflict === undefined ? {} : { '409': error(conflict) }),
+    },
+  });
+}
 
 export function openApiDocument(publicUrl: string): JsonSchema {
   return {
@@ -262,6 +303,48 @@ export function openApiDocument(publicUrl: string): JsonSchema {
             '404': error('No such site.'),
           },
         },
+      },
+      '/api/v1/sites/goals': {
+        put: siteAdmin('Add a goal', 'A custom event by name, or pageviews of paths matching a pattern in which `*` stands for any characters. Putting a goal the site has answers that goal.', {
+          requestBody: jsonBody(CreateGoalRequestSchema),
+          responses: {
+            '200': json(GoalSchema, 'The goal.'),
+            '400': error('Invalid body.'),
+            ...SITE_ADMIN_ERRORS,
+            '404': error('No such site.'),
+            '409': error(`The site has the most goals it may have (${MAX_GOALS_PER_SITE}).`),
+          },
+        }),
+        get: siteAdmin('List a site\'s goals', 'Oldest first.', {
+          parameters: queryParameters(SiteQuerySchema),
+          responses: { '200': json(GoalListSchema, 'The goals.'), '400': error('No valid site_id.'), ...SITE_ADMIN_ERRORS, '404': error('No such site.') },
+        }),
+      },
+      '/api/v1/sites/goals/{id}': {
+        delete: deleteDefinition('goal', 'A goal stays while a funnel has it as a step.', 'A funnel has the goal as a step: delete or redefine the funnel first.'),
+      },
+      '/api/v1/sites/funnels': {
+        put: siteAdmin(
+          'Define a funnel',
+          `Its ${MIN_FUNNEL_STEPS} to ${MAX_FUNNEL_STEPS} steps are the site's goals, by display name (\`Signup\`, \`Visit /pricing\`) or id, in order. A funnel of the same name gets the new steps and keeps its id.`,
+          {
+            requestBody: jsonBody(CreateFunnelRequestSchema),
+            responses: {
+              '200': json(FunnelSchema, 'The funnel, with its steps.'),
+              '400': error('Invalid body, a step that is none of the site\'s goals, or a goal as two steps.'),
+              ...SITE_ADMIN_ERRORS,
+              '404': error('No such site.'),
+              '409': error(`The site has the most funnels it may have (${MAX_FUNNELS_PER_SITE}).`),
+            },
+          },
+        ),
+        get: siteAdmin('List a site\'s funnels', 'Oldest first, each with its steps.', {
+          parameters: queryParameters(SiteQuerySchema),
+          responses: { '200': json(FunnelListSchema, 'The funnels.'), '400': error('No valid site_id.'), ...SITE_ADMIN_ERRORS, '404': error('No such site.') },
+        }),
+      },
+      '/api/v1/sites/funnels/{id}': {
+        delete: deleteDefinition('funnel', 'Its goals stay.'),
       },
       '/api/sites/{id}/keys/{key}': {
         delete: {
