@@ -14,7 +14,7 @@ import type { Config } from './config.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
 import { LocalAdmission } from './admission/local-admission.js';
-import { limitByClient, RateLimits } from './http/rate-limit.js';
+import { limitByClient, RateLimits, type Limit } from './http/rate-limit.js';
 import type { IngestDeps } from './ingest/event-route.js';
 import { openCountryLookup, type CountryLookup } from './ingest/geo.js';
 import { createWriter, type EventWriter } from './ingest/group-commit.js';
@@ -51,29 +51,30 @@ export const DEFAULT_SCRIPT_FILE = path.resolve(
   '../../tracker/dist/s.js',
 );
 
-export interface AppDeps {
+/**
+ * The group commit, which also decides ingest's limits and visits per group (createWriter), and
+ * the visit state that answers the real-time count: the sightings that admission makes. With a
+ * writer, the caller owns it (to drain it on shutdown) and passes the visits its admission keeps
+ * (main.ts: both in Redis); without one, ingest is admitted in process memory, into `visits`.
+ */
+type IngestParts = { writer: EventWriter; visits?: VisitState } | { writer?: undefined; visits?: MemoryVisitState };
+
+export type AppDeps = IngestParts & {
   config: Config;
   store: EventStore;
   cache: ResponseCache;
-  /** Which visit each visitor is in; in process memory by default. */
-  visits?: VisitState;
   clock?: Clock;
   logger?: Logger;
-  /**
-   * The group commit, which also decides ingest's limits and visits per group (createWriter);
-   * the caller owns it when it must drain it on shutdown. By default through `limits` and `visits`.
-   */
-  writer?: EventWriter;
   scriptFile?: string;
-  /** Shared through Redis by main.ts; in-process by default. */
-  limits?: RateLimits;
+  /** Stats reads' limit: shared through Redis by main.ts; in process memory by default. */
+  statsLimit?: Limit;
   /** The bundled country database by default. */
   countries?: CountryLookup;
   /** Sessions of the web admin: in Redis by main.ts when REDIS_URL is set; in the store by default. */
   sessions?: SessionStore;
   /** Sign-in attempt counters: in Redis by main.ts when REDIS_URL is set; in process memory by default. */
   loginLimits?: LoginLimits;
-}
+};
 
 export { createWriter };
 
@@ -82,14 +83,14 @@ export function createApp(deps: AppDeps): Express {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? silentLogger;
   const sites = new SiteDirectory(store, clock);
-  const limits = deps.limits ?? RateLimits.memory(config.rateLimits);
-  const visits = deps.visits ?? new MemoryVisitState(clock);
+  const limits = RateLimits.memory(config.rateLimits);
+  const { writer, visits } = ingestParts(deps, limits, clock);
   const ingest: IngestDeps = {
     allowSubdomains: config.allowSubdomains,
     clock,
     sites,
     visitors: new VisitorIds(store, clock),
-    writer: deps.writer ?? createWriter(store, config, new LocalAdmission(limits, visits)),
+    writer,
     countries: deps.countries ?? openCountryLookup(),
   };
   const access = new SiteAccess(store, sites, config.adminToken, clock);
@@ -117,7 +118,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(scriptRoute(deps.scriptFile ?? DEFAULT_SCRIPT_FILE));
   app.use(faviconRoute());
   app.use(dashboardRoute({ defaultSite: config.defaultSite, https, redirectFor: admin.dashboardRedirect }));
-  app.use(['/api/stats', '/stats', '/api/v1/stats'], limitByClient(limits.stats));
+  app.use(['/api/stats', '/stats', '/api/v1/stats'], limitByClient(deps.statsLimit ?? limits.stats));
   app.use('/api/v1/stats', admin.readSessions);
   app.use(summaryRoute(stats));
   app.use(seedStatsRoute({ sites, access, answers }, config.defaultSite));
@@ -130,4 +131,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound);
   app.use(errorHandler(logger));
   return app;
+}
+
+/** The writer and visits given, or an in-process admission into in-process visits. */
+function ingestParts(deps: AppDeps, limits: RateLimits, clock: Clock): { writer: EventWriter; visits: VisitState } {
+  if (deps.writer !== undefined) return { writer: deps.writer, visits: deps.visits ?? new MemoryVisitState(clock) };
+  const visits = deps.visits ?? new MemoryVisitState(clock);
+  return { writer: createWriter(deps.store, deps.config, new LocalAdmission(limits, visits)), visits };
 }

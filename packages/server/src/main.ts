@@ -17,7 +17,7 @@ import { systemClock } from './clock.js';
 import { ConfigError, DEMO_SITE, loadConfig, type Config } from './config.js';
 import { DaySalt } from './ingest/day-salt.js';
 import type { EventWriter } from './ingest/group-commit.js';
-import { RateLimits } from './http/rate-limit.js';
+import { redisStatsLimit } from './http/rate-limit.js';
 import { createGuardedServer } from './http/server-guard.js';
 import { deploymentWarnings } from './deployment-warnings.js';
 import { createLogger } from './logger.js';
@@ -133,13 +133,10 @@ async function main(): Promise<void> {
   await warnIfDefaultSiteIsPrivate(store, config.defaultSite, logger);
 
   const writer = createWriter(store, config, shared.admission(config.rateLimits, salt));
-  const limits =
-    redis === undefined
-      ? RateLimits.memory(config.rateLimits)
-      : RateLimits.redis(config.rateLimits, redis, config.redisPrefix, salt);
+  const statsLimit = redis === undefined ? undefined : redisStatsLimit(config.rateLimits, redis, config.redisPrefix, salt);
   const sessions = redis === undefined ? new StoreSessions(store.accounts) : new RedisSessions(redis, config.redisPrefix);
   const loginLimits = redis === undefined ? LoginLimits.memory() : LoginLimits.redis(redis, config.redisPrefix);
-  const app = createApp({ config, store, cache, visits, writer, logger, limits, sessions, loginLimits });
+  const app = createApp({ config, store, cache, visits, writer, logger, statsLimit, sessions, loginLimits });
   const firstRun = await setupLink(store, new StoreSessions(store.accounts), config);
   const server = createGuardedServer(app, config.server);
   server.listen(config.port, config.host, () => {

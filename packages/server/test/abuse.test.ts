@@ -2,8 +2,13 @@
 import request from 'supertest';
 import { closeRedis, connectRedis, type RedisClient } from '../src/cache/redis-client.js';
 import { createHash, randomBytes } from 'node:crypto';
-import { RateLimits } from '../src/http/rate-limit.js';
+import { systemClock } from '../src/clock.js';
+import type { Config } from '../src/config.js';
+import { redisStatsLimit } from '../src/http/rate-limit.js';
 import { DaySalt } from '../src/ingest/day-salt.js';
+import { silentLogger } from '../src/logger.js';
+import { createSharedState } from '../src/shared-state.js';
+import type { EventStore } from '../src/store/types.js';
 import { ManualClock } from './support/manual-clock.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { REDIS_URL, redisAvailable } from './support/redis-url.js';
@@ -135,7 +140,7 @@ describe('rate limits shared through Redis', () => {
     available = await redisAvailable();
   });
 
-  const THREE_PER_IP = { ingestPerIp: 3, ingestPerSite: 0, statsPerClient: 0, windowSeconds: 60 };
+  const THREE_READS = { ingestPerIp: 0, ingestPerSite: 0, statsPerClient: 3, windowSeconds: 60 };
   const clients: RedisClient[] = [];
   const client = (url: string) => {
     const connection = connectRedis(url, () => undefined);
@@ -146,52 +151,49 @@ describe('rate limits shared through Redis', () => {
     await Promise.all(clients.splice(0).map(closeRedis));
   });
 
-  async function connected(...limits: RateLimits[]): Promise<void> {
-    for (let attempt = 0; attempt < 200 && !limits.every((l) => l.shared()); attempt++) {
+  async function connected(): Promise<void> {
+    for (let attempt = 0; attempt < 200 && !clients.every((c) => c.isReady); attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    expect(limits.every((l) => l.shared())).toBe(true);
+    expect(clients.every((c) => c.isReady)).toBe(true);
   }
 
-  it('counts one budget across two instances', async () => {
+  const read = (t: TestApp, ip = '198.51.100.7') => request(t.app).get('/api/stats?site=example.com').set('X-Forwarded-For', ip);
+
+  it('counts one stats budget across two instances', async () => {
     if (!available) return;
     const prefix = `sightline-test:${process.pid}:${Date.now()}:`;
     // The instances share the day's salt through their store.
     const salt = randomBytes(32);
     const store = { daySalt: async () => salt };
-    const clock = new ManualClock('2026-11-28T12:00:00Z');
-    const one = RateLimits.redis(THREE_PER_IP, client(REDIS_URL), prefix, new DaySalt(store, clock));
-    const two = RateLimits.redis(THREE_PER_IP, client(REDIS_URL), prefix, new DaySalt(store, clock));
-    const a = await app({ env: LIMITED, limits: () => one });
-    const b = await app({ env: LIMITED, limits: () => two });
-    await connected(one, two);
-    expect((await send(a, pageview())).status).toBe(202);
-    expect((await send(b, pageview())).status).toBe(202);
-    expect((await send(a, pageview())).status).toBe(202);
-    expect((await send(b, pageview())).status).toBe(429);
-    expect((await send(a, pageview())).status).toBe(429);
+    const limit = () => (_config: Config, _store: EventStore, clock: ManualClock) => redisStatsLimit(THREE_READS, client(REDIS_URL), prefix, new DaySalt(store, clock));
+    const a = await app({ env: LIMITED, statsLimit: limit() });
+    const b = await app({ env: LIMITED, statsLimit: limit() });
+    await connected();
+    expect((await read(a)).status).toBe(200);
+    expect((await read(b)).status).toBe(200);
+    expect((await read(a)).status).toBe(200);
+    expect((await read(b)).status).toBe(429);
+    expect((await read(a)).status).toBe(429);
   });
 
-  it('keeps ingest answering, still limited in-process, while Redis is down, and shares again when it returns', async () => {
+  it('keeps stats answering, still limited in-process, while Redis is down, and shares again when it returns', async () => {
     const redis = await PrivateRedis.start();
     try {
-      let limits: RateLimits | undefined;
       const t = await app({
         env: LIMITED,
-        limits: (_config, store, clock) => (limits = RateLimits.redis(THREE_PER_IP, client(redis.url), 'rl-outage:', new DaySalt(store, clock))),
+        statsLimit: (_config, store, clock) => redisStatsLimit(THREE_READS, client(redis.url), 'rl-outage:', new DaySalt(store, clock)),
       });
-      if (limits === undefined) throw new Error('no limits');
-      await connected(limits);
+      await connected();
       await redis.stop();
       const during = [];
-      for (let i = 0; i < 4; i++) during.push((await send(t, pageview({ url: `https://example.com/${i}` }), '198.51.100.50')).status);
-      expect(during).toEqual([202, 202, 202, 429]);
+      for (let i = 0; i < 4; i++) during.push((await read(t, '198.51.100.50')).status);
+      expect(during).toEqual([200, 200, 200, 429]);
       await redis.resume();
-      await connected(limits);
+      await connected();
       const after = [];
-      for (let i = 0; i < 4; i++) after.push((await send(t, pageview(), '198.51.100.51')).status);
-      expect(after).toEqual([202, 202, 202, 429]);
-      expect(await t.store.countEvents('example.com')).toBe(6);
+      for (let i = 0; i < 4; i++) after.push((await read(t, '198.51.100.51')).status);
+      expect(after).toEqual([200, 200, 200, 429]);
     } finally {
       await redis.stop();
     }
@@ -201,19 +203,21 @@ describe('rate limits shared through Redis', () => {
     if (!available) return;
     const prefix = `sightline-test:${process.pid}:${Date.now()}:`;
     const connection = client(REDIS_URL);
-    let limits: RateLimits | undefined;
+    // Ingest's limits counted by admission, the stats limit by rate-limiter-flexible, as main.ts builds them.
+    const state = createSharedState({ redisPrefix: prefix, memoryCacheBytes: 1_000_000 }, connection, systemClock, silentLogger);
     const t = await app({
       env: { TRUST_PROXY: 'true' },
-      limits: (config, store, clock) => (limits = RateLimits.redis(config.rateLimits, connection, prefix, new DaySalt(store, clock))),
+      shared: { visits: () => state.visits, admission: (config, store, clock) => state.admission(config.rateLimits, new DaySalt(store, clock)) },
+      statsLimit: (config, store, clock) => redisStatsLimit(config.rateLimits, connection, prefix, new DaySalt(store, clock)),
     });
-    await connected(limits!);
+    await connected();
     const ip = '198.51.100.77';
     const apiKey = 'sl_rate_limit_probe_key_0123456789';
     const visit = async () => {
       expect((await send(t, pageview(), ip)).status).toBe(202);
-      const read = request(t.app).get('/api/stats?site=example.com').set('X-Forwarded-For', ip).set('Authorization', `Bearer ${apiKey}`);
-      expect((await read).status).toBe(200);
-      return (await connection.keys(`${prefix}*`)).sort();
+      const reading = request(t.app).get('/api/stats?site=example.com').set('X-Forwarded-For', ip).set('Authorization', `Bearer ${apiKey}`);
+      expect((await reading).status).toBe(200);
+      return (await connection.keys(`${prefix}rl:*`)).sort();
     };
     // What an unkeyed hash would give away: digests of the values the limits count under.
     const unkeyed = [ip, `ip:${ip}`, `key:${apiKey}`].flatMap((value) => {
@@ -229,7 +233,8 @@ describe('rate limits shared through Redis', () => {
     const both = await visit();
     const tomorrow = both.filter((key) => !today.includes(key));
     expect(tomorrow).toHaveLength(4);
-    await connection.del(both);
+    await connection.del(await connection.keys(`${prefix}*`));
+    await state.cache.close();
   });
 });
 

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { HttpError } from '../src/http/errors.js';
 import { addressKey } from '../src/http/address-key.js';
 import { RateLimits } from '../src/http/rate-limit.js';
-import { assignVisit } from '../src/ingest/sessions.js';
+import { visitTouch } from '../src/ingest/sessions.js';
 import { MemoryVisitState } from '../src/visits/memory-visit-state.js';
 import { ManualClock } from './support/manual-clock.js';
 import { createTestApp, pageview, sendBeacon, type TestApp } from './support/test-app.js';
@@ -39,12 +39,12 @@ describe('a flood from one /64, in process', () => {
   it("never ends another visitor's visit, even with every event let through", async () => {
     const clock = new ManualClock('2026-12-01T12:00:00Z');
     const visits = new MemoryVisitState(clock);
-    const real = await assignVisit(visits, 'example.com', { id: 42 });
+    const real = await visits.touchVisit(visitTouch('example.com', { id: 42 }));
     for (let i = 0; i < FLOOD; i++) {
-      await assignVisit(visits, 'example.com', { id: 1_000_000 + i });
+      await visits.touchVisit(visitTouch('example.com', { id: 1_000_000 + i }));
       if (i % 10_000 === 0) clock.advance(1_000);
     }
-    expect(await assignVisit(visits, 'example.com', { id: 42 })).toEqual(real);
+    expect(await visits.touchVisit(visitTouch('example.com', { id: 42 }))).toEqual(real);
   });
 });
 

@@ -10,6 +10,8 @@ import { closeRedis, connectRedis, type RedisClient } from '../src/cache/redis-c
 import type { RateLimitConfig } from '../src/http/rate-limit.js';
 import { countActive } from '../src/ingest/active-visitors.js';
 import { DaySalt } from '../src/ingest/day-salt.js';
+import { MAX_VISIT_MS, SESSION_TIMEOUT_MS } from '../src/ingest/sessions.js';
+import type { VisitorIdentity } from '../src/ingest/visitor-id.js';
 import { admitAndCommit, createWriter } from '../src/ingest/group-commit.js';
 import { silentLogger } from '../src/logger.js';
 import { createSharedState, type SharedState } from '../src/shared-state.js';
@@ -55,8 +57,7 @@ async function instance(client: RedisClient, prefix: string, limits = THREE_PER_
   states.push(state);
   const t = await createTestApp({
     env: LIMITED,
-    visits: () => state.visits,
-    admission: (_config, _store, clock) => state.admission(limits, sharedSalt(clock)),
+    shared: { visits: () => state.visits, admission: (_config, _store, clock) => state.admission(limits, sharedSalt(clock)) },
   });
   apps.push(t);
   return t;
@@ -120,6 +121,44 @@ describe('admission shared through Redis', () => {
     expect(second!.visit).toEqual(first!.visit);
     const state = createSharedState({ redisPrefix: prefix, memoryCacheBytes: 1_000_000 }, two, clock, silentLogger);
     expect(await countActive(state.visits, 'example.com', clock.now() - 120_000)).toBe(1);
+  });
+
+  it("continues the visit kept under the previous day's visitor id once the salt turns, on any instance", async () => {
+    if (!available) return;
+    const prefix = prefixOf();
+    const clock = new ManualClock('2026-11-28T12:00:00Z');
+    const [one, two] = await Promise.all([connect(REDIS_URL), connect(REDIS_URL)]);
+    const a = new RedisAdmission(one, prefix, THREE_PER_IP, sharedSalt(clock));
+    const b = new RedisAdmission(two, prefix, THREE_PER_IP, sharedSalt(clock));
+    const visitOf = async (admission: RedisAdmission, visitor: VisitorIdentity) =>
+      (await admission.admit([{ address: `198.51.100.${visitor.id}`, site: 'example.com', visit: { visitor, at: clock.now() } }]))[0]!.visit;
+    const yesterday = await visitOf(a, { id: 1 });
+    expect(yesterday).toMatchObject({ visitorId: 1 });
+    // After midnight the visitor's id is 2: its visit goes on, counted under yesterday's id, and is kept under 2.
+    expect(await visitOf(b, { id: 2, previousId: 1 })).toEqual(yesterday);
+    expect(await visitOf(a, { id: 2 })).toEqual(yesterday);
+    // With nothing kept under the previous id, a new visit opens under today's.
+    const fresh = await visitOf(b, { id: 3, previousId: 99 });
+    expect(fresh).toMatchObject({ visitorId: 3 });
+    expect(fresh!.sessionId).not.toBe(yesterday!.sessionId);
+    expect(await visitOf(a, { id: 3 })).toEqual(fresh);
+  });
+
+  it('ends a visit once it has lasted a day, by Redis time', async () => {
+    if (!available) return;
+    const prefix = prefixOf();
+    const client = await connect(REDIS_URL);
+    const clock = new ManualClock('2026-11-28T12:00:00Z');
+    const admission = new RedisAdmission(client, prefix, THREE_PER_IP, sharedSalt(clock));
+    const [seconds, micros] = (await client.sendCommand(['TIME'])) as [string, string];
+    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    // Visits as the script keeps them, "session:visitor:start": one a minute short of a day old, one just over.
+    await client.set(`${prefix}visit:example.com:7`, `111:7:${now - MAX_VISIT_MS + 60_000}`, { PX: SESSION_TIMEOUT_MS });
+    await client.set(`${prefix}visit:example.com:8`, `222:8:${now - MAX_VISIT_MS - 1}`, { PX: SESSION_TIMEOUT_MS });
+    const [young, old] = await admission.admit([7, 8].map((id) => ({ address: `198.51.100.${id}`, site: 'example.com', visit: { visitor: { id }, at: clock.now() } })));
+    expect(young!.visit).toEqual({ sessionId: 111, visitorId: 7 });
+    expect(old!.visit).toMatchObject({ visitorId: 8 });
+    expect(old!.visit!.sessionId).not.toBe(222);
   });
 
   it('keeps no visit for a refused request', async () => {

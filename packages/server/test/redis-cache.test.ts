@@ -1,24 +1,16 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { RedisAdmission } from '../src/admission/redis-admission.js';
 import { RedisCache } from '../src/cache/redis-cache.js';
 import { closeRedis, connectRedis } from '../src/cache/redis-client.js';
-import { MAX_VISIT_MS } from '../src/ingest/sessions.js';
+import { systemClock } from '../src/clock.js';
+import { DaySalt } from '../src/ingest/day-salt.js';
 import { RedisVisitState } from '../src/visits/redis-visit-state.js';
-import type { VisitTouch } from '../src/visits/types.js';
 import { PrivateRedis } from './support/redis-server.js';
-import { connectedRedis as connected, connectedRedisVisits, redisAvailable } from './support/redis-url.js';
+import { connectedRedis as connected, redisAvailable } from './support/redis-url.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const describeWithRedis = (await redisAvailable()) ? describe : describe.skip;
-
-/** A touch whose candidate visit has visitor id ten times its session id, so answers show which visit won. */
-const visitTouch = (key: string, sessionId: number, previousKey?: string, maxMs = MAX_VISIT_MS): VisitTouch => ({
-  key,
-  previousKey,
-  candidate: { sessionId, visitorId: sessionId * 10 },
-  idleMs: 60_000,
-  maxMs,
-});
 
 describeWithRedis('the Redis cache', () => {
   let prefix: string;
@@ -39,35 +31,6 @@ describeWithRedis('the Redis cache', () => {
     await cache.set('short', 'v', 1);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await cache.get('short')).toBeNull();
-  });
-
-  it('keeps one session per key across instances and only starts one when none exists', async () => {
-    const one = await connectedRedisVisits(prefix);
-    const other = await connectedRedisVisits(prefix);
-    try {
-      expect(await one.touchVisit(visitTouch('visit:a', 111))).toEqual({ sessionId: 111, visitorId: 1110 });
-      expect(await other.touchVisit(visitTouch('visit:a', 222))).toEqual({ sessionId: 111, visitorId: 1110 });
-      expect(await other.touchVisit(visitTouch('visit:b', 333))).toEqual({ sessionId: 333, visitorId: 3330 });
-      // The salt turned: the visit kept under the previous id continues, with its visitor id, now under the new key.
-      expect(await other.touchVisit(visitTouch('visit:a2', 444, 'visit:a'))).toEqual({ sessionId: 111, visitorId: 1110 });
-      expect(await one.touchVisit(visitTouch('visit:a2', 555))).toEqual({ sessionId: 111, visitorId: 1110 });
-      expect(await one.touchVisit(visitTouch('visit:c', 666, 'visit:none'))).toEqual({ sessionId: 666, visitorId: 6660 });
-    } finally {
-      await one.close();
-      await other.close();
-    }
-  });
-
-  it('ends a visit once it has lasted its longest, by Redis time', async () => {
-    const one = await connectedRedisVisits(prefix);
-    try {
-      expect(await one.touchVisit(visitTouch('visit:long', 1, undefined, 150))).toEqual({ sessionId: 1, visitorId: 10 });
-      expect(await one.touchVisit(visitTouch('visit:long', 2, undefined, 150))).toEqual({ sessionId: 1, visitorId: 10 });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(await one.touchVisit(visitTouch('visit:long', 3, undefined, 150))).toEqual({ sessionId: 3, visitorId: 30 });
-    } finally {
-      await one.close();
-    }
   });
 
   it('serves the app: stats cached in Redis, shared by a second instance', async () => {
@@ -91,12 +54,19 @@ describeWithRedis('the Redis cache', () => {
   });
 });
 
-describe('the Redis visit state after Redis restarts', () => {
-  it('keeps touching sessions and windows, loading its scripts into the new server', async () => {
+describe('visits and windows in Redis after Redis restarts', () => {
+  it('keeps admitting visits and counting windows, loading the scripts into the new server', async () => {
     const redis = await PrivateRedis.start();
     const client = connectRedis(redis.url, () => undefined);
     const cache = RedisCache.over(client, 'restart-test:');
     const visits = RedisVisitState.over(client, 'restart-test:');
+    const salt = randomBytes(32);
+    const limits = { ingestPerIp: 0, ingestPerSite: 0, statsPerClient: 0, windowSeconds: 60 };
+    const admission = new RedisAdmission(client, 'restart-test:', limits, new DaySalt({ daySalt: async () => salt }, systemClock));
+    const visitOf = async () => {
+      const [verdict] = await admission.admit([{ address: '198.51.100.7', site: 'example.com', visit: { visitor: { id: 7 }, at: Date.now() } }]);
+      return verdict!.visit;
+    };
     const ready = async () => {
       for (let attempt = 0; attempt < 200; attempt++) {
         if (await cache.ping().then(() => true, () => false)) return;
@@ -106,13 +76,16 @@ describe('the Redis visit state after Redis restarts', () => {
     };
     try {
       await ready();
-      expect(await visits.touchVisit(visitTouch('visit:a', 1))).toEqual({ sessionId: 1, visitorId: 10 });
+      const before = await visitOf();
+      expect(await visitOf()).toEqual(before);
       await redis.stop();
       await redis.resume();
       await ready();
-      // The restarted server has neither the session nor the scripts.
-      expect(await visits.touchVisit(visitTouch('visit:a', 2))).toEqual({ sessionId: 2, visitorId: 20 });
-      expect(await visits.touchVisit(visitTouch('visit:a', 3))).toEqual({ sessionId: 2, visitorId: 20 });
+      // The restarted server has neither the visit nor the scripts.
+      const after = await visitOf();
+      expect(after).toMatchObject({ visitorId: 7 });
+      expect(after!.sessionId).not.toBe(before!.sessionId);
+      expect(await visitOf()).toEqual(after);
       await visits.markSeen('active:a', 'v1', 1_000, 500);
       await visits.markSeen('active:a', 'v2', 1_400, 500);
       await visits.markSeen('active:a', 'v3', 1_600, 500);

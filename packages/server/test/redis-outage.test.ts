@@ -6,6 +6,7 @@ import { DEFAULT_MAX_BYTES } from '../src/cache/memory-cache.js';
 import { closeRedis, connectRedis, type RedisClient } from '../src/cache/redis-client.js';
 import type { ResponseCache } from '../src/cache/types.js';
 import { systemClock } from '../src/clock.js';
+import { DaySalt } from '../src/ingest/day-salt.js';
 import { createSharedState } from '../src/shared-state.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { BROWSER_UA, createTestApp, pageview, type TestApp } from './support/test-app.js';
@@ -35,7 +36,10 @@ beforeEach(async () => {
   client = connectRedis(redis.url, () => undefined);
   const state = createSharedState({ redisPrefix: 'outage-test:', memoryCacheBytes: DEFAULT_MAX_BYTES }, client, systemClock, logger);
   cache = state.cache;
-  t = await createTestApp({ cache: () => state.cache, visits: () => state.visits });
+  t = await createTestApp({
+    cache: () => state.cache,
+    shared: { visits: () => state.visits, admission: (config, store, clock) => state.admission(config.rateLimits, new DaySalt(store, clock)) },
+  });
   await until(async () => (await cache.ping().then(() => true, () => false)));
 });
 

@@ -1,19 +1,18 @@
 /**
- * Admission one request after another through the rate limits and the visit state: in process
- * memory on a server without Redis and while Redis is away, or whatever limits and visit state
- * the app was built with.
+ * Admission one request after another through the rate limits and the visits, in process memory:
+ * on a server without Redis, and while Redis is away.
  */
 import { HttpError } from '../http/errors.js';
 import type { RateLimits } from '../http/rate-limit.js';
 import { markActive } from '../ingest/active-visitors.js';
-import { assignVisit } from '../ingest/sessions.js';
-import type { VisitState } from '../visits/types.js';
+import { visitTouch } from '../ingest/sessions.js';
+import type { MemoryVisitState } from '../visits/memory-visit-state.js';
 import type { Admission, AdmissionRequest, Verdict } from './types.js';
 
 export class LocalAdmission implements Admission {
   constructor(
     private readonly limits: RateLimits,
-    private readonly visits: VisitState,
+    private readonly visits: MemoryVisitState,
   ) {}
 
   /** Each request's steps chain on its own, all started in order, so one address's requests count in order. */
@@ -31,10 +30,8 @@ export class LocalAdmission implements Admission {
       throw error;
     }
     if (site === undefined || visit === undefined) return { visit: undefined };
-    const kept = await assignVisit(this.visits, site, visit.visitor);
-    // "Visitors right now" need not hold up the answer. Redis runs one connection's commands in
-    // order, so a count asked for after this answer still sees the visitor.
-    markActive(this.visits, site, kept.visitorId, visit.at).catch(() => undefined);
+    const kept = await this.visits.touchVisit(visitTouch(site, visit.visitor));
+    await markActive(this.visits, site, kept.visitorId, visit.at);
     return { visit: kept };
   }
 }

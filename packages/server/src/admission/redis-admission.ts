@@ -3,9 +3,14 @@
  * address and site and touches the visit and the real-time window of each event kept, where one
  * request at a time took three round trips (address, site, visit) and a fourth for the sighting.
  *
- * The counters are rate-limiter-flexible's (RateLimiterRedis): a fixed window per key, started by
- * the key's first use, under the same key names, so both count alike. Visits and sightings are
- * kept as RedisVisitState keeps them, which still answers the real-time count.
+ * The counters are a fixed window per key, started by the key's first use, as rate-limiter-flexible's
+ * RateLimiterRedis counts the stats limit, under the same key names. Sightings are kept as
+ * RedisVisitState keeps them, which answers the real-time count.
+ *
+ * A visit is kept as "session:visitor:start" under the key of its visitor, for the idle time.
+ * Redis keeps a key up to and including the millisecond it expires, so a gap of exactly the idle
+ * time continues the visit; its start is Redis's own clock, as is the idle time. LocalAdmission
+ * keeps visits by the same rule in process memory (MemoryVisitState.touchVisit).
  */
 import { ensureReady, runScript, script, withTimeout } from '../cache/redis-commands.js';
 import type { RedisClient } from '../cache/redis-client.js';

@@ -1,9 +1,11 @@
 /**
  * Rate limits with rate-limiter-flexible: per client address and per site on ingest, per API key
  * (or per address without one) on the stats API; an address is an IPv4 address or an IPv6 /64
- * (address-key.ts). Counters live in Redis when REDIS_URL is set, so every instance shares them;
- * each Redis limiter is insured by an in-process one, so a Redis outage or a slow Redis never
- * blocks ingest, it only makes the limits per instance for a while.
+ * (address-key.ts). With REDIS_URL set, the stats limit counts in Redis, so every instance shares
+ * it, insured by an in-process limiter, so a Redis outage or a slow Redis never blocks a read,
+ * it only makes the limit per instance for a while; ingest's limits are counted there by the
+ * admission script (RedisAdmission), under the same keys, and by these in process memory while
+ * Redis is away.
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { RequestHandler } from 'express';
@@ -33,7 +35,6 @@ export interface RateLimitConfig {
 const REDIS_TIMEOUT_MS = 250;
 
 type Limiter = RateLimiterAbstract | RateLimiterInsuredAbstract;
-type Backend = (name: LimitName, points: number, duration: number) => Limiter;
 
 /** What a limiter counts under, for an address or API key: never the value itself. */
 type KeyOf = (value: string) => string | Promise<string>;
@@ -92,49 +93,46 @@ class Limit {
   }
 }
 
+const memoryLimit = (name: LimitName, points: number, windowSeconds: number) =>
+  new Limit(points > 0 ? new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds }) : undefined, REFUSED_WHAT[name], plainKey);
+
+/** Every limit, in process memory: all of them on a server without Redis, ingest's while Redis is away. */
 export class RateLimits {
   readonly ingestIp: Limit;
   readonly ingestSite: Limit;
   readonly stats: Limit;
 
-  private constructor(
-    config: RateLimitConfig,
-    backend: Backend,
-    keyOf: KeyOf,
-    /** True while the counters are shared with other instances (Redis connected). */
-    readonly shared: () => boolean = () => false,
-  ) {
-    const make = (name: LimitName, points: number) =>
-      new Limit(points > 0 ? backend(name, points, config.windowSeconds) : undefined, REFUSED_WHAT[name], keyOf);
-    this.ingestIp = make('ingest-ip', config.ingestPerIp);
-    this.ingestSite = make('ingest-site', config.ingestPerSite);
-    this.stats = make('stats', config.statsPerClient);
+  private constructor(config: RateLimitConfig) {
+    this.ingestIp = memoryLimit('ingest-ip', config.ingestPerIp, config.windowSeconds);
+    this.ingestSite = memoryLimit('ingest-site', config.ingestPerSite, config.windowSeconds);
+    this.stats = memoryLimit('stats', config.statsPerClient, config.windowSeconds);
   }
 
   static memory(config: RateLimitConfig): RateLimits {
-    return new RateLimits(config, (name, points, duration) => new RateLimiterMemory({ keyPrefix: name, points, duration }), plainKey);
+    return new RateLimits(config);
   }
+}
 
-  /**
-   * Counts in Redis over the instance's shared connection (its owner closes it); until Redis
-   * answers, and whenever it does not, the in-process insurance counts. Keys are hashed under
-   * `salt`, which the instances share through the store; they change when it does, at midnight UTC.
-   */
-  static redis(config: RateLimitConfig, client: RedisClient, prefix: string, salt: DaySalt): RateLimits {
-    const backend: Backend = (name, points, duration) => {
-      const insurance = new RateLimiterMemory({ keyPrefix: name, points, duration });
-      const shared = new RateLimiterRedis({
-        storeClient: client,
-        useRedisPackage: true,
-        rejectIfRedisNotReady: true,
-        keyPrefix: redisLimitPrefix(prefix, name),
-        points,
-        duration,
-      });
-      return new RLWrapperTimeouts({ limiter: shared, timeoutMs: REDIS_TIMEOUT_MS, insuranceLimiter: insurance });
-    };
-    return new RateLimits(config, backend, saltedKey(salt), () => client.isReady);
-  }
+/**
+ * The stats limit, counted in Redis over the instance's shared connection (its owner closes it);
+ * until Redis answers, and whenever it does not, the in-process insurance counts. Keys are hashed
+ * under `salt`, which the instances share through the store; they change when it does, at
+ * midnight UTC.
+ */
+export function redisStatsLimit(config: RateLimitConfig, client: RedisClient, prefix: string, salt: DaySalt): Limit {
+  const { statsPerClient: points, windowSeconds: duration } = config;
+  if (points <= 0) return new Limit(undefined, REFUSED_WHAT.stats, plainKey);
+  const insurance = new RateLimiterMemory({ keyPrefix: 'stats', points, duration });
+  const shared = new RateLimiterRedis({
+    storeClient: client,
+    useRedisPackage: true,
+    rejectIfRedisNotReady: true,
+    keyPrefix: redisLimitPrefix(prefix, 'stats'),
+    points,
+    duration,
+  });
+  const limiter = new RLWrapperTimeouts({ limiter: shared, timeoutMs: REDIS_TIMEOUT_MS, insuranceLimiter: insurance });
+  return new Limit(limiter, REFUSED_WHAT.stats, saltedKey(salt));
 }
 
 /**

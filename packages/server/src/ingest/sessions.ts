@@ -4,7 +4,7 @@
  * at ingest and stored on the event, so visit metrics are plain aggregations later.
  */
 import { randomInt } from 'node:crypto';
-import type { Visit, VisitState, VisitTouch } from '../visits/types.js';
+import type { VisitTouch } from '../visits/types.js';
 import type { VisitorIdentity } from './visitor-id.js';
 
 export const SESSION_TIMEOUT_MS = 30 * 60 * 1000;
@@ -31,9 +31,4 @@ export function visitTouch(site: string, visitor: VisitorIdentity): VisitTouch {
     idleMs: SESSION_TIMEOUT_MS,
     maxMs: MAX_VISIT_MS,
   };
-}
-
-/** The visit the visitor's event belongs to: the one it continues, or a new one under its current id. */
-export function assignVisit(visits: VisitState, site: string, visitor: VisitorIdentity): Promise<Visit> {
-  return visits.touchVisit(visitTouch(site, visitor));
 }

@@ -61,6 +61,11 @@ export class MemoryVisitState implements VisitState {
     private readonly capacity = MAX_LIVE_ENTRIES,
   ) {}
 
+  /**
+   * The visit kept under `key` (or else under `previousKey`) if it continues now, its life
+   * extended by `idleMs`; otherwise `candidate`, now kept under `key`. The same rule as the Redis
+   * admission script's, which keeps visits shared by every instance.
+   */
   touchVisit({ key, previousKey, candidate, idleMs, maxMs }: VisitTouch): Promise<Visit> {
     const now = this.clock.now();
     if (now - this.sweptAt >= SWEEP_INTERVAL_MS) this.sweepVisits(now);

@@ -1,37 +1,16 @@
 /**
- * Visit state in Redis, shared by every instance. Keys expire by themselves (PEXPIRE), and
- * Redis evicts nothing unless its operator sets an eviction policy, so no traffic pushes a visit out.
+ * The real-time window in Redis, shared by every instance. Keys expire by themselves (PEXPIRE),
+ * and Redis evicts nothing unless its operator sets an eviction policy, so no traffic pushes a
+ * sighting out. Ingest's sightings are made by the admission script, under the same keys.
  */
 import { closeRedis, connectRedis, type RedisClient } from '../cache/redis-client.js';
 import { ensureReady, runScript, script, withTimeout } from '../cache/redis-commands.js';
-import type { Visit, VisitState, VisitTouch } from './types.js';
+import type { VisitState } from './types.js';
 
 /**
- * A visit is kept as "session:visitor:start" under the key of its visitor, for the idle time.
- * Redis keeps a key up to and including the millisecond it expires, so a gap of exactly the idle
- * time continues the visit; its start is Redis's own clock, as is the idle time.
- *
- * Each event touches its visit and the site's real-time window. One script per call keeps each
- * atomic and costs one command, where MULTI blocks cost four and five, all parsed on both sides.
+ * A sorted set scored by time: ZADD refreshes the member, the trim keeps the set to the window.
+ * One script keeps it atomic and costs one command, where a MULTI block costs five.
  */
-const TOUCH_VISIT = script(`
-local now = redis.call('TIME')
-now = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-local function continued(key)
-  local kept = redis.call('GET', key)
-  if not kept then return nil end
-  local started = tonumber(string.match(kept, ':(%d+)$'))
-  if started and now - started <= tonumber(ARGV[4]) then return kept end
-  return nil
-end
-local visit = continued(KEYS[1])
-if not visit and KEYS[2] then visit = continued(KEYS[2]) end
-if not visit then visit = ARGV[1] .. ':' .. ARGV[2] .. ':' .. now end
-redis.call('SET', KEYS[1], visit, 'PX', ARGV[3])
-return visit
-`);
-
-/** A sorted set scored by time: ZADD refreshes the member, the trim keeps the set to the window. */
 const MARK_SEEN = script(`
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
@@ -55,15 +34,6 @@ export class RedisVisitState implements VisitState {
   /** Over a connection the caller owns and closes. */
   static over(client: RedisClient, keyPrefix: string): RedisVisitState {
     return new RedisVisitState(client, keyPrefix, false);
-  }
-
-  async touchVisit({ key, previousKey, candidate, idleMs, maxMs }: VisitTouch): Promise<Visit> {
-    ensureReady(this.client);
-    const keys = previousKey === undefined ? [this.prefix + key] : [this.prefix + key, this.prefix + previousKey];
-    const args = [String(candidate.sessionId), String(candidate.visitorId), String(idleMs), String(maxMs)];
-    const kept = String(await withTimeout(runScript(this.client, TOUCH_VISIT, keys, args), 'visit'));
-    const [sessionId, visitorId] = kept.split(':');
-    return { sessionId: Number(sessionId), visitorId: Number(visitorId) };
   }
 
   async markSeen(key: string, member: string, at: number, windowMs: number): Promise<void> {

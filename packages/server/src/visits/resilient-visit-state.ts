@@ -1,9 +1,9 @@
 /**
- * Visit state with an in-process fallback while Redis is unreachable (see Failover). Visits
- * opened during an outage live on in this instance only, so one may be split in two when Redis returns.
+ * Visit state with an in-process fallback while Redis is unreachable (see Failover): sightings
+ * made during an outage are counted by this instance only.
  */
 import type { Failover } from '../cache/failover.js';
-import type { VisitState, VisitTouch } from './types.js';
+import type { VisitState } from './types.js';
 
 export class ResilientVisitState implements VisitState {
   constructor(
@@ -11,13 +11,6 @@ export class ResilientVisitState implements VisitState {
     private readonly fallback: VisitState,
     private readonly failover: Failover,
   ) {}
-
-  touchVisit(touch: VisitTouch) {
-    return this.failover.attempt(
-      () => this.primary.touchVisit(touch),
-      () => this.fallback.touchVisit(touch),
-    );
-  }
 
   markSeen(key: string, member: string, at: number, windowMs: number) {
     return this.failover.attempt(

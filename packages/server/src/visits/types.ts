@@ -1,8 +1,10 @@
 /**
- * The visit state port: which visit each visitor is in, and who was seen lately. Redis when
- * REDIS_URL is set, so every instance assigns the same visit; in process memory otherwise.
- * Unlike cached answers this state cannot be recomputed: an entry dropped early splits a visit in
- * two or hides a visitor, so implementations forget entries only when their time is up.
+ * The visit state port: who was seen lately, for the real-time count. Redis when REDIS_URL is
+ * set, so every instance counts the same visitors; in process memory otherwise. Which visit each
+ * visitor is in is kept by admission alongside (the Redis admission script, or LocalAdmission over
+ * MemoryVisitState), by the same rule in both. Unlike cached answers this state cannot be recomputed:
+ * an entry dropped early splits a visit in two or hides a visitor, so implementations forget
+ * entries only when their time is up.
  */
 
 /** The visit an event belongs to, and the visitor id the visit is counted under. */
@@ -28,12 +30,6 @@ export interface VisitTouch {
 }
 
 export interface VisitState {
-  /**
-   * The visit kept under `key` (or else under `previousKey`) if it continues now, by the state's
-   * own clock, its life extended by `idleMs`; otherwise `candidate`, now kept under `key`. One
-   * round trip, atomic across instances.
-   */
-  touchVisit(touch: VisitTouch): Promise<Visit>;
   /**
    * Records `member` as seen at `at` in the sliding window `key`, forgetting members not seen
    * since `at - windowMs`; the whole window expires after `windowMs` without a sighting.

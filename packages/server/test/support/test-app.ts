@@ -9,7 +9,7 @@ import type { Admission } from '../../src/admission/types.js';
 import { createApp, createWriter } from '../../src/app.js';
 import { MemoryCache } from '../../src/cache/memory-cache.js';
 import type { ResponseCache } from '../../src/cache/types.js';
-import { RateLimits } from '../../src/http/rate-limit.js';
+import { RateLimits, type Limit } from '../../src/http/rate-limit.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { registerSite } from '../../src/sites/register-site.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -36,14 +36,20 @@ export interface TestApp {
 export interface TestAppOptions {
   env?: Record<string, string | undefined>;
   cache?: (clock: ManualClock) => ResponseCache;
-  visits?: (clock: ManualClock) => VisitState;
   sites?: string[];
   /** Sites are registered public (stats readable without a key) unless this is false. */
   publicSites?: boolean;
   now?: string;
-  limits?: (config: Config, store: EventStore, clock: ManualClock) => RateLimits;
-  /** Ingest's limits and visits decided per group some other way than through `limits` and `visits` (in Redis, as main.ts does). */
-  admission?: (config: Config, store: EventStore, clock: ManualClock) => Admission;
+  /** Stats reads' limit some other way than in process memory (in Redis, as main.ts does). */
+  statsLimit?: (config: Config, store: EventStore, clock: ManualClock) => Limit;
+  /**
+   * Ingest admitted some other way than in process memory (in Redis, as main.ts does), and the
+   * visit state that answers the real-time count from the sightings that admission makes.
+   */
+  shared?: {
+    admission: (config: Config, store: EventStore, clock: ManualClock) => Admission;
+    visits: (clock: ManualClock) => VisitState;
+  };
   /** Stats reads on reader threads, as the server runs them (STATS_READERS, STATS_QUERY_TIMEOUT_MS), instead of in-process. */
   statsReaders?: boolean;
 }
@@ -59,14 +65,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(readers === undefined ? {} : { statsReaders: readers }),
   });
   const cache = options.cache?.(clock) ?? new MemoryCache(clock);
-  const visits = options.visits?.(clock) ?? new MemoryVisitState(clock);
   for (const domain of options.sites ?? ['example.com']) {
     await registerSite(store, { domain, timezone: 'UTC', public: options.publicSites ?? true }, clock.now());
   }
-  const limits = options.limits?.(config, store, clock);
-  const admission = options.admission?.(config, store, clock) ?? new LocalAdmission(limits ?? RateLimits.memory(config.rateLimits), visits);
+  const { admission, visits } = ingestParts(options, config, store, clock);
   const writer = createWriter(store, config, admission);
-  const app = createApp({ config, store, cache, visits, clock, writer, ...(limits === undefined ? {} : { limits }) });
+  const app = createApp({ config, store, cache, visits, clock, writer, statsLimit: options.statsLimit?.(config, store, clock) });
   return {
     app,
     store,
@@ -83,6 +87,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function ingestParts(options: TestAppOptions, config: Config, store: EventStore, clock: ManualClock): { admission: Admission; visits: VisitState } {
+  if (options.shared !== undefined) return { admission: options.shared.admission(config, store, clock), visits: options.shared.visits(clock) };
+  const visits = new MemoryVisitState(clock);
+  return { admission: new LocalAdmission(RateLimits.memory(config.rateLimits), visits), visits };
 }
 
 /** A pageview as the tracker would send it, with overrides. */
