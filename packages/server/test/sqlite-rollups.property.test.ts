@@ -213,7 +213,8 @@ describe('sqlite rollups', () => {
           await old.close();
           // The schema as it was before the rollups: every migration since, newest first.
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(16);
+          expect(db.pragma('user_version', { simple: true })).toBe(17);
+          db.exec('DROP INDEX events_site_name_path;');
           db.exec('DROP INDEX visits_multi; ALTER TABLE visits DROP COLUMN multi;');
           db.exec('ALTER TABLE api_keys DROP COLUMN label;');
           db.exec('DROP INDEX events_site_ts_props;');
@@ -258,7 +259,8 @@ describe('sqlite rollups', () => {
           for (const batch of batches) await old.insertEvents(batch.map(toStored));
           await old.close();
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(16);
+          expect(db.pragma('user_version', { simple: true })).toBe(17);
+          db.exec('DROP INDEX events_site_name_path;');
           db.exec('DROP INDEX visits_multi; ALTER TABLE visits DROP COLUMN multi;');
           db.exec('ALTER TABLE api_keys DROP COLUMN label;');
           db.exec('DROP INDEX events_site_ts_props;');

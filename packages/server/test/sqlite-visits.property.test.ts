@@ -478,6 +478,7 @@ const SINCE_VISITS = [
   'DROP INDEX events_site_ts_props;',
   'ALTER TABLE api_keys DROP COLUMN label;',
   'DROP INDEX visits_multi; ALTER TABLE visits DROP COLUMN multi;',
+  'DROP INDEX events_site_name_path;',
 ];
 
 async function createSites(store: EventStore): Promise<void> {

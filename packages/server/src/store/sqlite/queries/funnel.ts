@@ -4,11 +4,11 @@
  * filters test the visits table, or for the visits the range cuts in two their part inside it.
  */
 import type Database from 'better-sqlite3';
-import { ENGAGEMENT } from '@sightline/shared';
+import { ENGAGEMENT, type GoalDefinition } from '@sightline/shared';
 import { visitColumn } from '../../fields.js';
 import { funnelVisitors, type VisitHits } from '../../funnel-progress.js';
 import { goalFilters } from '../../goal-filters.js';
-import type { Filter, FunnelQuery, VisitField } from '../../types.js';
+import { isVisitFilter, type FunnelQuery } from '../../types.js';
 import { ATTRIBUTE_COLUMNS, type Visit } from '../visits.js';
 import type { EdgeVisits } from './edge-visits.js';
 import { eventFilterSql, matchSql, Params, StatementCache } from './sql.js';
@@ -42,33 +42,39 @@ export class FunnelHits {
   }
 
   run({ site, range, filters, steps }: FunnelQuery): number[] {
-    const visitFilters = filters.filter((filter) => filter.property.scope === 'visit');
-    const eventFilters = filters.filter((filter) => filter.property.scope !== 'visit');
+    const visitFilters = filters.filter(isVisitFilter);
+    const eventFilters = filters.filter((filter) => !isVisitFilter(filter));
     const params = new Params();
     const ctes: string[] = [];
     if (visitFilters.length > 0) {
-      const columns = [...new Set(visitFilters.map((filter) => visitColumn((filter.property as { field: VisitField }).field)))];
+      const columns = [...new Set(visitFilters.map((filter) => visitColumn(filter.property.field)))];
       const edges = this.edges.within(site, range).map((visit) => [visit.sessionId, ...columns.map((column) => visitValue(visit, column))]);
       const kept = (alias: string) =>
-        visitFilters.map((filter) => ` AND ${matchSql(`${alias}.${visitColumn((filter.property as { field: VisitField }).field)}`, filter, params)}`).join('');
+        visitFilters.map((filter) => ` AND ${matchSql(`${alias}.${visitColumn(filter.property.field)}`, filter, params)}`).join('');
       ctes.push(`ed(session_id, ${columns.join(', ')}) AS (SELECT ${['session_id', ...columns].map((_c, i) => `value ->> ${i}`).join(', ')}
         FROM json_each(${params.add(JSON.stringify(edges))}))`);
       ctes.push(`v(sid) AS (SELECT x.session_id FROM visits x WHERE x.site = ${params.add(site)} AND x.start_ts >= ${params.add(range.from)}
           AND x.start_ts < ${params.add(range.to)} AND x.end_ts < ${params.add(range.to)}${kept('x')}
         UNION ALL SELECT e.session_id FROM ed e WHERE 1${kept('e')})`);
     }
-    const stepSql = (filtersOfStep: Filter[]) => `(${filtersOfStep.map((filter) => eventFilterSql(filter, 'ev.', params)).join(' AND ')})`;
-    // Placeholders bind in the order they appear: the mask's come before the site's.
-    const mask = steps.map((step, i) => `(${stepSql(goalFilters(step))} << ${i})`).join(' | ');
-    const siteParam = params.add(site);
-    const from = params.add(range.from);
-    const to = params.add(range.to);
-    const passing = [`ev.name <> '${ENGAGEMENT}'`, ...eventFilters.map((filter) => eventFilterSql(filter, 'ev.', params))];
-    if (visitFilters.length > 0) passing.push('ev.session_id IN (SELECT sid FROM v)');
-    const sql = `${ctes.length > 0 ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT * FROM (
-        SELECT ev.session_id AS s, ev.visitor_id AS vid, ${mask} AS m, ev.ts AS ts, ev.id AS id FROM events ev
-        WHERE ev.site = ${siteParam} AND ev.ts >= ${from} AND ev.ts < ${to} AND ${passing.join(' AND ')})
-      WHERE m <> 0 ORDER BY s, ts, id`;
+    // One branch per step, each reading only the events its goal names (events_site_name_path
+    // rather than every event in the range); an event completing several steps comes once per
+    // step, and its bits add up to its mask.
+    const branch = (step: GoalDefinition, i: number) => {
+      const conditions = [
+        `ev.site = ${params.add(site)}`,
+        `ev.ts >= ${params.add(range.from)}`,
+        `ev.ts < ${params.add(range.to)}`,
+        `ev.name <> '${ENGAGEMENT}'`,
+        ...[...eventFilters, ...goalFilters(step)].map((filter) => eventFilterSql(filter, 'ev.', params)),
+      ];
+      if (visitFilters.length > 0) conditions.push('ev.session_id IN (SELECT sid FROM v)');
+      return `SELECT ev.session_id AS s, ev.visitor_id AS vid, ev.ts AS ts, ev.id AS id, ${1 << i} AS bit FROM events ev
+        WHERE ${conditions.join(' AND ')}`;
+    };
+    const sql = `${ctes.length > 0 ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT s, vid, SUM(bit) AS m
+      FROM (${steps.map(branch).join('\n      UNION ALL ')})
+      GROUP BY s, ts, id ORDER BY s, ts, id`;
     const rows = this.statements.all<{ s: number; vid: number; m: number }>(sql, params).map((row): HitRow => [row.s, row.vid, row.m]);
     return funnelVisitors(visitsOf(rows), steps.length);
   }

@@ -4,8 +4,10 @@
  * parameters.
  */
 import type Database from 'better-sqlite3';
+import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import { EVENT_FIELDS } from '../../fields.js';
-import type { BreakdownPage, Filter, Measures } from '../../types.js';
+import { goalAlternatives } from '../../goal-filters.js';
+import { isGoalFilter, isVisitFilter, type BreakdownPage, type Filter, type Measures, type StatsFilter } from '../../types.js';
 
 /** Collects bound parameters in the order their placeholders appear in the SQL text. */
 export class Params {
@@ -16,8 +18,23 @@ export class Params {
   }
 }
 
+/** The tracker's own events: most of all events, where a custom event is a few. */
+const AUTOMATIC: ReadonlySet<string> = new Set([PAGEVIEW, ENGAGEMENT]);
+
 /** GLOB treats `?` and `[` as wildcards too; ours has only `*`. */
 const globPattern = (pattern: string) => pattern.replace(/[[?]/g, (char) => `[${char}]`);
+
+/** Whether the column's value is one the filter lists, NULL when the column is. */
+function anySql(col: () => string, filter: Filter, params: Params): string {
+  switch (filter.match) {
+    case 'exact':
+      return `${col()} IN (${filter.values.map((value) => params.add(value)).join(', ')})`;
+    case 'wildcard':
+      return filter.values.map((value) => `${col()} GLOB ${params.add(globPattern(value))}`).join(' OR ');
+    case 'contains':
+      return filter.values.map((value) => `instr(${col()}, ${params.add(value)}) > 0`).join(' OR ');
+  }
+}
 
 /**
  * `column` is a function when its SQL binds parameters: it is written once per value compared,
@@ -25,30 +42,34 @@ const globPattern = (pattern: string) => pattern.replace(/[[?]/g, (char) => `[${
  */
 export function matchSql(column: string | (() => string), filter: Filter, params: Params): string {
   const col = typeof column === 'string' ? () => column : column;
-  let any: string;
-  switch (filter.match) {
-    case 'exact':
-      any = `${col()} IN (${filter.values.map((value) => params.add(value)).join(', ')})`;
-      break;
-    case 'wildcard':
-      any = filter.values.map((value) => `${col()} GLOB ${params.add(globPattern(value))}`).join(' OR ');
-      break;
-    case 'contains':
-      any = filter.values.map((value) => `instr(${col()}, ${params.add(value)}) > 0`).join(' OR ');
-      break;
-  }
   // A missing value makes the comparison NULL: it matches nothing, so a negated filter keeps it.
-  const matched = `COALESCE((${any}), 0)`;
+  const matched = `COALESCE((${anySql(col, filter, params)}), 0)`;
   return filter.negated ? `NOT ${matched}` : matched;
 }
 
 export const propSql = (alias: string, key: string, params: Params) =>
   `(SELECT p.value FROM json_each(${alias}props) p WHERE p.key = ${params.add(key)})`;
 
-/** The condition of an event or prop filter over the events table aliased `alias`. */
-export function eventFilterSql(filter: Filter, alias: string, params: Params): string {
+/** The condition of an event, prop or goal filter over the events table aliased `alias`. */
+export function eventFilterSql(filter: StatsFilter, alias: string, params: Params): string {
+  if (isGoalFilter(filter)) {
+    const all = (filters: Filter[]) => `(${filters.map((each) => eventFilterSql(each, alias, params)).join(' AND ')})`;
+    return `(${goalAlternatives(filter.goals).map(all).join(' OR ')})`;
+  }
   const property = filter.property;
-  if (property.scope === 'event') return matchSql(`${alias}${EVENT_FIELDS[property.field].column}`, filter, params);
+  if (property.scope === 'event') {
+    // Event fields are NOT NULL columns, so a match is never NULL: left bare, it lets SQLite seek
+    // the events it names in events_site_name_path instead of reading every event in the range.
+    const column = `${alias}${EVENT_FIELDS[property.field].column}`;
+    if (filter.negated) return matchSql(column, filter, params);
+    const match = anySql(() => column, filter, params);
+    // Without statistics SQLite prefers the range's index to a name alone; but a custom event is
+    // a small share of the events, so all of its events, whatever their time, are fewer to read
+    // than the range's (a 4-step funnel's custom event step: 8 ms against 145 ms). For a list
+    // of names SQLite keeps to the range whatever the likelihood.
+    const custom = property.field === 'name' && filter.match === 'exact' && filter.values.length === 1 && !AUTOMATIC.has(filter.values[0]!);
+    return custom ? `likelihood(${match}, 0.05)` : `(${match})`;
+  }
   if (property.scope === 'prop') {
     const match = matchSql(() => propSql(alias, property.key, params), filter, params);
     // Only an event with props can have the prop: said outright, it lets SQLite read the
@@ -58,7 +79,7 @@ export function eventFilterSql(filter: Filter, alias: string, params: Params): s
   throw new Error('a visit filter is not an event filter');
 }
 
-export const hasVisitFilter = (filters: readonly Filter[]) => filters.some((filter) => filter.property.scope === 'visit');
+export const hasVisitFilter = (filters: readonly StatsFilter[]) => filters.some(isVisitFilter);
 
 export interface MeasureRow {
   visitors: number | null;

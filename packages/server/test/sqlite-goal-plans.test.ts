@@ -1,0 +1,94 @@
+/**
+ * Goal and funnel reads seek the events they name in events_site_name_path rather than read
+ * every event in the range: their SQL must leave those conditions where SQLite can use them.
+ * Each read's statements are planned (EXPLAIN QUERY PLAN) with the arguments they run with.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { PAGEVIEW } from '@sightline/shared';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { statsReader, type StatsReader } from '../src/store/sqlite/stats-reads.js';
+import type { Filter, TimeRange } from '../src/store/types.js';
+import { storedEvent } from './support/store-basics.js';
+
+const SITE = 'plans.example';
+const START = Date.UTC(2026, 2, 1);
+const RANGE: TimeRange = { from: START, to: START + 7 * 86_400_000 };
+
+let dir: string;
+let db: Database.Database;
+let read: StatsReader;
+/** What SQLite planned for each events scan or search the last read ran. */
+let plans: string[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'sightline-plans-'));
+  const file = path.join(dir, 'stats.db');
+  const store = openSqliteStore({ file, synchronous: 'NORMAL' });
+  await store.createSite({ domain: SITE, timezone: 'UTC', createdAt: START });
+  await store.insertEvents([
+    storedEvent({ site: SITE, hostname: SITE, ts: START + 1_000, path: '/pricing', visitorId: 1, sessionId: 1 }),
+    storedEvent({ site: SITE, hostname: SITE, ts: START + 2_000, name: 'Signup', path: '/signup', visitorId: 1, sessionId: 1 }),
+  ]);
+  await store.close();
+  db = new Database(file, { readonly: true });
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    const statement = prepare(sql);
+    const all = statement.all.bind(statement);
+    statement.all = (...args: unknown[]) => {
+      const steps = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>;
+      plans.push(...steps.map((step) => step.detail).filter((detail) => / ev\b| events\b/.test(detail)));
+      return all(...args);
+    };
+    return statement;
+  }) as typeof db.prepare;
+  read = statsReader(db);
+});
+
+beforeEach(() => {
+  plans = [];
+});
+
+afterAll(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const exact = (field: 'name' | 'page', values: string[]): Filter => ({ property: { scope: 'event', field }, match: 'exact', values, negated: false });
+const wildcard = (values: string[]): Filter => ({ property: { scope: 'event', field: 'page' }, match: 'wildcard', values, negated: false });
+
+function expectNamePathIndex(): void {
+  expect(plans.length).toBeGreaterThan(0);
+  for (const plan of plans) expect(plan).toContain('events_site_name_path');
+}
+
+describe('goal and funnel reads on SQLite', () => {
+  it('count page goals from the pageviews of those pages', () => {
+    const filters = [exact('name', [PAGEVIEW]), exact('page', ['/pricing', '/signup'])];
+    read('breakdown', { site: SITE, range: RANGE, filters, property: { scope: 'event', field: 'page' }, eventMeasuresOnly: true });
+    expectNamePathIndex();
+  });
+
+  it('count a page pattern from the pageviews under its prefix', () => {
+    read('aggregate', { site: SITE, range: RANGE, filters: [exact('name', [PAGEVIEW]), wildcard(['/blog/*'])], eventMeasuresOnly: true });
+    expectNamePathIndex();
+  });
+
+  it('count a custom event goal from that event alone', () => {
+    read('aggregate', { site: SITE, range: RANGE, filters: [exact('name', ['Signup'])], eventMeasuresOnly: true });
+    expectNamePathIndex();
+  });
+
+  it('read a funnel step by step', () => {
+    const steps = [
+      { type: 'page', value: '/pricing' },
+      { type: 'event', value: 'Signup' },
+      { type: 'page', value: '/blog/*' },
+    ] as const;
+    expect(read('funnel', { site: SITE, range: RANGE, filters: [], steps: [...steps] })).toEqual([1, 1, 0]);
+    expectNamePathIndex();
+  });
+});
