@@ -37,11 +37,19 @@ beforeAll(async () => {
   const prepare = db.prepare.bind(db);
   db.prepare = ((sql: string) => {
     const statement = prepare(sql);
-    const all = statement.all.bind(statement);
-    statement.all = (...args: unknown[]) => {
+    const plan = (args: unknown[]) => {
       const steps = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>;
       plans.push(...steps.map((step) => step.detail).filter((detail) => / ev\b| events\b/.test(detail)));
+    };
+    const all = statement.all.bind(statement);
+    const iterate = statement.iterate.bind(statement);
+    statement.all = (...args: unknown[]) => {
+      plan(args);
       return all(...args);
+    };
+    statement.iterate = (...args: unknown[]) => {
+      plan(args);
+      return iterate(...args);
     };
     return statement;
   }) as typeof db.prepare;

@@ -21,14 +21,20 @@ function visitValue(visit: Visit, column: string): string | null {
   return visit.attributes[ATTRIBUTE_COLUMNS.indexOf(column)] ?? null;
 }
 
-/** Rows come sorted by session, so each visit's hits are consecutive. */
-function* visitsOf(rows: readonly HitRow[]): Generator<VisitHits> {
-  let start = 0;
-  for (let i = 1; i <= rows.length; i++) {
-    if (i < rows.length && rows[i]![0] === rows[start]![0]) continue;
-    yield { visitor: rows[start]![1], masks: rows.slice(start, i).map((row) => row[2]) };
-    start = i;
+/**
+ * Rows come sorted by session, so each visit's hits are consecutive: read as they come, only one
+ * visit's masks are held at a time, whatever the number of hits in the range.
+ */
+function* visitsOf(rows: Iterable<HitRow>): Generator<VisitHits> {
+  let current: { session: number; visitor: number; masks: number[] } | undefined;
+  for (const [session, visitor, mask] of rows) {
+    if (current?.session !== session) {
+      if (current !== undefined) yield current;
+      current = { session, visitor, masks: [] };
+    }
+    current.masks.push(mask);
   }
+  if (current !== undefined) yield current;
 }
 
 export class FunnelHits {
@@ -75,7 +81,6 @@ export class FunnelHits {
     const sql = `${ctes.length > 0 ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT s, vid, SUM(bit) AS m
       FROM (${steps.map(branch).join('\n      UNION ALL ')})
       GROUP BY s, ts, id ORDER BY s, ts, id`;
-    const rows = this.statements.all<{ s: number; vid: number; m: number }>(sql, params).map((row): HitRow => [row.s, row.vid, row.m]);
-    return funnelVisitors(visitsOf(rows), steps.length);
+    return funnelVisitors(visitsOf(this.statements.rows<HitRow>(sql, params)), steps.length);
   }
 }

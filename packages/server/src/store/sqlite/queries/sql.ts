@@ -133,13 +133,22 @@ export class StatementCache {
 
   constructor(private readonly db: Database.Database) {}
 
-  all<T>(sql: string, params: Params): T[] {
+  private statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (statement === undefined) {
       statement = this.db.prepare(sql);
       if (this.statements.size >= 200) this.statements.clear();
       this.statements.set(sql, statement);
     }
-    return statement.all(...params.values) as T[];
+    return statement;
+  }
+
+  all<T>(sql: string, params: Params): T[] {
+    return this.statement(sql).all(...params.values) as T[];
+  }
+
+  /** The rows as arrays of their columns, read one at a time. */
+  rows<T extends unknown[]>(sql: string, params: Params): IterableIterator<T> {
+    return this.statement(sql).raw(true).iterate(...params.values) as IterableIterator<T>;
   }
 }
