@@ -8,7 +8,8 @@ import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import { pageOfGroups } from '../../breakdown-page.js';
 import { EVENT_FIELDS } from '../../fields.js';
 import { isGoalFilter, type BreakdownPage, type Filter, type Property, type StatsFilter, type TimeRange } from '../../types.js';
-import { isRollupField, ROLLUP_FIELDS, rollupDay, rollupDayStart, type RollupField } from '../rollups.js';
+import { splitDays, type DaySplit } from '../../rollup-days.js';
+import { isRollupField, ROLLUP_FIELDS, type RollupField } from '../rollups.js';
 import { eventFilterSql, pageSql, Params, propSql, StatementCache, toMeasures, type MeasureRow } from './sql.js';
 import type { GroupRow } from './visit-measures.js';
 
@@ -22,27 +23,6 @@ interface RollupRow {
 interface Repeats {
   k: string | number;
   repeats: number;
-}
-
-/**
- * A bucket as its whole rollup days [lo, hi) and the parts of days at its edges, as [from, to)
- * instants; a bucket within one day is all edge.
- */
-interface DaySplit {
-  lo: number;
-  hi: number;
-  edges: Array<[number, number]>;
-}
-
-function splitDays(bucket: TimeRange, shift: number): DaySplit {
-  const first = rollupDay(bucket.from, shift);
-  const lo = rollupDayStart(first, shift) === bucket.from ? first : first + 1;
-  const hi = Math.max(lo, rollupDay(bucket.to, shift));
-  const edges: Array<[number, number]> = [
-    [bucket.from, Math.min(bucket.to, rollupDayStart(lo, shift))],
-    [Math.max(bucket.from, rollupDayStart(hi, shift)), bucket.to],
-  ];
-  return { lo, hi, edges: edges.filter(([from, to]) => from < to) };
 }
 
 /** Rows merged in memory are ordered and cut here; the event pass does it in SQL (pageSql). */
