@@ -1,6 +1,6 @@
 /** POST /api/event: the tracker's endpoint. Answers 202 with no body once the event is committed. */
 import { LIMITS, parseEventPayload } from '@sightline/shared';
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { addressKey } from '../http/address-key.js';
 import { HttpError } from '../http/errors.js';
 import { mediaType, readJson } from '../http/ingest-body.js';
@@ -20,7 +20,7 @@ const ACCEPTED_TYPES = ['text/plain', 'application/json'];
 /** As the cors package answers a preflight for `origin: '*'`, `methods: POST`, a day's max-age, the asked-for headers allowed. */
 const PREFLIGHT_HEADERS = { ...CORS_HEADERS, 'Access-Control-Allow-Methods': 'POST', 'Access-Control-Max-Age': '86400', 'Content-Length': '0' };
 
-const preflight: RequestHandler = (req, res) => {
+export const preflight: RequestHandler = (req, res) => {
   const asked = req.headers['access-control-request-headers'];
   res
     .writeHead(204, asked === undefined ? PREFLIGHT_HEADERS : { ...PREFLIGHT_HEADERS, 'Access-Control-Allow-Headers': asked, Vary: 'Access-Control-Request-Headers' })
@@ -44,7 +44,7 @@ async function acceptEvent(deps: IngestDeps, req: Request, res: Response, next: 
       throw new HttpError(404, `unknown site ${payload.site}: register it first (POST /api/sites or pnpm sightline site add)`);
     }
     counted = true;
-    const outcome = await recordEvent(deps, payload, { site, ip, address, userAgent: req.headers['user-agent'] ?? '' }).catch((error: unknown) => {
+    const outcome = await recordEvent(deps, payload, { site, ip, address, userAgent: req.headers['user-agent'] ?? '', connection: req.socket }).catch((error: unknown) => {
       throw storeUnavailable(error);
     });
     // Dropped events are answered like everyone else so senders learn nothing; the header says why nothing was kept.
@@ -54,9 +54,7 @@ async function acceptEvent(deps: IngestDeps, req: Request, res: Response, next: 
   }
 }
 
-export function eventRoute(deps: IngestDeps): Router {
-  const router = Router();
-  router.options('/api/event', preflight);
-  router.post('/api/event', (req, res, next) => void acceptEvent(deps, req, res, next));
-  return router;
-}
+export const eventHandler =
+  (deps: IngestDeps): RequestHandler =>
+  (req, res, next) =>
+    void acceptEvent(deps, req, res, next);

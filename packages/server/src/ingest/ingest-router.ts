@@ -12,15 +12,21 @@ import { RateLimits } from '../http/rate-limit.js';
 import { SiteDirectory } from '../sites/site-directory.js';
 import type { EventStore } from '../store/types.js';
 import { MemoryVisitState } from '../visits/memory-visit-state.js';
-import { eventRoute, type IngestDeps } from './event-route.js';
+import { eventHandler, preflight, type IngestDeps } from './event-route.js';
 import { openCountryLookup } from './geo.js';
 import { createWriter } from './group-commit.js';
-import { trackRoute } from './track-route.js';
+import { trackHandler } from './track-route.js';
 import { VisitorIds } from './visitor-id.js';
 
+/**
+ * The three routes on one router: every request the app serves passes this router first, and a
+ * router nested in it would be entered, and its routes matched, by each of them again.
+ */
 export function ingestRoutes(deps: IngestDeps, defaultSite: string | undefined): Router {
   const router = Router();
-  router.use(eventRoute(deps), trackRoute(deps, defaultSite));
+  router.options('/api/event', preflight);
+  router.post('/api/event', eventHandler(deps));
+  router.post('/track', trackHandler(deps, defaultSite));
   return router;
 }
 

@@ -13,6 +13,7 @@ import { isReferrerSpam } from './referrer-spam.js';
 import { pageBelongsToSite } from './site-host.js';
 import { describeClient, type Client } from './user-agent.js';
 import type { VisitorIds } from './visitor-id.js';
+import type { Source } from './write-buffer.js';
 
 export interface RecordDeps {
   clock: Clock;
@@ -32,6 +33,8 @@ export interface RequestContext {
   userAgent: string;
   /** Server-side calls (POST /track) come from the site's own back end, not from a crawler. */
   trusted?: boolean;
+  /** The request's connection, whose client the group commit may wait for under load. */
+  connection?: Source;
 }
 
 /** Why an event was answered but not kept, or that it was stored. */
@@ -51,7 +54,7 @@ export async function recordEvent(deps: RecordDeps, payload: EventPayload, conte
   const allowSubdomains = context.site.allowSubdomains ?? deps.allowSubdomains;
   const dropped = dropReason(allowSubdomains, payload, url, client, context.trusted === true);
   if (dropped !== undefined) {
-    await admitAndCommit(deps.writer, { request: { address: context.address, site: payload.site } });
+    await admitAndCommit(deps.writer, { request: { address: context.address, site: payload.site } }, context.connection);
     return dropped;
   }
   const now = deps.clock.now();
@@ -61,6 +64,10 @@ export async function recordEvent(deps: RecordDeps, payload: EventPayload, conte
       ? deps.visitors.identified(payload.site, payload.user_id)
       : await deps.visitors.anonymous(payload.site, context.ip, context.userAgent);
   // A refused request keeps no visit open: admission touches the visit only once the limits let it in.
-  await admitAndCommit(deps.writer, { request: { address: context.address, site: payload.site, visit: { visitor, at: now } }, event: normalized });
+  await admitAndCommit(
+    deps.writer,
+    { request: { address: context.address, site: payload.site, visit: { visitor, at: now } }, event: normalized },
+    context.connection,
+  );
   return 'stored';
 }

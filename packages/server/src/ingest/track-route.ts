@@ -3,7 +3,7 @@
  * pageview of `page_id` on the configured default site, from a server rather than a browser.
  */
 import { PAGEVIEW, TrackRequestSchema } from '@sightline/shared';
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { addressKey } from '../http/address-key.js';
 import { HttpError } from '../http/errors.js';
 import { mediaType, readJson } from '../http/ingest-body.js';
@@ -37,7 +37,7 @@ async function acceptTrack(deps: IngestDeps, defaultSite: string | undefined, re
       ...(request.user_id === undefined ? {} : { user_id: request.user_id }),
     };
     counted = true;
-    await recordEvent(deps, payload, { site, ip, address, userAgent: req.headers['user-agent'] ?? '', trusted: true }).catch((error: unknown) => {
+    await recordEvent(deps, payload, { site, ip, address, userAgent: req.headers['user-agent'] ?? '', trusted: true, connection: req.socket }).catch((error: unknown) => {
       throw storeUnavailable(error);
     });
     res.writeHead(202, ACCEPTED_HEADERS).end(ACCEPTED);
@@ -46,8 +46,7 @@ async function acceptTrack(deps: IngestDeps, defaultSite: string | undefined, re
   }
 }
 
-export function trackRoute(deps: IngestDeps, defaultSite: string | undefined): Router {
-  const router = Router();
-  router.post('/track', (req, res, next) => void acceptTrack(deps, defaultSite, req, res, next));
-  return router;
-}
+export const trackHandler =
+  (deps: IngestDeps, defaultSite: string | undefined): RequestHandler =>
+  (req, res, next) =>
+    void acceptTrack(deps, defaultSite, req, res, next);

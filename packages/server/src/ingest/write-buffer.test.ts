@@ -1,4 +1,4 @@
-import { BufferFullError, ShuttingDownError, WriteBuffer } from './write-buffer.js';
+import { BufferFullError, ShuttingDownError, WriteBuffer, type Source } from './write-buffer.js';
 
 function deferred() {
   let release!: () => void;
@@ -76,5 +76,96 @@ describe('WriteBuffer (group commit)', () => {
     gate.release();
     await Promise.all([inFlight, ...waiting]);
     await expect(buffer.append(4)).resolves.toBeUndefined();
+  });
+
+  describe('holding a batch under load', () => {
+    const HOLD = { maxMs: 1000, withinMs: 1000 };
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const connection = (): { destroyed: boolean } & Source => ({ destroyed: false });
+
+    /** Commits 1 from `a` while `b` appends 2, then lets the commit end; 2 is still pending. */
+    async function afterTwoClients(buffer: WriteBuffer<number>, gate: { release: () => void }, a: Source, b: Source) {
+      const first = buffer.append(1, a);
+      await turn();
+      const second = buffer.append(2, b);
+      gate.release();
+      await first;
+      return { second };
+    }
+
+    it('waits, right after a commit, for the clients of the last batches that have nothing waiting', async () => {
+      const batches: number[][] = [];
+      const gate = deferred();
+      const buffer = new WriteBuffer<number>(
+        async (items) => {
+          batches.push([...items]);
+          if (batches.length === 1) await gate.promise;
+        },
+        100,
+        Number.POSITIVE_INFINITY,
+        HOLD,
+      );
+      const [a, b] = [connection(), connection()];
+      const { second } = await afterTwoClients(buffer, gate, a, b);
+      await turn();
+      expect(batches).toEqual([[1]]);
+      await Promise.all([second, buffer.append(3, a)]);
+      expect(batches).toEqual([[1], [2, 3]]);
+    });
+
+    it('commits once the wait is over, and never waits for a closed connection', async () => {
+      const batches: number[][] = [];
+      const gate = deferred();
+      const buffer = new WriteBuffer<number>(
+        async (items) => {
+          batches.push([...items]);
+          if (batches.length === 1) await gate.promise;
+        },
+        100,
+        Number.POSITIVE_INFINITY,
+        { maxMs: 30, withinMs: 1000 },
+      );
+      const [a, b] = [connection(), connection()];
+      const started = performance.now();
+      const { second } = await afterTwoClients(buffer, gate, a, b);
+      await second;
+      expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+      a.destroyed = true;
+      const quick = performance.now();
+      await buffer.append(3, b);
+      expect(performance.now() - quick).toBeLessThan(25);
+      expect(batches).toEqual([[1], [2], [3]]);
+    });
+
+    it('never holds a lone client, nor a batch when the server was quiet', async () => {
+      const buffer = new WriteBuffer<number>(async () => undefined, 100, Number.POSITIVE_INFINITY, { maxMs: 1000, withinMs: 20 });
+      const [a, b] = [connection(), connection()];
+      const started = performance.now();
+      for (let i = 0; i < 5; i++) await buffer.append(i, a);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      await buffer.append(5, b);
+      expect(performance.now() - started).toBeLessThan(500);
+    });
+
+    it('commits a held batch at once when drained', async () => {
+      const gate = deferred();
+      let commits = 0;
+      const buffer = new WriteBuffer<number>(
+        async () => {
+          commits++;
+          if (commits === 1) await gate.promise;
+        },
+        100,
+        Number.POSITIVE_INFINITY,
+        HOLD,
+      );
+      const { second } = await afterTwoClients(buffer, gate, connection(), connection());
+      await turn();
+      const started = performance.now();
+      await buffer.drain();
+      await second;
+      expect(performance.now() - started).toBeLessThan(500);
+      expect(commits).toBe(2);
+    });
   });
 });
