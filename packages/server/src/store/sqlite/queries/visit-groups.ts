@@ -42,68 +42,60 @@ const SUMS = `SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(bounces) AS 
 
 const valueSql = (field: GroupField) => (field === ALL_VISITS ? 'NULL' : visitColumn(field));
 
+/** A statement per group field, prepared when the field is first asked for. */
+function perField<S>(prepare: (field: GroupField) => S): (field: GroupField) => S {
+  const prepared = new Map<GroupField, S>();
+  return (field) => {
+    let statement = prepared.get(field);
+    if (statement === undefined) prepared.set(field, (statement = prepare(field)));
+    return statement;
+  };
+}
+
 export class VisitGroups {
   private readonly shift;
   private readonly dayRows;
-  private readonly partStatements = new Map<GroupField, Database.Statement<[string, number, number], SumsRow>>();
-  private readonly visitorStatements = new Map<GroupField, Database.Statement<[string, string, number, number], unknown[]>>();
-  private readonly multiStatements = new Map<GroupField, Database.Statement<[string, number, number], unknown[]>>();
+  /** Counted visits starting in [from, to), grouped by the field's value, as the rollups count a day. */
+  private readonly part;
+  /**
+   * The counted visits of some visitors starting in [from, to): visitor, start, end, value. Left
+   * to itself the planner scans the range by start instead of looking the visitors up.
+   */
+  private readonly visitsOf;
+  /** The counted visits starting in [from, to) of the visitors marked multi, as visitsOf's. */
+  private readonly multiVisits;
 
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly edges: EdgeVisits,
   ) {
     this.shift = db.prepare<[string], number>('SELECT rollup_shift_ms FROM sites WHERE domain = ?').pluck();
     this.dayRows = db.prepare<[string, string, number, number], SumsRow>(`
       SELECT CASE WHEN missing THEN NULL ELSE value END AS k, ${SUMS}
       FROM visit_day_groups WHERE site = ? AND field = ? AND day >= ? AND day < ? GROUP BY value, missing`);
-  }
-
-  /** Counted visits starting in [from, to), grouped by the field's value, as the rollups count a day. */
-  private part(field: GroupField): Database.Statement<[string, number, number], SumsRow> {
-    let statement = this.partStatements.get(field);
-    if (statement === undefined) {
-      statement = this.db.prepare(`
+    this.part = perField((field) =>
+      db.prepare<[string, number, number], SumsRow>(`
         SELECT k, COUNT(DISTINCT visitor_id) AS visitors, COUNT(*) AS visits, SUM(bounce) AS bounces,
           SUM(pageviews) AS visit_pageviews, SUM(engagement_ms) AS engagement_ms, SUM(pageviews) AS pageviews, SUM(events) AS events
         FROM (SELECT ${valueSql(field)} AS k, visitor_id, pageviews, events, engagement_ms,
                 pageviews = 1 AND events = 0 AND engagement_ms < ${BOUNCE_ENGAGED_MS} AS bounce
               FROM visits WHERE site = ? AND start_ts >= ? AND start_ts < ? AND pageviews + events > 0)
-        GROUP BY k`);
-      this.partStatements.set(field, statement);
-    }
-    return statement;
-  }
-
-  /**
-   * The counted visits of some visitors starting in [from, to): visitor, start, end, value. Left
-   * to itself the planner scans the range by start instead of looking the visitors up.
-   */
-  private visitsOf(field: GroupField): Database.Statement<[string, string, number, number], unknown[]> {
-    let statement = this.visitorStatements.get(field);
-    if (statement === undefined) {
-      statement = this.db
+        GROUP BY k`),
+    );
+    this.visitsOf = perField((field) =>
+      db
         .prepare<[string, string, number, number], unknown[]>(`
           SELECT visitor_id, start_ts, end_ts, ${valueSql(field)} FROM visits INDEXED BY visits_visitor
           WHERE site = ? AND visitor_id IN (SELECT value FROM json_each(?)) AND start_ts >= ? AND start_ts < ? AND pageviews + events > 0`)
-        .raw();
-      this.visitorStatements.set(field, statement);
-    }
-    return statement;
-  }
-
-  /** The counted visits starting in [from, to) of the visitors marked multi, as visitsOf's. */
-  private multiVisits(field: GroupField): Database.Statement<[string, number, number], unknown[]> {
-    let statement = this.multiStatements.get(field);
-    if (statement === undefined) {
-      statement = this.db
+        .raw(),
+    );
+    this.multiVisits = perField((field) =>
+      db
         .prepare<[string, number, number], unknown[]>(`
           SELECT visitor_id, start_ts, end_ts, ${valueSql(field)} FROM visits INDEXED BY visits_multi
           WHERE site = ? AND multi = 1 AND start_ts >= ? AND start_ts < ? AND pageviews + events > 0`)
-        .raw();
-      this.multiStatements.set(field, statement);
-    }
-    return statement;
+        .raw(),
+    );
   }
 
   run(site: string, range: TimeRange, field: GroupField): GroupRow[] {
