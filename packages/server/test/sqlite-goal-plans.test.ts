@@ -14,6 +14,8 @@ import type { Filter, TimeRange } from '../src/store/types.js';
 import { storedEvent } from './support/store-basics.js';
 
 const SITE = 'plans.example';
+/** A site whose events go back a year: a week of it is read by time, but for an exact page. */
+const LONG = 'long.example';
 const START = Date.UTC(2026, 2, 1);
 const RANGE: TimeRange = { from: START, to: START + 7 * 86_400_000 };
 
@@ -28,9 +30,12 @@ beforeAll(async () => {
   const file = path.join(dir, 'stats.db');
   const store = openSqliteStore({ file, synchronous: 'NORMAL' });
   await store.createSite({ domain: SITE, timezone: 'UTC', createdAt: START });
+  await store.createSite({ domain: LONG, timezone: 'UTC', createdAt: START - 365 * 86_400_000 });
   await store.insertEvents([
     storedEvent({ site: SITE, hostname: SITE, ts: START + 1_000, path: '/pricing', visitorId: 1, sessionId: 1 }),
     storedEvent({ site: SITE, hostname: SITE, ts: START + 2_000, name: 'Signup', path: '/signup', visitorId: 1, sessionId: 1 }),
+    storedEvent({ site: LONG, hostname: LONG, ts: START - 365 * 86_400_000, path: '/blog/old', visitorId: 2, sessionId: 2 }),
+    storedEvent({ site: LONG, hostname: LONG, ts: START + 1_000, path: '/pricing', visitorId: 3, sessionId: 3 }),
   ]);
   await store.close();
   db = new Database(file, { readonly: true });
@@ -68,10 +73,12 @@ afterAll(() => {
 const exact = (field: 'name' | 'page', values: string[]): Filter => ({ property: { scope: 'event', field }, match: 'exact', values, negated: false });
 const wildcard = (values: string[]): Filter => ({ property: { scope: 'event', field: 'page' }, match: 'wildcard', values, negated: false });
 
-function expectNamePathIndex(): void {
+function expectIndex(index: string): void {
   expect(plans.length).toBeGreaterThan(0);
-  for (const plan of plans) expect(plan).toContain('events_site_name_path');
+  for (const plan of plans) expect(plan).toContain(index);
 }
+
+const expectNamePathIndex = () => expectIndex('events_site_name_path');
 
 describe('goal and funnel reads on SQLite', () => {
   it('count page goals from the pageviews of those pages', () => {
@@ -87,6 +94,19 @@ describe('goal and funnel reads on SQLite', () => {
 
   it('count a custom event goal from that event alone', () => {
     read('aggregate', { site: SITE, range: RANGE, filters: [exact('name', ['Signup'])], eventMeasuresOnly: true });
+    expectNamePathIndex();
+  });
+
+  it('read a week of a year by time for a page pattern or a custom event, as those are sought over every day stored', () => {
+    read('aggregate', { site: LONG, range: RANGE, filters: [exact('name', [PAGEVIEW]), wildcard(['/blog/*'])], eventMeasuresOnly: true });
+    expectIndex('events_site_ts_stats');
+    plans = [];
+    read('aggregate', { site: LONG, range: RANGE, filters: [exact('name', ['Signup'])], eventMeasuresOnly: true });
+    expectIndex('events_site_ts_stats');
+  });
+
+  it('seek an exact page within the range whatever the history', () => {
+    read('aggregate', { site: LONG, range: RANGE, filters: [exact('name', [PAGEVIEW]), exact('page', ['/pricing'])], eventMeasuresOnly: true });
     expectNamePathIndex();
   });
 

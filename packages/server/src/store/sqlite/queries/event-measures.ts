@@ -10,7 +10,7 @@ import { EVENT_FIELDS } from '../../fields.js';
 import { isGoalFilter, type BreakdownPage, type Filter, type Property, type StatsFilter, type TimeRange } from '../../types.js';
 import { splitDays, type DaySplit } from '../../rollup-days.js';
 import { isRollupField, ROLLUP_FIELDS, type RollupField } from '../rollups.js';
-import { eventFilterSql, pageSql, Params, propSql, StatementCache, toMeasures, type MeasureRow } from './sql.js';
+import { eventFilterSql, HistoryReach, pageSql, Params, propSql, StatementCache, toMeasures, type MeasureRow } from './sql.js';
 import type { GroupRow } from './visit-measures.js';
 
 interface RollupRow {
@@ -56,9 +56,11 @@ export class EventMeasures {
 
   private readonly shift;
   private readonly statements;
+  private readonly reach;
 
   constructor(db: Database.Database) {
     this.statements = new StatementCache(db);
+    this.reach = new HistoryReach(db);
     this.shift = db.prepare<[string], number>('SELECT rollup_shift_ms FROM sites WHERE domain = ?').pluck();
     const dayBuckets = `WITH b(i, lo, hi) AS (SELECT CAST(key AS INTEGER), value ->> 0, value ->> 1 FROM json_each(?))`;
     this.dayTotals = db.prepare<[string, string], RollupRow>(`${dayBuckets}
@@ -188,7 +190,8 @@ export class EventMeasures {
     if (group?.scope === 'event') key = `ev.${EVENT_FIELDS[group.field].column}`;
     if (group?.scope === 'prop') key = propSql('ev.', group.key, params);
     const siteParam = params.add(site);
-    const passing = [`ev.name <> '${ENGAGEMENT}'`, ...filters.map((filter) => eventFilterSql(filter, 'ev.', params))];
+    const wholeHistory = buckets.length > 0 && this.reach.covers(site, { from: buckets[0]!.from, to: buckets[buckets.length - 1]!.to });
+    const passing = [`ev.name <> '${ENGAGEMENT}'`, ...filters.map((filter) => eventFilterSql(filter, 'ev.', params, wholeHistory))];
     const sql = `SELECT * FROM (WITH b(i, lo, hi) AS (SELECT CAST(key AS INTEGER), value ->> 0, value ->> 1 FROM json_each(${bucketJson}))
       SELECT ${key} AS k, COUNT(DISTINCT ev.visitor_id) AS visitors, SUM(ev.name = '${PAGEVIEW}') AS pageviews,
         SUM(ev.name <> '${PAGEVIEW}') AS events

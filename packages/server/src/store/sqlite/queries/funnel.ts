@@ -11,7 +11,7 @@ import { goalFilters } from '../../goal-filters.js';
 import { isVisitFilter, type FunnelQuery } from '../../types.js';
 import { ATTRIBUTE_COLUMNS, type Visit } from '../visits.js';
 import type { EdgeVisits } from './edge-visits.js';
-import { eventFilterSql, matchSql, Params, StatementCache } from './sql.js';
+import { eventFilterSql, HistoryReach, matchSql, Params, StatementCache } from './sql.js';
 
 type HitRow = [session: number, visitor: number, mask: number];
 
@@ -39,12 +39,14 @@ function* visitsOf(rows: Iterable<HitRow>): Generator<VisitHits> {
 
 export class FunnelHits {
   private readonly statements;
+  private readonly reach;
 
   constructor(
     db: Database.Database,
     private readonly edges: EdgeVisits,
   ) {
     this.statements = new StatementCache(db);
+    this.reach = new HistoryReach(db);
   }
 
   run({ site, range, filters, steps }: FunnelQuery): number[] {
@@ -66,13 +68,14 @@ export class FunnelHits {
     // One branch per step, each reading only the events its goal names (events_site_name_path
     // rather than every event in the range); an event completing several steps comes once per
     // step, and its bits add up to its mask.
+    const wholeHistory = this.reach.covers(site, range);
     const branch = (step: GoalDefinition, i: number) => {
       const conditions = [
         `ev.site = ${params.add(site)}`,
         `ev.ts >= ${params.add(range.from)}`,
         `ev.ts < ${params.add(range.to)}`,
         `ev.name <> '${ENGAGEMENT}'`,
-        ...[...eventFilters, ...goalFilters(step)].map((filter) => eventFilterSql(filter, 'ev.', params)),
+        ...[...eventFilters, ...goalFilters(step)].map((filter) => eventFilterSql(filter, 'ev.', params, wholeHistory)),
       ];
       if (visitFilters.length > 0) conditions.push('ev.session_id IN (SELECT sid FROM v)');
       return `SELECT ev.session_id AS s, ev.visitor_id AS vid, ev.ts AS ts, ev.id AS id, ${1 << i} AS bit FROM events ev

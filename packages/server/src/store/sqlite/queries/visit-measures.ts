@@ -22,7 +22,7 @@ import { EVENT_FIELDS, visitColumn } from '../../fields.js';
 import { BOUNCE_ENGAGED_MS, isVisitFilter, type BreakdownPage, type EventMeasuresHint, type Property, type StatsFilter, type TimeRange } from '../../types.js';
 import { ATTRIBUTE_COLUMNS, type Visit } from '../visits.js';
 import type { EdgeVisits } from './edge-visits.js';
-import { eventFilterSql, matchSql, pageSql, Params, propSql, StatementCache, type MeasureRow } from './sql.js';
+import { eventFilterSql, HistoryReach, matchSql, pageSql, Params, propSql, StatementCache, type MeasureRow } from './sql.js';
 
 export type Grouping = { by: 'none' } | { by: 'bucket' } | { by: 'property'; property: Property; page?: BreakdownPage };
 
@@ -57,12 +57,14 @@ export function eventMeasuresSource(filters: readonly StatsFilter[], grouping: G
 
 export class VisitMeasures {
   private readonly statements;
+  private readonly reach;
 
   constructor(
     db: Database.Database,
     private readonly edges: EdgeVisits,
   ) {
     this.statements = new StatementCache(db);
+    this.reach = new HistoryReach(db);
   }
 
   private all(sql: string, params: Params): GroupRow[] {
@@ -121,7 +123,8 @@ export class VisitMeasures {
       if (group?.scope === 'prop') eventKey = `, ${propSql('ev.', group.key, params)} AS k`;
       // Placeholders bind in the order they appear: the site comes before the filters' values.
       const events = `FROM b CROSS JOIN events ev ON ev.site = ${params.add(site)} AND ev.ts >= b.lo AND ev.ts < b.hi`;
-      const passing = [`ev.name <> '${ENGAGEMENT}'`, ...eventFilters.map((filter) => eventFilterSql(filter, 'ev.', params))];
+      const wholeHistory = this.reach.covers(site, range);
+      const passing = [`ev.name <> '${ENGAGEMENT}'`, ...eventFilters.map((filter) => eventFilterSql(filter, 'ev.', params, wholeHistory))];
       if (visitFilters.length > 0) passing.push('ev.session_id IN (SELECT sid FROM v)');
       ctes.push(`pe AS MATERIALIZED (SELECT b.i AS bucket, ev.session_id AS sid, ev.visitor_id AS vid, ev.name AS name${eventKey}
         ${events} WHERE ${passing.join(' AND ')})`);
