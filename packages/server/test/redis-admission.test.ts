@@ -70,6 +70,16 @@ function prefixOf(): string {
   return prefix;
 }
 
+/** Two instances' admissions, each on its own connection, sharing one prefix, clock and salt. */
+async function twoAdmissions() {
+  const prefix = prefixOf();
+  const clock = new ManualClock('2026-11-28T12:00:00Z');
+  const [one, two] = await Promise.all([connect(REDIS_URL), connect(REDIS_URL)]);
+  const a = new RedisAdmission(one, prefix, THREE_PER_IP, sharedSalt(clock));
+  const b = new RedisAdmission(two, prefix, THREE_PER_IP, sharedSalt(clock));
+  return { prefix, clock, two, a, b };
+}
+
 describe('admission shared through Redis', () => {
   let available = false;
   beforeAll(async () => {
@@ -108,11 +118,7 @@ describe('admission shared through Redis', () => {
 
   it('continues a visit on another instance, and both count the visitor as here right now', async () => {
     if (!available) return;
-    const prefix = prefixOf();
-    const clock = new ManualClock('2026-11-28T12:00:00Z');
-    const [one, two] = await Promise.all([connect(REDIS_URL), connect(REDIS_URL)]);
-    const a = new RedisAdmission(one, prefix, THREE_PER_IP, sharedSalt(clock));
-    const b = new RedisAdmission(two, prefix, THREE_PER_IP, sharedSalt(clock));
+    const { prefix, clock, two, a, b } = await twoAdmissions();
     const event = (address: string): AdmissionRequest => ({ address, site: 'example.com', visit: { visitor: { id: 42 }, at: clock.now() } });
     const [first] = await a.admit([event('198.51.100.1')]);
     clock.advance(60_000);
@@ -125,11 +131,7 @@ describe('admission shared through Redis', () => {
 
   it("continues the visit kept under the previous day's visitor id once the salt turns, on any instance", async () => {
     if (!available) return;
-    const prefix = prefixOf();
-    const clock = new ManualClock('2026-11-28T12:00:00Z');
-    const [one, two] = await Promise.all([connect(REDIS_URL), connect(REDIS_URL)]);
-    const a = new RedisAdmission(one, prefix, THREE_PER_IP, sharedSalt(clock));
-    const b = new RedisAdmission(two, prefix, THREE_PER_IP, sharedSalt(clock));
+    const { clock, a, b } = await twoAdmissions();
     const visitOf = async (admission: RedisAdmission, visitor: VisitorIdentity) =>
       (await admission.admit([{ address: `198.51.100.${visitor.id}`, site: 'example.com', visit: { visitor, at: clock.now() } }]))[0]!.visit;
     const yesterday = await visitOf(a, { id: 1 });

@@ -1,4 +1,4 @@
-import { BufferFullError, ShuttingDownError, WriteBuffer, type Source } from './write-buffer.js';
+import { BufferFullError, ShuttingDownError, WriteBuffer, type Hold, type Source } from './write-buffer.js';
 
 function deferred() {
   let release!: () => void;
@@ -83,6 +83,22 @@ describe('WriteBuffer (group commit)', () => {
     const turn = () => new Promise((resolve) => setImmediate(resolve));
     const connection = (): { destroyed: boolean } & Source => ({ destroyed: false });
 
+    /** A buffer that records each batch it commits, its first commit waiting for `gate`. */
+    function gatedBuffer(hold: Hold) {
+      const batches: number[][] = [];
+      const gate = deferred();
+      const buffer = new WriteBuffer<number>(
+        async (items) => {
+          batches.push([...items]);
+          if (batches.length === 1) await gate.promise;
+        },
+        100,
+        Number.POSITIVE_INFINITY,
+        hold,
+      );
+      return { batches, gate, buffer };
+    }
+
     /** Commits 1 from `a` while `b` appends 2, then lets the commit end; 2 is still pending. */
     async function afterTwoClients(buffer: WriteBuffer<number>, gate: { release: () => void }, a: Source, b: Source) {
       const first = buffer.append(1, a);
@@ -94,17 +110,7 @@ describe('WriteBuffer (group commit)', () => {
     }
 
     it('waits, right after a commit, for the clients of the last batches that have nothing waiting', async () => {
-      const batches: number[][] = [];
-      const gate = deferred();
-      const buffer = new WriteBuffer<number>(
-        async (items) => {
-          batches.push([...items]);
-          if (batches.length === 1) await gate.promise;
-        },
-        100,
-        Number.POSITIVE_INFINITY,
-        HOLD,
-      );
+      const { batches, gate, buffer } = gatedBuffer(HOLD);
       const [a, b] = [connection(), connection()];
       const { second } = await afterTwoClients(buffer, gate, a, b);
       await turn();
@@ -114,17 +120,7 @@ describe('WriteBuffer (group commit)', () => {
     });
 
     it('commits once the wait is over, and never waits for a closed connection', async () => {
-      const batches: number[][] = [];
-      const gate = deferred();
-      const buffer = new WriteBuffer<number>(
-        async (items) => {
-          batches.push([...items]);
-          if (batches.length === 1) await gate.promise;
-        },
-        100,
-        Number.POSITIVE_INFINITY,
-        { maxMs: 30, withinMs: 1000 },
-      );
+      const { batches, gate, buffer } = gatedBuffer({ maxMs: 30, withinMs: 1000 });
       const [a, b] = [connection(), connection()];
       const started = performance.now();
       const { second } = await afterTwoClients(buffer, gate, a, b);
@@ -148,24 +144,14 @@ describe('WriteBuffer (group commit)', () => {
     });
 
     it('commits a held batch at once when drained', async () => {
-      const gate = deferred();
-      let commits = 0;
-      const buffer = new WriteBuffer<number>(
-        async () => {
-          commits++;
-          if (commits === 1) await gate.promise;
-        },
-        100,
-        Number.POSITIVE_INFINITY,
-        HOLD,
-      );
+      const { batches, gate, buffer } = gatedBuffer(HOLD);
       const { second } = await afterTwoClients(buffer, gate, connection(), connection());
       await turn();
       const started = performance.now();
       await buffer.drain();
       await second;
       expect(performance.now() - started).toBeLessThan(500);
-      expect(commits).toBe(2);
+      expect(batches).toHaveLength(2);
     });
   });
 });
