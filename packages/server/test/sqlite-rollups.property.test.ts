@@ -12,7 +12,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import type { EventStore, Measures, StoredEvent, TimeRange } from '../src/store/types.js';
+import type { EventStore, Filter, Measures, StoredEvent, TimeRange } from '../src/store/types.js';
+import { UNDO_PAGE_VIEWERS } from './support/migration-undos.js';
 import { storedEvent } from './support/store-basics.js';
 
 const DAY = 86_400_000;
@@ -131,8 +132,12 @@ function oracleBy(events: readonly StoredEvent[], site: string, range: TimeRange
 
 const counts = (m: Measures): Counts => ({ visitors: m.visitors, pageviews: m.pageviews, events: m.events });
 
-async function breakdownBy(store: EventStore, site: string, range: TimeRange, property: typeof page | typeof name, filter?: ValueFilter) {
-  const filters = filter === undefined ? [] : [{ property, match: 'exact' as const, ...filter }];
+const pageviewsOnly: Filter = { property: name, match: 'exact', values: ['pageview'], negated: false };
+
+/** `viewed`: of pageviews only, as a breakdown of page goals asks. */
+async function breakdownBy(store: EventStore, site: string, range: TimeRange, property: typeof page | typeof name, filter?: ValueFilter, viewed = false) {
+  const filters: Filter[] = filter === undefined ? [] : [{ property, match: 'exact' as const, ...filter }];
+  if (viewed) filters.push(pageviewsOnly);
   const rows = await store.breakdown({ site, range, filters, property, eventMeasuresOnly: true });
   return rows.map((row) => ({ value: row.value, ...counts(row.measures) })).sort((x, y) => (x.value! < y.value! ? -1 : 1));
 }
@@ -147,6 +152,9 @@ async function expectOracle(store: EventStore, events: readonly StoredEvent[], q
       }
       expect(await breakdownBy(store, site, range, page)).toEqual(oracleBy(events, site, range, 'path'));
       expect(await breakdownBy(store, site, range, page, pages)).toEqual(oracleBy(events, site, range, 'path', pages));
+      const pageviews = events.filter((e) => e.name === 'pageview');
+      expect(await breakdownBy(store, site, range, page, undefined, true)).toEqual(oracleBy(pageviews, site, range, 'path'));
+      expect(await breakdownBy(store, site, range, page, pages, true)).toEqual(oracleBy(pageviews, site, range, 'path', pages));
       expect(await breakdownBy(store, site, range, name)).toEqual(oracleBy(events, site, range, 'name'));
       expect(await breakdownBy(store, site, range, name, names)).toEqual(oracleBy(events, site, range, 'name', names));
     }
@@ -199,6 +207,26 @@ describe('sqlite rollups', () => {
     );
   });
 
+  it("count a page's viewers apart when a purge leaves a visitor's custom event on it but takes their pageview", async () => {
+    const file = freshFile();
+    const store = openSqliteStore({ file, synchronous: 'NORMAL' });
+    try {
+      await store.createSite({ domain: SITE, timezone: 'UTC', createdAt: START });
+      const at = (ms: number, eventName: string, visitor: number) =>
+        storedEvent({ site: SITE, ts: START + ms, name: eventName, path: '/a', hostname: SITE, visitorId: visitor, sessionId: visitor });
+      const events = [at(1_000, 'pageview', 7), at(5_000, 'Signup', 7), at(2_000, 'pageview', 8), at(6_000, 'pageview', 9)];
+      await store.insertEvents(events);
+      const range = { from: START, to: START + 2 * DAY };
+      expect(await breakdownBy(store, SITE, range, page, undefined, true)).toEqual([{ value: '/a', visitors: 3, pageviews: 3, events: 0 }]);
+      await store.purgeEvents(SITE, START + 3_000);
+      expect(await breakdownBy(store, SITE, range, page, undefined, true)).toEqual([{ value: '/a', visitors: 1, pageviews: 1, events: 0 }]);
+      expect(await breakdownBy(store, SITE, range, page)).toEqual([{ value: '/a', visitors: 2, pageviews: 1, events: 1 }]);
+    } finally {
+      await store.close();
+      rmSync(file, { force: true });
+    }
+  });
+
   it('are filled from the events of a database written before they existed', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -213,7 +241,8 @@ describe('sqlite rollups', () => {
           await old.close();
           // The schema as it was before the rollups: every migration since, newest first.
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(17);
+          expect(db.pragma('user_version', { simple: true })).toBe(18);
+          db.exec(UNDO_PAGE_VIEWERS);
           db.exec('DROP INDEX events_site_name_path;');
           db.exec('DROP INDEX visits_multi; ALTER TABLE visits DROP COLUMN multi;');
           db.exec('ALTER TABLE api_keys DROP COLUMN label;');
@@ -259,7 +288,8 @@ describe('sqlite rollups', () => {
           for (const batch of batches) await old.insertEvents(batch.map(toStored));
           await old.close();
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(17);
+          expect(db.pragma('user_version', { simple: true })).toBe(18);
+          db.exec(UNDO_PAGE_VIEWERS);
           db.exec('DROP INDEX events_site_name_path;');
           db.exec('DROP INDEX visits_multi; ALTER TABLE visits DROP COLUMN multi;');
           db.exec('ALTER TABLE api_keys DROP COLUMN label;');

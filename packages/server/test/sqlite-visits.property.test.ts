@@ -26,6 +26,7 @@ import {
   type StoredEvent,
   type TimeRange,
 } from '../src/store/types.js';
+import { UNDO_PAGE_VIEWERS } from './support/migration-undos.js';
 import { storedEvent } from './support/store-basics.js';
 
 const MINUTE = 60_000;
@@ -479,6 +480,7 @@ const SINCE_VISITS = [
   'ALTER TABLE api_keys DROP COLUMN label;',
   'DROP INDEX visits_multi; ALTER TABLE visits DROP COLUMN multi;',
   'DROP INDEX events_site_name_path;',
+  UNDO_PAGE_VIEWERS,
 ];
 
 async function createSites(store: EventStore): Promise<void> {

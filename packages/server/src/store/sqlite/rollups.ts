@@ -16,6 +16,11 @@
  *   day_page_visitors, day_name_visitors  (site, visitor_id, path | name, day, multi)
  *   day_pages, day_names                  (site, day, path | name, visitors, pageviews, events)
  *
+ * A page's rows also count its viewers apart: `viewed` marks a day_page_visitors row with a
+ * pageview of the page, and day_pages.view_visitors counts those rows. A page goal is a pageview
+ * of the page, and a custom event carries the page it was sent from, with or without a pageview
+ * of it that day (an event sent over the API, a visit across midnight).
+ *
  * Summing per-day visitors counts an id once per day it was seen. Anonymous ids change with the
  * daily salt, but identified visitors keep theirs across days, so `multi` marks every row of an
  * id (id and value) that has rows on more than one day; distinct visitors over days [d1, d2) are
@@ -36,6 +41,8 @@ interface Counts {
   day: number;
   value: string;
   visitors: number;
+  /** Of `visitors`, those with a pageview: counted for the page field only. */
+  viewVisitors: number;
   pageviews: number;
   events: number;
 }
@@ -43,7 +50,7 @@ interface Counts {
 function countsFor(map: Map<string, Counts>, key: string, site: string, day: number, value: string): Counts {
   let counts = map.get(key);
   if (counts === undefined) {
-    counts = { site, day, value, visitors: 0, pageviews: 0, events: 0 };
+    counts = { site, day, value, visitors: 0, viewVisitors: 0, pageviews: 0, events: 0 };
     map.set(key, counts);
   }
   return counts;
@@ -56,8 +63,8 @@ function count(counts: Counts, name: string): void {
 
 /** The event fields rolled up per value, with their tables and each event's value. */
 export const ROLLUP_FIELDS = {
-  page: { groups: 'day_pages', visitors: 'day_page_visitors', value: (e: StoredEvent) => e.path },
-  name: { groups: 'day_names', visitors: 'day_name_visitors', value: (e: StoredEvent) => e.name },
+  page: { groups: 'day_pages', visitors: 'day_page_visitors', value: (e: StoredEvent) => e.path, views: true },
+  name: { groups: 'day_names', visitors: 'day_name_visitors', value: (e: StoredEvent) => e.name, views: false },
 } as const;
 
 export type RollupField = keyof typeof ROLLUP_FIELDS;
@@ -72,15 +79,17 @@ const COUNTED_DAYS = `(SELECT visitor_id, path, name, (${SHIFTED}) / ${DAY_MS} -
 /** A site's counted events in a range of instants; a purge reads the ones it is about to delete. */
 const counted = (bounds: string) => `FROM events WHERE site = ? AND ${bounds} AND name <> '${ENGAGEMENT}'`;
 /** In a day cut in two, an id (or id and value) goes when all its events were in the deleted part. */
-const goneFromDay = (columns: string) => `SELECT ${columns} ${counted('ts >= ? AND ts < ?')}
-  EXCEPT SELECT ${columns} ${counted('ts >= ? AND ts < ?')}`;
+const goneFromDay = (columns: string, only = '') => `SELECT ${columns} ${counted('ts >= ? AND ts < ?')}${only}
+  EXCEPT SELECT ${columns} ${counted('ts >= ? AND ts < ?')}${only}`;
 
 /** The per-day rollup of one event field's values: its statements, and its share of each batch. */
 class FieldRollup {
   private readonly field;
   private readonly value;
+  private readonly views;
   private readonly insertVisitor;
   private readonly markVisitor;
+  private readonly markViewed;
   private readonly addGroup;
   private readonly clear;
   private readonly refill;
@@ -88,36 +97,47 @@ class FieldRollup {
   private readonly dropDayGroups;
   private readonly cutPairs;
   private readonly deleteVisitor;
+  private readonly cutViews;
+  private readonly unmarkViewed;
   private readonly cutCounts;
   private readonly subtractGroup;
   private readonly dropEmptyGroups;
 
   constructor(db: Database.Database, field: RollupField) {
-    const { groups, visitors, value } = ROLLUP_FIELDS[field];
+    const { groups, visitors, value, views } = ROLLUP_FIELDS[field];
     const column = EVENT_FIELDS[field].column;
     this.field = field;
     this.value = value;
+    this.views = views;
+    // The page field's extra columns, and how each is counted from events grouped by id and day, or by day.
+    const viewed = views ? ', viewed' : '';
+    const viewVisitors = views ? ', view_visitors' : '';
+    const isView = `name = '${PAGEVIEW}'`;
     // As day_visitors' (SqliteRollups): a row comes back only for a new pair, saying whether the
     // id already had the value on another day.
     this.insertVisitor = db
-      .prepare<[string, number, string, number, string, number, string], number>(`
-        INSERT INTO ${visitors} (site, visitor_id, ${column}, day, multi)
-        VALUES (?, ?, ?, ?, EXISTS (SELECT 1 FROM ${visitors} WHERE site = ? AND visitor_id = ? AND ${column} = ?))
+      .prepare<unknown[], number>(`
+        INSERT INTO ${visitors} (site, visitor_id, ${column}, day, multi${viewed})
+        VALUES (?, ?, ?, ?, EXISTS (SELECT 1 FROM ${visitors} WHERE site = ? AND visitor_id = ? AND ${column} = ?)${views ? ', ?' : ''})
         ON CONFLICT DO NOTHING RETURNING multi`)
       .pluck();
     this.markVisitor = db.prepare(`UPDATE ${visitors} SET multi = 1 WHERE site = ? AND visitor_id = ? AND ${column} = ? AND multi = 0`);
+    this.markViewed = views
+      ? db.prepare(`UPDATE ${visitors} SET viewed = 1 WHERE site = ? AND visitor_id = ? AND ${column} = ? AND day = ? AND viewed = 0`)
+      : undefined;
     this.addGroup = db.prepare(`
-      INSERT INTO ${groups} (site, day, ${column}, visitors, pageviews, events) VALUES (?, ?, ?, ?, ?, ?)
+      INSERT INTO ${groups} (site, day, ${column}, visitors, pageviews, events${viewVisitors}) VALUES (?, ?, ?, ?, ?, ?${views ? ', ?' : ''})
       ON CONFLICT DO UPDATE SET visitors = visitors + excluded.visitors, pageviews = pageviews + excluded.pageviews,
-        events = events + excluded.events`);
+        events = events + excluded.events${views ? ', view_visitors = view_visitors + excluded.view_visitors' : ''}`);
     this.clear = [groups, visitors].map((table) => db.prepare(`DELETE FROM ${table} WHERE site = ?`));
     this.refill = [
-      `INSERT INTO ${visitors} (site, visitor_id, ${column}, day, multi)
-        SELECT @site, visitor_id, ${column}, day, 0 FROM ${COUNTED_DAYS} GROUP BY visitor_id, ${column}, day`,
+      `INSERT INTO ${visitors} (site, visitor_id, ${column}, day, multi${viewed})
+        SELECT @site, visitor_id, ${column}, day, 0${views ? `, MAX(${isView})` : ''} FROM ${COUNTED_DAYS} GROUP BY visitor_id, ${column}, day`,
       `UPDATE ${visitors} SET multi = 1 WHERE site = @site AND (visitor_id, ${column}) IN
         (SELECT visitor_id, ${column} FROM ${visitors} WHERE site = @site GROUP BY visitor_id, ${column} HAVING COUNT(*) > 1)`,
-      `INSERT INTO ${groups} (site, day, ${column}, visitors, pageviews, events)
-        SELECT @site, day, ${column}, COUNT(DISTINCT visitor_id), SUM(name = '${PAGEVIEW}'), SUM(name <> '${PAGEVIEW}')
+      `INSERT INTO ${groups} (site, day, ${column}, visitors, pageviews, events${viewVisitors})
+        SELECT @site, day, ${column}, COUNT(DISTINCT visitor_id), SUM(${isView}), SUM(name <> '${PAGEVIEW}')
+          ${views ? `, COUNT(DISTINCT CASE WHEN ${isView} THEN visitor_id END)` : ''}
         FROM ${COUNTED_DAYS} GROUP BY day, ${column}`,
     ].map((sql) => db.prepare(sql));
 
@@ -126,12 +146,23 @@ class FieldRollup {
     this.dropDayGroups = db.prepare(`DELETE FROM ${groups} WHERE site = ? AND day < ?`);
     // Deleted one by one: SQLite answers (visitor_id, value) IN (...) by scanning the site's rows.
     this.cutPairs = db.prepare<unknown[], { visitor_id: number; value: string }>(goneFromDay(`visitor_id, ${column} AS value`));
-    this.deleteVisitor = db.prepare(`DELETE FROM ${visitors} WHERE site = ? AND visitor_id = ? AND ${column} = ? AND day = ?`);
+    this.deleteVisitor = db
+      .prepare<[string, number, string, number], number>(
+        `DELETE FROM ${visitors} WHERE site = ? AND visitor_id = ? AND ${column} = ? AND day = ? RETURNING ${views ? 'viewed' : '0'}`,
+      )
+      .pluck();
+    // The pairs whose pageviews of the day were all in the deleted part, though other events remain.
+    this.cutViews = views
+      ? db.prepare<unknown[], { visitor_id: number; value: string }>(goneFromDay(`visitor_id, ${column} AS value`, ` AND ${isView}`))
+      : undefined;
+    this.unmarkViewed = views
+      ? db.prepare(`UPDATE ${visitors} SET viewed = 0 WHERE site = ? AND visitor_id = ? AND ${column} = ? AND day = ? AND viewed = 1`)
+      : undefined;
     this.cutCounts = db.prepare<[string, number, number], { value: string; pageviews: number; events: number }>(`
-      SELECT ${column} AS value, SUM(name = '${PAGEVIEW}') AS pageviews, SUM(name <> '${PAGEVIEW}') AS events
+      SELECT ${column} AS value, SUM(${isView}) AS pageviews, SUM(name <> '${PAGEVIEW}') AS events
       ${counted('ts >= ? AND ts < ?')} GROUP BY ${column}`);
     this.subtractGroup = db.prepare(`
-      UPDATE ${groups} SET visitors = visitors - ?, pageviews = pageviews - ?, events = events - ?
+      UPDATE ${groups} SET visitors = visitors - ?, pageviews = pageviews - ?, events = events - ?${views ? ', view_visitors = view_visitors - ?' : ''}
       WHERE site = ? AND day = ? AND ${column} = ?`);
     this.dropEmptyGroups = db.prepare(`DELETE FROM ${groups} WHERE site = ? AND day = ? AND pageviews = 0 AND events = 0`);
   }
@@ -146,16 +177,32 @@ class FieldRollup {
     const group = countsFor(batch, `${e.site}\u0000${day}\u0000${value}`, e.site, day, value);
     count(group, e.name);
     const pairKey = `${visitorKey}\u0000${this.field}\u0000${value}`;
-    if (seen.has(pairKey)) return;
-    seen.add(pairKey);
-    const multi = this.insertVisitor.get(e.site, e.visitorId, value, day, e.site, e.visitorId, value);
-    if (multi === undefined) return;
-    group.visitors++;
-    if (multi === 1) this.markVisitor.run(e.site, e.visitorId, value);
+    const view = this.views && e.name === PAGEVIEW;
+    const viewKey = `${visitorKey}\u0000view\u0000${value}`;
+    if (!seen.has(pairKey)) {
+      seen.add(pairKey);
+      const params = [e.site, e.visitorId, value, day, e.site, e.visitorId, value];
+      const multi = this.insertVisitor.get(...(this.views ? [...params, view ? 1 : 0] : params));
+      if (multi !== undefined) {
+        group.visitors++;
+        if (multi === 1) this.markVisitor.run(e.site, e.visitorId, value);
+        if (!view) return;
+        seen.add(viewKey);
+        group.viewVisitors++;
+        return;
+      }
+    }
+    // A pageview of a pair stored before this batch, or first seen here through a custom event.
+    if (!view || seen.has(viewKey)) return;
+    seen.add(viewKey);
+    if (this.markViewed!.run(e.site, e.visitorId, value, day).changes > 0) group.viewVisitors++;
   }
 
   add(batch: Map<string, Counts>): void {
-    for (const g of batch.values()) this.addGroup.run(g.site, g.day, g.value, g.visitors, g.pageviews, g.events);
+    for (const g of batch.values()) {
+      const counts = [g.site, g.day, g.value, g.visitors, g.pageviews, g.events];
+      this.addGroup.run(...(this.views ? [...counts, g.viewVisitors] : counts));
+    }
   }
 
   /** As SqliteRollups.purging, for this field's rows: whole days before `day` go, and `day` loses what [dayStart, before) counted. */
@@ -163,13 +210,21 @@ class FieldRollup {
     this.dropDayVisitors.run(site, day, site, dayStart);
     this.dropDayGroups.run(site, day);
     if (before === dayStart) return;
+    const cut = [site, dayStart, before, site, before, dayStart + DAY_MS];
     const visitors = new Map<string, number>();
-    for (const { visitor_id: visitorId, value } of this.cutPairs.all(site, dayStart, before, site, before, dayStart + DAY_MS)) {
-      this.deleteVisitor.run(site, visitorId, value, day);
-      visitors.set(value, (visitors.get(value) ?? 0) + 1);
+    const viewers = new Map<string, number>();
+    const lost = (map: Map<string, number>, value: string) => map.set(value, (map.get(value) ?? 0) + 1);
+    for (const { visitor_id: visitorId, value } of this.cutPairs.all(...cut)) {
+      const viewed = this.deleteVisitor.get(site, visitorId, value, day);
+      lost(visitors, value);
+      if (viewed === 1) lost(viewers, value);
+    }
+    for (const { visitor_id: visitorId, value } of this.cutViews?.all(...cut) ?? []) {
+      if (this.unmarkViewed!.run(site, visitorId, value, day).changes > 0) lost(viewers, value);
     }
     for (const group of this.cutCounts.all(site, dayStart, before)) {
-      this.subtractGroup.run(visitors.get(group.value) ?? 0, group.pageviews, group.events, site, day, group.value);
+      const counts = [visitors.get(group.value) ?? 0, group.pageviews, group.events];
+      this.subtractGroup.run(...(this.views ? [...counts, viewers.get(group.value) ?? 0] : counts), site, day, group.value);
     }
     this.dropEmptyGroups.run(site, day);
   }
@@ -317,8 +372,10 @@ export class SqliteRollups {
     for (const rollup of this.fields.values()) rollup.fill(site, shift);
   }
 
-  /** Counts a newly rolled-up field's rows of a site from its events, under the site's shift. */
-  fillField(site: string, field: RollupField): void {
-    this.fields.get(field)!.fill(site, this.shiftOf(site));
+  /** Counts a field's rows of a site anew from its events, under the site's shift: a field newly rolled up, or with a new column. */
+  recountField(site: string, field: RollupField): void {
+    const rollup = this.fields.get(field)!;
+    rollup.deleteSite(site);
+    rollup.fill(site, this.shiftOf(site));
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Visitors, pageviews and custom events without visits: from the per-day rollups (rollups.ts)
  * where they hold the answer (no filter, or grouped by a rolled-up field and filtered only on its
- * values), otherwise in one pass over the range's passing events, grouped by bucket or by value.
+ * values, and for the page field also to pageviews alone), otherwise in one pass over the range's passing events, grouped by bucket or by value.
  */
 import type Database from 'better-sqlite3';
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
@@ -38,6 +38,16 @@ const onGroupValue = (filter: StatsFilter, field: RollupField): filter is Filter
 const passes = (row: RollupRow, filters: readonly Filter[]) =>
   filters.every((filter) => filter.values.includes(row.k as string) !== filter.negated);
 
+/** Pageviews only, as a breakdown of page goals asks: a field that counts its viewers apart has them in its rollups. */
+const isPageviews = (filter: StatsFilter) =>
+  !isGoalFilter(filter) &&
+  filter.property.scope === 'event' &&
+  filter.property.field === 'name' &&
+  filter.match === 'exact' &&
+  !filter.negated &&
+  filter.values.length > 0 &&
+  filter.values.every((value) => value === PAGEVIEW);
+
 /** The statements reading one rolled-up field's groups; see the constructor. */
 interface FieldStatements {
   totals: Database.Statement<[string, number, number], RollupRow>;
@@ -53,6 +63,8 @@ export class EventMeasures {
   private readonly edgeTotals;
   private readonly edgeVisitors;
   private readonly fields: ReadonlyMap<RollupField, FieldStatements>;
+  /** The same over pageviews alone, for the fields that count their viewers apart. */
+  private readonly viewers: ReadonlyMap<RollupField, FieldStatements>;
 
   private readonly shift;
   private readonly statements;
@@ -86,33 +98,35 @@ export class EventMeasures {
       FROM (SELECT DISTINCT r.i, r.dlo, r.dhi, ev.visitor_id AS vid ${edgeEvents}) d
       WHERE NOT EXISTS (SELECT 1 FROM day_visitors v WHERE v.site = ? AND v.visitor_id = d.vid AND v.day >= d.dlo AND v.day < d.dhi)
       GROUP BY i`);
-    // Per rolled-up field, the same as above by value: its day rows and repeats, and its edges.
+    // Per rolled-up field, the same as above by value: its day rows and repeats, and its edges;
+    // over pageviews alone, its viewers rather than its visitors.
+    const statementsOf = (field: RollupField, viewed: boolean): FieldStatements => {
+      const { groups, visitors } = ROLLUP_FIELDS[field];
+      const column = EVENT_FIELDS[field].column;
+      const edgeRows = viewed ? `${edgeEvents} AND ev.name = '${PAGEVIEW}'` : edgeEvents;
+      return {
+        totals: db.prepare(`
+          SELECT ${column} AS k, SUM(${viewed ? 'view_visitors' : 'visitors'}) AS visitors, SUM(pageviews) AS pageviews,
+            ${viewed ? '0' : 'SUM(events)'} AS events
+          FROM ${groups} WHERE site = ? AND day >= ? AND day < ?
+          GROUP BY ${column}${viewed ? ' HAVING SUM(pageviews) > 0' : ''}`),
+        repeats: db.prepare(`
+          SELECT ${column} AS k, COUNT(*) - COUNT(DISTINCT visitor_id) AS repeats
+          FROM ${visitors} WHERE site = ? AND multi = 1 AND day >= ? AND day < ?${viewed ? ' AND viewed = 1' : ''}
+          GROUP BY ${column}`),
+        edgeCounts: db.prepare(`${edges}
+          SELECT ev.${column} AS k, 0 AS visitors, ${counts} ${edgeRows} GROUP BY ev.${column}`),
+        edgeVisitors: db.prepare(`${edges}
+          SELECT value AS k, COUNT(*) AS visitors, 0 AS pageviews, 0 AS events
+          FROM (SELECT DISTINCT r.dlo, r.dhi, ev.visitor_id AS vid, ev.${column} AS value ${edgeRows}) d
+          WHERE NOT EXISTS (SELECT 1 FROM ${visitors} v
+            WHERE v.site = ? AND v.visitor_id = d.vid AND v.${column} = d.value AND v.day >= d.dlo AND v.day < d.dhi${viewed ? ' AND v.viewed = 1' : ''})
+          GROUP BY value`),
+      };
+    };
     const fields = Object.keys(ROLLUP_FIELDS) as RollupField[];
-    this.fields = new Map(
-      fields.map((field) => {
-        const { groups, visitors } = ROLLUP_FIELDS[field];
-        const column = EVENT_FIELDS[field].column;
-        const statements: FieldStatements = {
-          totals: db.prepare(`
-            SELECT ${column} AS k, SUM(visitors) AS visitors, SUM(pageviews) AS pageviews, SUM(events) AS events
-            FROM ${groups} WHERE site = ? AND day >= ? AND day < ?
-            GROUP BY ${column}`),
-          repeats: db.prepare(`
-            SELECT ${column} AS k, COUNT(*) - COUNT(DISTINCT visitor_id) AS repeats
-            FROM ${visitors} WHERE site = ? AND multi = 1 AND day >= ? AND day < ?
-            GROUP BY ${column}`),
-          edgeCounts: db.prepare(`${edges}
-            SELECT ev.${column} AS k, 0 AS visitors, ${counts} ${edgeEvents} GROUP BY ev.${column}`),
-          edgeVisitors: db.prepare(`${edges}
-            SELECT value AS k, COUNT(*) AS visitors, 0 AS pageviews, 0 AS events
-            FROM (SELECT DISTINCT r.dlo, r.dhi, ev.visitor_id AS vid, ev.${column} AS value ${edgeEvents}) d
-            WHERE NOT EXISTS (SELECT 1 FROM ${visitors} v
-              WHERE v.site = ? AND v.visitor_id = d.vid AND v.${column} = d.value AND v.day >= d.dlo AND v.day < d.dhi)
-            GROUP BY value`),
-        };
-        return [field, statements];
-      }),
-    );
+    this.fields = new Map(fields.map((field) => [field, statementsOf(field, false)]));
+    this.viewers = new Map(fields.filter((field) => ROLLUP_FIELDS[field].views).map((field) => [field, statementsOf(field, true)]));
   }
 
   /**
@@ -175,12 +189,15 @@ export class EventMeasures {
   ): GroupRow[] {
     const field = group?.scope === 'event' && isRollupField(group.field) ? group.field : undefined;
     const onGroup = field === undefined ? [] : filters.filter((filter) => onGroupValue(filter, field));
-    const rolledUp = group === undefined ? filters.length === 0 : field !== undefined && onGroup.length === filters.length;
+    const others = field === undefined ? filters : filters.filter((filter) => !onGroupValue(filter, field));
+    const viewers = field === undefined || others.length !== 1 || !isPageviews(others[0]!) ? undefined : this.viewers.get(field);
+    const byField = field === undefined ? undefined : (viewers ?? this.fields.get(field));
+    const rolledUp = group === undefined ? filters.length === 0 : byField !== undefined && (others.length === 0 || viewers !== undefined);
     if (rolledUp) {
       const shift = this.shift.get(site) ?? 0;
       const splits = buckets.map((bucket) => splitDays(bucket, shift));
       if (splits.some(({ lo, hi }) => hi > lo)) {
-        const rows = this.fromRollups(site, splits, field === undefined ? undefined : this.fields.get(field));
+        const rows = this.fromRollups(site, splits, byField);
         return pageOf(onGroup.length === 0 ? rows : rows.filter((row) => passes(row, onGroup)), page);
       }
     }
