@@ -2,7 +2,7 @@
  * The web admin as a new operator uses it, in Chromium against the built server: the setup link
  * printed at start-up, signing in, adding a site, pasting its snippet into a page of that site
  * (another origin) and seeing its first event arrive, the dashboard without a key, API keys,
- * a viewer invited to one site, a shared link, and signing out.
+ * goals and a funnel, a viewer invited to one site, a shared link, and signing out.
  */
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
@@ -26,7 +26,7 @@ function watch(page: Page): Page {
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     // Refused requests are what some steps check; anything else (a CSP violation) is a problem.
-    if (message.type() === 'error' && !/status of 40[134]/.test(message.text())) problems.push(`console: ${message.text()}`);
+    if (message.type() === 'error' && !/status of 40[0134]/.test(message.text())) problems.push(`console: ${message.text()}`);
   });
   return page;
 }
@@ -145,6 +145,45 @@ describe('the web admin', () => {
     await submit(page, '#keys table form');
     expect(await page.textContent('[role="status"]')).toContain('revoked');
     expect((await read()).status).toBe(401);
+  });
+
+  it('adds goals, keeping a refused one as typed, and a 3-step funnel through the forms', async () => {
+    await page.goto(`${server.base}/sites/${SITE}`);
+    await page.fill('#goal-event-name', 'Signup');
+    await submit(page, '#goals form.form');
+    await page.check('#goals input[name="goal_type"][value="page"]');
+    await page.fill('#goal-page-path', 'pricing');
+    await submit(page, '#goals form.form');
+    expect(await page.textContent('#goals [role="alert"]')).toBe('page_path must start with /');
+    expect(await page.isChecked('#goals input[name="goal_type"][value="page"]')).toBe(true);
+    expect(await page.inputValue('#goal-page-path')).toBe('pricing');
+    await page.fill('#goal-page-path', '/pricing');
+    await submit(page, '#goals form.form');
+    await page.check('#goals input[name="goal_type"][value="page"]');
+    await page.fill('#goal-page-path', '/');
+    await submit(page, '#goals form.form');
+    expect(await page.$$eval('#goals tbody tr td:first-child', (cells) => cells.map((cell) => cell.textContent))).toEqual(['Signup', 'Visit /pricing', 'Visit /']);
+
+    const stepsShown = () => page.$$eval('#funnels select[name="step"]', (selects) => selects.map((select) => (select as HTMLSelectElement).selectedOptions[0]?.textContent));
+    expect(await stepsShown()).toEqual(['Choose a goal', 'Choose a goal']);
+    await page.fill('#funnel-name', 'Buy');
+    await page.selectOption('#funnel-step-1', { label: 'Visit /' });
+    await page.selectOption('#funnel-step-2', { label: 'Visit /pricing' });
+    await Promise.all([page.waitForNavigation(), page.click('#funnels button:text("Add a step")')]);
+    expect(new URL(page.url()).hash).toBe('#funnels');
+    expect(await page.inputValue('#funnel-name')).toBe('Buy');
+    expect(await stepsShown()).toEqual(['Visit /', 'Visit /pricing', 'Choose a goal']);
+    await Promise.all([page.waitForNavigation(), page.click('#funnels button:text("Add a step")')]);
+    await Promise.all([page.waitForNavigation(), page.click('#funnels button[aria-label="Remove step 4"]')]);
+    expect(await stepsShown()).toEqual(['Visit /', 'Visit /pricing', 'Choose a goal']);
+    await page.selectOption('#funnel-step-3', { label: 'Signup' });
+    // Enter in the name field saves the funnel rather than pressing a step's button.
+    await Promise.all([page.waitForNavigation(), page.press('#funnel-name', 'Enter')]);
+    expect(await page.textContent('[role="status"]')).toContain('Funnel Buy saved.');
+    expect(await page.textContent('#funnels tbody')).toContain('Visit / → Visit /pricing → Signup');
+    expect(await stepsShown()).toEqual(['Choose a goal', 'Choose a goal']);
+    const { funnels } = await server.admin<{ funnels: Array<{ name: string; steps: Array<{ display_name: string }> }> }>('GET', `/api/v1/sites/funnels?site_id=${SITE}`);
+    expect(funnels.map((funnel) => [funnel.name, funnel.steps.map((step) => step.display_name)])).toEqual([['Buy', ['Visit /', 'Visit /pricing', 'Signup']]]);
   });
 
   it('invites a viewer who sees only the site chosen for them', async () => {

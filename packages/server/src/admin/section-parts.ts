@@ -1,10 +1,22 @@
-/** What the sections of a site's page share: the site's path, and the error of the form sent. */
+/** What the sections of a site's page share: the site's path, and the error and entries of the form sent. */
 import type { SiteRecord } from '../store/types.js';
-import { html } from './html.js';
+import type { FunnelDraft, GoalDraft } from './goal-drafts.js';
+import { html, type Html } from './html.js';
 
 export interface SectionError {
   section: string;
   message: string;
+}
+
+/** What was typed into a section's form, each kind named by its section. */
+export type SectionDraft = GoalDraft | FunnelDraft;
+
+/** What a form's answer adds to the site's page. */
+export interface SiteExtras {
+  error?: SectionError;
+  draft?: SectionDraft;
+  notice?: Html;
+  status?: number;
 }
 
 export const sitePath = (site: SiteRecord) => `/sites/${encodeURIComponent(site.domain)}`;

@@ -16,8 +16,9 @@ import type { AdminDeps } from './deps.js';
 import { checked, field, fields } from './forms.js';
 import { goalPages } from './goal-pages.js';
 import { adminsOnly, signedIn, signerOf } from './guards.js';
-import { html, type Html } from './html.js';
+import { html } from './html.js';
 import { csrfField, formError, sendPage } from './layout.js';
+import type { SiteExtras } from './section-parts.js';
 import { SITE_SECTIONS, type SectionContext } from './site-sections.js';
 import { timeZoneField } from './time-zones.js';
 
@@ -35,9 +36,9 @@ export function sitePages(deps: AdminDeps): Router {
     return site;
   }
 
-  async function showSite(res: Response, site: SiteRecord, extra?: { error?: SectionContext['error']; notice?: Html; status?: number }): Promise<void> {
+  async function showSite(res: Response, site: SiteRecord, extra?: SiteExtras): Promise<void> {
     const signer = signerOf(res);
-    const context: SectionContext = { deps, site, csrf: signer.session.csrf, ...(extra?.error ? { error: extra.error } : {}) };
+    const context: SectionContext = { deps, site, csrf: signer.session.csrf, ...(extra?.error ? { error: extra.error } : {}), ...(extra?.draft ? { draft: extra.draft } : {}) };
     const sections = await Promise.all(
       SITE_SECTIONS.map(async (section) => html`<section class="card" id="${section.id}" aria-labelledby="${section.id}-title"><h2 id="${section.id}-title">${section.title}</h2>${await section.render(context)}</section>`),
     );

@@ -9,7 +9,7 @@ import type { AdminDeps } from './deps.js';
 import { funnelsSection, goalsSection } from './goal-sections.js';
 import { html, type Html } from './html.js';
 import { csrfField } from './layout.js';
-import { errorOf, sitePath, type SectionError } from './section-parts.js';
+import { errorOf, sitePath, type SectionDraft, type SectionError } from './section-parts.js';
 import { timeZoneField } from './time-zones.js';
 
 export interface SectionContext {
@@ -18,6 +18,8 @@ export interface SectionContext {
   csrf: string;
   /** A form error, for the section whose form was sent. */
   error?: SectionError;
+  /** What was typed into that form, to fill it again. */
+  draft?: SectionDraft;
 }
 
 export interface SiteSection {

@@ -36,15 +36,16 @@ export function funnelJson(funnel: FunnelRecord, goals: readonly GoalRecord[]): 
 export const goalOfRequest = (request: CreateGoalRequest): GoalDefinition =>
   request.goal_type === 'event' ? { type: 'event', value: request.event_name } : { type: 'page', value: request.page_path };
 
-export type GoalAdded = { ok: true; goal: GoalRecord } | { ok: false; reason: 'too many goals' };
+/** `created` is false when the site already had the goal, which the web admin's form points out. */
+export type GoalAdded = { ok: true; goal: GoalRecord; created: boolean } | { ok: false; reason: 'too many goals' };
 
 /** Adds the goal, or answers the site's same goal: putting a goal twice is harmless, as in Plausible. */
 export async function addGoal(store: Definitions, site: string, definition: GoalDefinition, now: number): Promise<GoalAdded> {
   const goals = await store.listGoals(site);
   const same = goals.find((goal) => goal.type === definition.type && goal.value === definition.value);
-  if (same !== undefined) return { ok: true, goal: same };
+  if (same !== undefined) return { ok: true, goal: same, created: false };
   if (goals.length >= MAX_GOALS_PER_SITE) return { ok: false, reason: 'too many goals' };
-  return { ok: true, goal: await store.putGoal({ id: newId(), site, ...definition, createdAt: now }) };
+  return { ok: true, goal: await store.putGoal({ id: newId(), site, ...definition, createdAt: now }), created: true };
 }
 
 export type GoalDeleted = { ok: true } | { ok: false; reason: 'unknown goal' } | { ok: false; reason: 'in funnels'; funnels: string[] };
