@@ -1,10 +1,11 @@
 import type { DataRetention } from '../store/types.js';
-import { purgeIfClaimed } from './retention.js';
+import { maintainIfClaimed } from './retention.js';
 
 /** A store with one site keeping 30 days, whose purge lease is held by `leaseHolder`. */
 function retentionStore(leaseHolder: string) {
   const purges: string[] = [];
   const claims: Array<{ holder: string; forMs: number }> = [];
+  const repairs: number[] = [];
   const store: DataRetention = {
     setRetention: async () => true,
     retentionSettings: async () => [{ site: 'example.com', days: 30 }],
@@ -17,21 +18,34 @@ function retentionStore(leaseHolder: string) {
       claims.push({ holder, forMs });
       return holder === leaseHolder;
     },
+    repairPending: async (now) => {
+      repairs.push(now);
+      return 2;
+    },
   };
-  return { store, purges, claims };
+  return { store, purges, claims, repairs };
 }
 
 describe('the scheduled retention purge', () => {
-  it('purges while this server holds the lease, claiming it for two intervals', async () => {
-    const { store, purges, claims } = retentionStore('a');
-    expect(await purgeIfClaimed(store, 'a', Date.parse('2026-11-28T12:00:00Z'), 3_600_000)).toEqual([{ site: 'example.com', deleted: 3 }]);
+  it('purges and runs the store\'s pending repairs while this server holds the lease, claiming it for two intervals', async () => {
+    const { store, purges, claims, repairs } = retentionStore('a');
+    const now = Date.parse('2026-11-28T12:00:00Z');
+    expect(await maintainIfClaimed(store, 'a', now, 3_600_000)).toEqual({ purged: [{ site: 'example.com', deleted: 3 }], repaired: 2 });
     expect(purges).toEqual(['example.com']);
+    expect(repairs).toEqual([now]);
     expect(claims).toEqual([{ holder: 'a', forMs: 7_200_000 }]);
   });
 
-  it('leaves the purge to the server that holds the lease', async () => {
-    const { store, purges } = retentionStore('b');
-    expect(await purgeIfClaimed(store, 'a', Date.parse('2026-11-28T12:00:00Z'), 3_600_000)).toBeNull();
+  it('leaves the purge and the repairs to the server that holds the lease', async () => {
+    const { store, purges, repairs } = retentionStore('b');
+    expect(await maintainIfClaimed(store, 'a', Date.parse('2026-11-28T12:00:00Z'), 3_600_000)).toBeNull();
     expect(purges).toEqual([]);
+    expect(repairs).toEqual([]);
+  });
+
+  it('purges a store that has nothing to repair', async () => {
+    const { store } = retentionStore('a');
+    delete store.repairPending;
+    expect(await maintainIfClaimed(store, 'a', Date.parse('2026-11-28T12:00:00Z'), 3_600_000)).toEqual({ purged: [{ site: 'example.com', deleted: 3 }], repaired: 0 });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Data retention: each site may keep only its last N days of events. The server purges on a
  * timer (RETENTION_PURGE_INTERVAL_MINUTES), one server at a time, and the CLI can purge at once;
- * both call purgeExpired.
+ * both call purgeExpired. The same timer, under the same claim, runs the store's pending repairs.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -32,14 +32,23 @@ export function purgeHolder(): string {
   return `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
 }
 
+export interface Maintained {
+  purged: Purged[];
+  /** Days or sites the store recounted (DataRetention.repairPending). */
+  repaired: number;
+}
+
 /**
- * One tick of the scheduled purge: purges only while `holder` has the purge to itself. The claim
- * outlasts two intervals, so the holder renews it each tick and another server takes over
- * within two intervals of the holder stopping. Null when another server holds it.
+ * One tick of the scheduled maintenance: the purge, then the store's pending repairs (a purge
+ * promised to site owners is not held back by a repair that keeps failing), only while `holder`
+ * has them to itself. The claim outlasts two intervals, so the holder renews it each
+ * tick and another server takes over within two intervals of the holder stopping. Null when
+ * another server holds it.
  */
-export async function purgeIfClaimed(store: DataRetention, holder: string, now: number, intervalMs: number): Promise<Purged[] | null> {
+export async function maintainIfClaimed(store: DataRetention, holder: string, now: number, intervalMs: number): Promise<Maintained | null> {
   if (!(await store.claimPurge(holder, now, 2 * intervalMs))) return null;
-  return purgeExpired(store, now);
+  const purged = await purgeExpired(store, now);
+  return { purged, repaired: (await store.repairPending?.(now)) ?? 0 };
 }
 
 /** Runs the purge now and then every `intervalMs`, without keeping the process alive. */
@@ -50,11 +59,13 @@ export function schedulePurge(store: DataRetention, clock: Clock, intervalMs: nu
     if (running) return;
     running = true;
     try {
-      const purged = (await purgeIfClaimed(store, holder, clock.now(), intervalMs))?.filter((entry) => entry.deleted > 0) ?? [];
+      const done = await maintainIfClaimed(store, holder, clock.now(), intervalMs);
+      if (done !== null && done.repaired > 0) logger.info({ repaired: done.repaired }, 'recounted rollups and visits an interrupted write left behind');
+      const purged = done?.purged.filter((entry) => entry.deleted > 0) ?? [];
       if (purged.length > 0) logger.info({ purged }, 'deleted events past their site retention');
     } catch (error) {
       // The store may be down for a moment; the next tick tries again.
-      logger.warn({ reason: (error as Error).message }, 'retention purge failed');
+      logger.warn({ reason: (error as Error).message }, 'maintenance (repairs and retention purge) failed');
     } finally {
       running = false;
     }

@@ -349,6 +349,12 @@ export interface DataRetention {
    * a time instead of each deleting the same events on its own timer.
    */
   claimPurge(holder: string, now: number, forMs: number): Promise<boolean>;
+  /**
+   * Finishes what an interrupted write left behind, on the purge's timer and under its claim;
+   * resolves to how many days or sites it recounted. Only stores whose writes are not all or
+   * nothing have it (MongoDB: docs/mongodb.md).
+   */
+  repairPending?(now: number): Promise<number>;
 }
 
 export interface EventStore extends StatsReader, StatsQueries, SiteAdmin, DataRetention, Definitions {

@@ -121,9 +121,9 @@ describe('per-day rollups of the MongoDB store (on mingo)', () => {
     const range = { from: START, to: START + 3 * DAY };
     const measures = await mingo.aggregate({ site: SITE, range, filters: [], eventMeasuresOnly: true });
     expect(measures).toMatchObject({ visitors: 7, pageviews: 480, events: 120 });
-    // The site's time zone, then one pipeline on the groups with the visitor rows' correction.
-    expect(mingo.collectionsRun).toEqual(['sites', 'day_groups']);
-    expect(JSON.stringify(mingo.pipelinesRun[1])).toContain('"$unionWith":{"coll":"day_visitors"');
+    // The site's time zone, the days pending a recount (none), then one pipeline on the groups with the visitor rows' correction.
+    expect(mingo.collectionsRun).toEqual(['sites', 'rollup_repairs', 'day_groups']);
+    expect(JSON.stringify(mingo.pipelinesRun[2])).toContain('"$unionWith":{"coll":"day_visitors"');
     // 600 events, 3 days: 3 total groups, and only the 7 returning ids' 21 rows are read for the correction.
     expect(mingo.groupDocuments.documents.filter((d) => d.field === '*')).toHaveLength(3);
     expect(mingo.dayVisitorDocuments.documents.filter((d) => d.field === '*' && d.multi === true)).toHaveLength(21);
@@ -133,14 +133,14 @@ describe('per-day rollups of the MongoDB store (on mingo)', () => {
     expect(pages).toHaveLength(4);
     const series = await mingo.timeseries({ site: SITE, buckets: [0, 1, 2].map((d) => ({ from: START + d * DAY, to: START + (d + 1) * DAY })), filters: [], eventMeasuresOnly: true });
     expect(series.map((m) => m.pageviews + m.events)).toEqual([200, 200, 200]);
-    expect(mingo.collectionsRun).toEqual(['sites', 'day_groups', 'sites', 'day_groups']);
+    expect(mingo.collectionsRun).toEqual(['sites', 'rollup_repairs', 'day_groups', 'sites', 'rollup_repairs', 'day_groups']);
 
     // Half a day at each end: the edges are read from the events, the whole day from the rollups.
     mingo.collectionsRun.length = 0;
     const cut = await mingo.aggregate({ site: SITE, range: { from: START + DAY / 2, to: START + 2.5 * DAY }, filters: [], eventMeasuresOnly: true });
     const plain = events.filter((e) => e.ts >= START + DAY / 2 && e.ts < START + 2.5 * DAY);
     expect(cut).toMatchObject({ visitors: new Set(plain.map((e) => e.visitorId)).size, pageviews: plain.filter((e) => e.name === PAGEVIEW).length });
-    expect(mingo.collectionsRun).toEqual(['sites', 'day_groups', 'events', 'day_visitors']);
+    expect(mingo.collectionsRun).toEqual(['sites', 'rollup_repairs', 'day_groups', 'events', 'day_visitors']);
   });
 
   it('follow purges, site deletion and a change of time zone', async () => {

@@ -1,13 +1,19 @@
 /**
  * An EventStore whose read side is the MongoDB store's own pipeline builders and readers, run
  * on mingo over the documents the MongoDB store would write, its visits and per-day rollups kept
- * by the store's own writes (mingo-visits.ts, mingo-rollups.ts). It tests the pipelines, not MongoDB: sites, keys and salts are
+ * by the store's own writes (mingo-visits.ts, mingo-rollups.ts), batch by batch as the store
+ * writes them, dirty days and time zone recounts marked as it marks them (mingo-markers.ts). It
+ * tests the pipelines, not MongoDB: sites, keys and salts are
  * kept in plain maps, and nothing here talks to a server.
  */
 import { rollupShiftMs } from '../../src/store/rollup-days.js';
 import { toEventDocument, toSiteDocument, type EventDocument } from '../../src/store/mongo/documents.js';
 import { ROLLUP_COLLECTIONS } from '../../src/store/mongo/rollup-writes.js';
 import { MongoRollups } from '../../src/store/mongo/rollups.js';
+import { writeBatch } from '../../src/store/mongo/batch-writes.js';
+import { repairDirtyDays } from '../../src/store/mongo/day-repairs.js';
+import { DIRTY_DAY_COLLECTION, DirtyDays } from '../../src/store/mongo/dirty-days.js';
+import { REBUILD_COLLECTION, SiteRebuilds } from '../../src/store/mongo/site-rebuilds.js';
 import type { PipelineQuery } from '../../src/store/mongo/pipelines/pipeline-query.js';
 import { pipelineStatsReader } from '../../src/store/mongo/pipelines/stats-reader.js';
 import {
@@ -24,6 +30,7 @@ import {
 import { MongoAccounts } from '../../src/store/mongo/accounts.js';
 import { MongoVisits, VISIT_COLLECTIONS } from '../../src/store/mongo/visits.js';
 import { MingoCollection } from './mingo-collection.js';
+import { dirtyDayCollection, rebuildCollection } from './mingo-markers.js';
 import { MingoRollupCollection } from './mingo-rollups.js';
 import { MingoSpanCollection, MingoVisitCollection } from './mingo-visits.js';
 import { MemoryDefinitions } from './memory-definitions.js';
@@ -67,6 +74,15 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
     })),
   );
 
+  /** The store's clock: batches' tokens, stale tokens and rebuild leases are timed by it. */
+  now = Date.now();
+  readonly dirtyDayDocuments = dirtyDayCollection();
+  readonly dirtyDays = new DirtyDays(this.dirtyDayDocuments);
+  readonly rebuildDocuments = rebuildCollection();
+  readonly rebuilds = new SiteRebuilds(this.rebuildDocuments, this.rollups, 'this-server', () => this.now);
+  /** Set by a test: stores this many of a batch's events, then throws, as a partly failed insertMany. */
+  storeOnly: number | undefined;
+
   constructor() {
     this.reader = pipelineStatsReader(async <T>(method: string, query: PipelineQuery<T>) => {
       this.pipelinesRun.push(query.pipeline);
@@ -77,6 +93,8 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
         [VISIT_COLLECTIONS.spans]: this.spanDocuments.documents,
         [ROLLUP_COLLECTIONS.groups]: this.groupDocuments.documents,
         [ROLLUP_COLLECTIONS.visitors]: this.dayVisitorDocuments.documents,
+        [DIRTY_DAY_COLLECTION]: this.dirtyDayDocuments.documents,
+        [REBUILD_COLLECTION]: this.rebuildDocuments.documents,
         sites: [...this.sites.values()].map(toSiteDocument),
       };
       try {
@@ -85,7 +103,7 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
       } catch (error) {
         throw new StoreError('mingo', method, error);
       }
-    });
+    }, () => this.now);
   }
 
   summary: StatsReader['summary'] = (request) => this.reader.summary(request);
@@ -108,8 +126,9 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
     if (site === undefined) return null;
     if (patch.public !== undefined) site.public = patch.public;
     if (patch.timezone !== undefined) {
+      await this.rebuilds.begin(domain);
       site.timezone = patch.timezone;
-      await this.rollups.rebuildSite(domain);
+      await this.rebuilds.run(domain);
     }
     if (patch.allowSubdomains === null) delete site.allowSubdomains;
     else if (patch.allowSubdomains !== undefined) site.allowSubdomains = patch.allowSubdomains;
@@ -143,15 +162,27 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
 
   /**
    * Each document gets an `_id` that sorts in arrival order, as the driver's ObjectIds do within
-   * one server: the pipelines break ties of equal timestamps by it.
+   * one server: the pipelines break ties of equal timestamps by it. The batch is written by the
+   * MongoDB store's own code (store/mongo/batch-writes.ts).
    */
   async insertEvents(events: readonly StoredEvent[]): Promise<void> {
-    for (const event of events) {
-      this.documents.push({ _id: (this.arrivals++).toString(16).padStart(24, '0'), ...toEventDocument(event) });
-    }
-    await this.visits.record(events);
-    // As the MongoDB store does: a count that failed part-way is repaired from the stored events.
-    await this.rollups.record(events).catch(() => this.rollups.repair(events));
+    const insert = async (batch: readonly StoredEvent[]) => {
+      const stored = batch.slice(0, this.storeOnly ?? batch.length);
+      for (const event of stored) {
+        this.documents.push({ _id: (this.arrivals++).toString(16).padStart(24, '0'), ...toEventDocument(event) });
+      }
+      if (stored.length < batch.length) throw new Error('insertMany stored part of the batch (injected)');
+    };
+    await writeBatch({ days: this.dirtyDays, visits: this.visits, rollups: this.rollups, insert }, events, this.now);
+  }
+
+  /** As the MongoDB store's maintenance run (store/mongo/mongo-store.ts). */
+  async repairPending(now: number): Promise<number> {
+    const sites = await this.rebuilds.resumeAbandoned();
+    const sessions = async (site: string, from: number, to: number) => [
+      ...new Set(this.documents.filter((d) => d.meta.site === site && d.ts.getTime() >= from && d.ts.getTime() < to).map((d) => d.sessionId)),
+    ];
+    return sites + (await repairDirtyDays({ days: this.dirtyDays, visits: this.visits, rollups: this.rollups, sessions }, now));
   }
 
   private arrivals = 0;
@@ -212,6 +243,8 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
     this.dropEvents(domain, Number.POSITIVE_INFINITY);
     await this.visits.deleteSite(domain);
     await this.rollups.deleteSite(domain);
+    await this.dirtyDays.deleteSite(domain);
+    await this.rebuilds.deleteSite(domain);
     this.keys.splice(0, this.keys.length, ...this.keys.filter((key) => key.site !== domain));
     this.definitions.deleteSite(domain);
     this.retention.delete(domain);

@@ -1,14 +1,17 @@
 /**
  * The collections, declared once with mongoose: events in a time-series collection; visits (one
- * per visit, kept at ingest: visits.ts), their spans, the per-day rollups (rollup-writes.ts),
- * sites, API keys, day salts and leases in ordinary ones. `ensureCollections` creates them and their indexes at start-up
+ * per visit, kept at ingest: visits.ts), their spans, the per-day rollups (rollup-writes.ts), the
+ * days and sites pending a recount (dirty-days.ts, site-rebuilds.ts), sites, API keys, day salts
+ * and leases in ordinary ones. `ensureCollections` creates them and their indexes at start-up
  * and is safe to run again (an existing collection or identical index is left as it is).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { DIRTY_DAY_COLLECTION, type DirtyDayDocument } from './dirty-days.js';
 import type { ApiKeyDocument, EventDocument, LeaseDocument, SaltDocument, SiteDocument } from './documents.js';
 import { eventIdSchema, type EventIdDocument } from './event-ids.js';
 import { ROLLUP_COLLECTIONS, type DayGroupDocument, type DayVisitorDocument } from './rollup-writes.js';
 import type { VisitDocument } from './visit-writes.js';
+import { REBUILD_COLLECTION, type RebuildDocument } from './site-rebuilds.js';
 import { VISIT_COLLECTIONS, type SpanDocument } from './visits.js';
 
 const nullableString = { type: String, default: null };
@@ -113,6 +116,30 @@ dayVisitorSchema.index({ site: 1, field: 1, visitorId: 1, value: 1, day: 1 }, { 
 dayVisitorSchema.index({ site: 1, field: 1, day: 1 }, { partialFilterExpression: { multi: true } });
 dayVisitorSchema.index({ site: 1, day: 1 });
 
+const dirtyDaySchema = new Schema<DirtyDayDocument>(
+  {
+    site: { type: String, required: true },
+    from: { type: Date, required: true },
+    to: { type: Date, required: true },
+    pending: [{ _id: false, id: String, at: Date }],
+    version: { type: Number, required: true },
+  },
+  { collection: DIRTY_DAY_COLLECTION, versionKey: false },
+);
+// Each batch upserts its days' markers by this key; reads look up a site's markers by its prefix.
+dirtyDaySchema.index({ site: 1, from: 1 }, { unique: true });
+
+const rebuildSchema = new Schema<RebuildDocument>(
+  {
+    _id: { type: String, required: true },
+    holder: { type: String, required: true },
+    until: { type: Date, required: true },
+    from: { type: Date, default: null },
+    to: { type: Date, default: null },
+  },
+  { collection: REBUILD_COLLECTION, versionKey: false },
+);
+
 const siteSchema = new Schema<SiteDocument>(
   {
     _id: { type: String, required: true },
@@ -157,6 +184,8 @@ export interface Models {
   visitSpans: Model<SpanDocument>;
   dayGroups: Model<DayGroupDocument>;
   dayVisitors: Model<DayVisitorDocument>;
+  dirtyDays: Model<DirtyDayDocument>;
+  rebuilds: Model<RebuildDocument>;
   eventIds: Model<EventIdDocument>;
   sites: Model<SiteDocument>;
   apiKeys: Model<ApiKeyDocument>;
@@ -171,6 +200,8 @@ export function defineModels(connection: Connection): Models {
     visitSpans: connection.model<SpanDocument>('VisitSpan', spanSchema),
     dayGroups: connection.model<DayGroupDocument>('DayGroup', dayGroupSchema),
     dayVisitors: connection.model<DayVisitorDocument>('DayVisitor', dayVisitorSchema),
+    dirtyDays: connection.model<DirtyDayDocument>('DirtyDay', dirtyDaySchema),
+    rebuilds: connection.model<RebuildDocument>('RollupRebuild', rebuildSchema),
     eventIds: connection.model<EventIdDocument>('EventId', eventIdSchema),
     sites: connection.model<SiteDocument>('Site', siteSchema),
     apiKeys: connection.model<ApiKeyDocument>('ApiKey', apiKeySchema),
@@ -180,7 +211,7 @@ export function defineModels(connection: Connection): Models {
 }
 
 export async function ensureCollections(models: Models): Promise<void> {
-  const all = [models.events, models.visits, models.visitSpans, models.dayGroups, models.dayVisitors, models.eventIds, models.sites, models.apiKeys, models.salts, models.leases];
+  const all = [models.events, models.visits, models.visitSpans, models.dayGroups, models.dayVisitors, models.dirtyDays, models.rebuilds, models.eventIds, models.sites, models.apiKeys, models.salts, models.leases];
   for (const model of all as Model<unknown>[]) {
     await model.createCollection();
     await model.createIndexes();

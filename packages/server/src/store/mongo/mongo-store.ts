@@ -24,6 +24,9 @@ import {
 import { toApiKeyDocument, toApiKeyRecord, toEventDocument, toSiteDocument, toSiteRecord } from './documents.js';
 import { ACCOUNT_COLLECTIONS, MongoAccounts, type AccountCollections } from './accounts.js';
 import { DEFINITION_COLLECTIONS, MongoDefinitions, type DefinitionCollection, type FunnelDocument, type GoalDocument } from './definitions.js';
+import { writeBatch } from './batch-writes.js';
+import { repairDirtyDays } from './day-repairs.js';
+import { DirtyDays, DIRTY_DAY_COLLECTION, type DirtyDayCollection } from './dirty-days.js';
 import { claimEventIds, forgetEventIds } from './event-ids.js';
 import { defineModels, ensureCollections, type Models } from './models.js';
 import type { PipelineQuery } from './pipelines/pipeline-query.js';
@@ -33,6 +36,7 @@ import { backfillRollups, ROLLUPS_FROM_EVENTS } from './rollup-backfill.js';
 import { ROLLUP_COLLECTIONS } from './rollup-writes.js';
 import { MongoRollups, type RollupCollection } from './rollups.js';
 import { checkServer } from './server-checks.js';
+import { REBUILD_COLLECTION, SiteRebuilds, type RebuildCollection } from './site-rebuilds.js';
 import { backfillVisits, type MigrationCollection } from './visit-backfill.js';
 import { MongoVisits, VISIT_COLLECTIONS, type SpanCollection, type VisitCollection } from './visits.js';
 
@@ -122,6 +126,8 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
   readonly accounts: MongoAccounts;
   private readonly visits: MongoVisits;
   private readonly rollups: MongoRollups;
+  private readonly dirtyDays: DirtyDays;
+  private readonly rebuilds: SiteRebuilds;
   private readonly reader: StatsReader & StatsQueries;
 
   constructor(
@@ -157,6 +163,8 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
         return new Map(documents.map((site) => [site._id, rollupShiftMs(site.timezone, site.createdAt.getTime())]));
       },
     );
+    this.dirtyDays = new DirtyDays(collection(DIRTY_DAY_COLLECTION) as DirtyDayCollection);
+    this.rebuilds = new SiteRebuilds(collection(REBUILD_COLLECTION) as RebuildCollection, this.rollups, randomUUID(), Date.now);
     this.reader = pipelineStatsReader(<T>(method: string, query: PipelineQuery<T>) =>
       this.run(method, async () => {
         // Grouping and sorting a long range may pass the 100 MB a stage holds in memory: it spills instead of failing.
@@ -206,21 +214,57 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
    *
    * The batch's visits are merged once its events are written, then its per-day rollups counted,
    * so a 202 means all three are. A merge or count that fails part-way is repaired from the
-   * stored events (the visits rebuilt, the batch's days recounted); only when that fails too is
-   * the batch refused like a partly stored one.
+   * stored events; only when that fails too is the batch refused like a partly stored one. Its
+   * days are marked dirty before any of this, so the maintenance run recounts whatever a failure
+   * or a dying process left (batch-writes.ts).
    */
   insertEvents(events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
     return this.run('insertEvents', async () => {
       const { fresh, release } = await claimEventIds(this.models.eventIds, events);
       if (fresh.length === 0) return;
-      const refuse = async (error: unknown) => {
+      const targets = {
+        days: this.dirtyDays,
+        visits: this.visits,
+        rollups: this.rollups,
+        insert: async (batch: readonly StoredEvent[]) => {
+          await this.models.events.insertMany(batch.map(toEventDocument), { ordered: false, lean: true });
+        },
+      };
+      await writeBatch(targets, fresh, Date.now()).catch(async (error: unknown) => {
         await release().catch(() => undefined);
         throw error;
-      };
-      await this.models.events.insertMany(fresh.map(toEventDocument), { ordered: false, lean: true }).catch(refuse);
-      await this.visits.record(fresh).catch(() => this.visits.repair(fresh).catch(refuse));
-      await this.rollups.record(fresh).catch(() => this.rollups.repair(fresh).catch(refuse));
+      });
+    });
+  }
+
+  /**
+   * The maintenance run, on the purge timer under its lease: finishes time zone recounts whose
+   * server stopped (site-rebuilds.ts), then recounts the days failed or abandoned batches left
+   * dirty (day-repairs.ts).
+   */
+  repairPending(now: number): Promise<number> {
+    return this.run('repairPending', async () => {
+      const sites = await this.rebuilds.resumeAbandoned();
+      const days = await repairDirtyDays(
+        {
+          days: this.dirtyDays,
+          visits: this.visits,
+          rollups: this.rollups,
+          sessions: async (site, from, to) => {
+            const rows = await this.models.events
+              .aggregate<{ _id: number }>([
+                { $match: { 'meta.site': { $eq: site }, ts: { $gte: new Date(from), $lt: new Date(to) } } },
+                { $group: { _id: '$sessionId' } },
+              ])
+              .option({ allowDiskUse: true })
+              .exec();
+            return rows.map((row) => row._id);
+          },
+        },
+        now,
+      );
+      return sites + days;
     });
   }
 
@@ -283,11 +327,13 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
     const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
     if (Object.keys(changes).length === 0) return this.getSite(domain);
     return this.run('updateSite', async () => {
+      // Marked before the zone is stored, so a process dying in between still leaves the recount to finish.
+      if (patch.timezone !== undefined) await this.rebuilds.begin(domain);
       const document = await this.models.sites
         .findOneAndUpdate({ _id: { $eq: domain } }, { $set: changes }, { returnDocument: 'after' })
         .lean()
         .exec();
-      if (document !== null && patch.timezone !== undefined) await this.rollups.rebuildSite(domain);
+      if (patch.timezone !== undefined) await (document === null ? this.rebuilds.cancel(domain) : this.rebuilds.run(domain));
       return document === null ? null : toSiteRecord(document);
     });
   }
@@ -360,6 +406,8 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
       await this.models.events.deleteMany({ 'meta.site': { $eq: domain } }).exec();
       await this.visits.deleteSite(domain);
       await this.rollups.deleteSite(domain);
+      await this.dirtyDays.deleteSite(domain);
+      await this.rebuilds.deleteSite(domain);
       await this.models.apiKeys.deleteMany({ site: { $eq: domain } }).exec();
       await this.definitions.deleteSite(domain);
       await forgetEventIds(this.models.eventIds, domain);

@@ -7,6 +7,7 @@
 import type { PipelineStage } from 'mongoose';
 import { rollupDay, rollupDayStart } from '../rollup-days.js';
 import type { StoredEvent } from '../types.js';
+import type { DaySpan } from './dirty-days.js';
 import { pairsOfRecount, recountPipeline } from './rollup-recount.js';
 import {
   flagWrites,
@@ -46,9 +47,28 @@ export class MongoRollups {
     private readonly shifts: RollupShifts,
   ) {}
 
+  async shiftOf(site: string): Promise<number> {
+    return (await this.shifts([site])).get(site) ?? 0;
+  }
+
+  /** The shifts of a batch's sites, read once for both its days and its count. */
+  shiftsOf(events: readonly StoredEvent[]): Promise<Map<string, number>> {
+    return this.shifts([...new Set(events.map((event) => event.site))]);
+  }
+
+  /** The rollup days a batch's events fall on, per site. */
+  daysOf(events: readonly StoredEvent[], shifts: Map<string, number>): DaySpan[] {
+    const days = new Map<string, DaySpan>();
+    for (const event of events) {
+      const shift = shifts.get(event.site) ?? 0;
+      const day = rollupDay(event.ts, shift);
+      days.set(`${event.site}\u0000${day}`, { site: event.site, from: rollupDayStart(day, shift), to: rollupDayStart(day + 1, shift) });
+    }
+    return [...days.values()];
+  }
+
   /** Counts a batch of new events; runs once they are written. */
-  async record(events: readonly StoredEvent[]): Promise<void> {
-    const shifts = await this.shifts([...new Set(events.map((event) => event.site))]);
+  async record(events: readonly StoredEvent[], shifts: Map<string, number>): Promise<void> {
     await this.write(pairsOfBatch(events, (site) => shifts.get(site) ?? 0));
   }
 
@@ -82,6 +102,15 @@ export class MongoRollups {
     }
   }
 
+  /**
+   * Recounts the days that overlap [from, to) under the site's current shift: a marked day is
+   * still whole days after its time zone changed, but may then straddle two of them.
+   */
+  async recountSpan(site: string, from: number, to: number): Promise<void> {
+    const shift = await this.shiftOf(site);
+    await this.recount(site, rollupDay(from, shift), rollupDay(to - 1, shift) + 1, shift);
+  }
+
   private async recount(site: string, fromDay: number, toDay: number, shift: number): Promise<void> {
     const days = { $gte: fromDay, $lt: toDay };
     await this.groups.deleteMany({ site: { $eq: site }, day: days });
@@ -96,7 +125,7 @@ export class MongoRollups {
    * went is harmless: an id with one row in a range subtracts nothing.
    */
   async purged(site: string, before: number): Promise<void> {
-    const shift = (await this.shifts([site])).get(site) ?? 0;
+    const shift = await this.shiftOf(site);
     const day = rollupDay(before, shift);
     await this.groups.deleteMany({ site: { $eq: site }, day: { $lt: day } });
     await this.visitors.deleteMany({ site: { $eq: site }, day: { $lt: day } });
@@ -109,19 +138,32 @@ export class MongoRollups {
   }
 
   /**
-   * Recounts every day of a site from its events, under its current shift (a new time zone, or
-   * events stored before the rollups existed). `progress` runs between runs of days.
+   * Recounts every day of a site from its events, under its current shift (events stored before
+   * the rollups existed). `progress` runs between runs of days.
    */
   async rebuildSite(site: string, progress: () => Promise<void> = async () => undefined): Promise<void> {
     await this.deleteSite(site);
-    const shift = (await this.shifts([site])).get(site) ?? 0;
+    const days = await this.siteDays(site);
+    if (days !== null) await this.recountDays(site, days.from, days.to, progress);
+  }
+
+  /** The site's rollup days that hold events, [from, to), under its current shift; null without events. */
+  async siteDays(site: string): Promise<{ from: number; to: number; shift: number } | null> {
+    const shift = await this.shiftOf(site);
     const [first] = await this.eventPipeline(edgeEventStages(site, 1));
     const [last] = await this.eventPipeline(edgeEventStages(site, -1));
-    if (first === undefined || last === undefined) return;
-    const toDay = rollupDay((last as { ts: Date }).ts.getTime(), shift) + 1;
-    for (let day = rollupDay((first as { ts: Date }).ts.getTime(), shift); day < toDay; day += RECOUNT_DAYS) {
-      await this.recount(site, day, Math.min(day + RECOUNT_DAYS, toDay), shift);
-      await progress();
+    if (first === undefined || last === undefined) return null;
+    const day = (row: unknown) => rollupDay((row as { ts: Date }).ts.getTime(), shift);
+    return { from: day(first), to: day(last) + 1, shift };
+  }
+
+  /** Recounts [fromDay, toDay) a run of days at a time; `progress` gets the first day not yet recounted after each run. */
+  async recountDays(site: string, fromDay: number, toDay: number, progress: (next: number) => Promise<void>): Promise<void> {
+    const shift = await this.shiftOf(site);
+    for (let day = fromDay; day < toDay; day += RECOUNT_DAYS) {
+      const next = Math.min(day + RECOUNT_DAYS, toDay);
+      await this.recount(site, day, next, shift);
+      await progress(next);
     }
   }
 }

@@ -98,10 +98,12 @@ export class MongoVisits {
   async repair(events: readonly StoredEvent[]): Promise<void> {
     const bySite = new Map<string, Set<number>>();
     for (const event of events) bySite.set(event.site, (bySite.get(event.site) ?? new Set()).add(event.sessionId));
-    for (const [site, sessionIds] of bySite) {
-      const ids = [...sessionIds];
-      for (let i = 0; i < ids.length; i += REBUILD_CHUNK) await this.rebuild(site, ids.slice(i, i + REBUILD_CHUNK));
-    }
+    for (const [site, sessionIds] of bySite) await this.rebuildSessions(site, [...sessionIds]);
+  }
+
+  /** Rebuilds some sessions' visits from their stored events: a repair, or a dirty day's sessions. */
+  async rebuildSessions(site: string, sessionIds: readonly number[]): Promise<void> {
+    for (let i = 0; i < sessionIds.length; i += REBUILD_CHUNK) await this.rebuild(site, sessionIds.slice(i, i + REBUILD_CHUNK));
   }
 
   /**
@@ -112,8 +114,7 @@ export class MongoVisits {
     const cutoff = new Date(before);
     await this.visits.deleteMany({ site: { $eq: site }, start: { $lt: cutoff }, end: { $lt: cutoff } });
     const cut = await this.visits.find({ site: { $eq: site }, start: { $lt: cutoff } }, { projection: { sessionId: 1 } }).toArray();
-    const sessionIds = cut.map((visit) => visit.sessionId!);
-    for (let i = 0; i < sessionIds.length; i += REBUILD_CHUNK) await this.rebuild(site, sessionIds.slice(i, i + REBUILD_CHUNK));
+    await this.rebuildSessions(site, cut.map((visit) => visit.sessionId!));
   }
 
   private async rebuild(site: string, sessionIds: readonly number[]): Promise<void> {

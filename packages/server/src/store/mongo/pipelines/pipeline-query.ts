@@ -1,14 +1,14 @@
 /**
  * A stats query for MongoDB: one aggregation pipeline over the events collection (or the visits
- * kept at ingest, their spans, the per-day rollups or the sites), and the pure function that turns its output documents into the port's answer. Builders never
+ * kept at ingest, their spans, the per-day rollups, the days pending a recount or the sites), and the pure function that turns its output documents into the port's answer. Builders never
  * concatenate strings into operators: user values only ever sit in value positions, and
  * inside expressions they are wrapped in `$literal` so a value starting with `$` stays text
  * (expressions.ts).
  */
 import type { PipelineStage } from 'mongoose';
 
-/** The collections a pipeline may start from (store/mongo/visits.ts and rollup-writes.ts name them). */
-export type PipelineCollection = 'events' | 'visits' | 'visit_spans' | 'day_groups' | 'day_visitors' | 'sites';
+/** The collections a pipeline may start from (store/mongo/visits.ts, rollup-writes.ts and dirty-days.ts name them). */
+export type PipelineCollection = 'events' | 'visits' | 'visit_spans' | 'day_groups' | 'day_visitors' | 'rollup_repairs' | 'sites';
 
 export interface PipelineQuery<T> {
   /** Absent: events. */

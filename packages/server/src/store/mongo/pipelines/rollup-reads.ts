@@ -2,14 +2,16 @@
  * When the event measures come from the per-day rollups, decided exactly as the embedded store
  * decides (sqlite/queries/event-measures.ts): only visitors, pageviews and events asked for, and
  * no filter, or grouped by a rolled-up field (page, name) with only exact filters on that field;
- * and at least one bucket holds a whole rollup day. Everything else reads the events.
+ * and at least one bucket holds a whole rollup day, none of whose whole days is pending a recount
+ * (pending-spans.ts). Everything else reads the events.
  */
 import { pageOfGroups } from '../../breakdown-page.js';
-import { splitDays } from '../../rollup-days.js';
+import { rollupDayStart, splitDays } from '../../rollup-days.js';
 import type { BreakdownQuery, BreakdownRow, Measures, StatsQuery, TimeseriesQuery } from '../../types.js';
 import type { RollupField } from '../rollup-writes.js';
 import { readsEventsOnly } from './event-measures.js';
 import { readMeasures } from './measures.js';
+import type { PendingCheck } from './pending-spans.js';
 import type { RunPipeline } from './pipeline-query.js';
 import { edgeEventsQuery, rollupGroupsQuery, rollupShiftQuery, seenVisitorsQuery, withEdges, type RollupKey, type RollupRow } from './rollup-measures.js';
 
@@ -22,10 +24,13 @@ const onGroupValue = (filter: QueryFilter, field: RollupField): filter is ExactO
 
 const isRolledUp = (field: string): field is Exclude<RollupField, '*'> => field === 'page' || field === 'name';
 
-async function rollupRows(run: RunPipeline, method: string, site: string, field: RollupField, key: RollupKey, buckets: StatsQuery['range'][]): Promise<RollupRow[] | null> {
+async function rollupRows(run: RunPipeline, pending: PendingCheck, method: string, site: string, field: RollupField, key: RollupKey, buckets: StatsQuery['range'][]): Promise<RollupRow[] | null> {
   const shift = await run(method, rollupShiftQuery(site));
   const splits = buckets.map((bucket) => splitDays(bucket, shift));
-  if (!splits.some(({ lo, hi }) => hi > lo)) return null;
+  const whole = splits.filter(({ lo, hi }) => hi > lo);
+  if (whole.length === 0) return null;
+  const wholeDays = { from: rollupDayStart(Math.min(...whole.map((s) => s.lo)), shift), to: rollupDayStart(Math.max(...whole.map((s) => s.hi)), shift) };
+  if (await pending(method, site, wholeDays)) return null;
   const byValue = key.by === 'value';
   const rows = await run(method, rollupGroupsQuery(site, field, splits, byValue));
   if (!splits.some(({ edges }) => edges.length > 0)) return rows;
@@ -36,22 +41,22 @@ async function rollupRows(run: RunPipeline, method: string, site: string, field:
 }
 
 /** A timeseries (an aggregate is one bucket) from the rollups, or null when it must read the events. */
-export async function rolledUpTimeseries(run: RunPipeline, method: string, query: TimeseriesQuery): Promise<Measures[] | null> {
+export async function rolledUpTimeseries(run: RunPipeline, pending: PendingCheck, method: string, query: TimeseriesQuery): Promise<Measures[] | null> {
   if (!readsEventsOnly(query) || query.filters.length > 0) return null;
-  const rows = await rollupRows(run, method, query.site, '*', { by: 'bucket', buckets: query.buckets }, query.buckets);
+  const rows = await rollupRows(run, pending, method, query.site, '*', { by: 'bucket', buckets: query.buckets }, query.buckets);
   if (rows === null) return null;
   const byBucket = new Map(rows.map((row) => [row.k, row]));
   return query.buckets.map((_bucket, index) => readMeasures(byBucket.get(index) as Record<string, unknown> | undefined));
 }
 
 /** A breakdown by page or event name from the rollups, or null when it must read the events. */
-export async function rolledUpBreakdown(run: RunPipeline, query: BreakdownQuery): Promise<BreakdownRow[] | null> {
+export async function rolledUpBreakdown(run: RunPipeline, pending: PendingCheck, query: BreakdownQuery): Promise<BreakdownRow[] | null> {
   const { property } = query;
   if (property.scope !== 'event' || !isRolledUp(property.field) || !readsEventsOnly(query, property)) return null;
   const field = property.field;
   const filters = query.filters.filter((filter) => onGroupValue(filter, field));
   if (filters.length !== query.filters.length) return null;
-  const rows = await rollupRows(run, 'breakdown', query.site, field, { by: 'value', property }, [query.range]);
+  const rows = await rollupRows(run, pending, 'breakdown', query.site, field, { by: 'value', property }, [query.range]);
   if (rows === null) return null;
   const groups = rows
     .filter((row) => filters.every((filter) => filter.values.includes(row.k as string) !== filter.negated))
