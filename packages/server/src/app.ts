@@ -118,7 +118,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(scriptRoute(deps.scriptFile ?? DEFAULT_SCRIPT_FILE));
   app.use(faviconRoute());
   app.use(dashboardRoute({ defaultSite: config.defaultSite, https, redirectFor: admin.dashboardRedirect }));
-  app.use(['/api/stats', '/stats', '/api/v1/stats'], limitByClient(deps.statsLimit ?? limits.stats));
+  const statsLimit = deps.statsLimit ?? limits.stats;
+  // Mounted while off, it still worked out the client's address and waited two promise turns on every read.
+  if (statsLimit.counts) app.use(['/api/stats', '/stats', '/api/v1/stats'], limitByClient(statsLimit));
   app.use('/api/v1/stats', admin.readSessions);
   app.use(summaryRoute(stats));
   app.use(seedStatsRoute({ sites, access, answers }, config.defaultSite));

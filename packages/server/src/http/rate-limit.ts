@@ -81,6 +81,11 @@ class Limit {
     private readonly keyOf: KeyOf,
   ) {}
 
+  /** False when the limit is off (0 requests per window): nothing is counted. */
+  get counts(): boolean {
+    return this.limiter !== undefined;
+  }
+
   /** Resolves when `key` may go on, rejects with a 429 when it has used its window. */
   async take(key: string): Promise<void> {
     if (this.limiter === undefined) return;
