@@ -126,7 +126,11 @@ export class VisitMeasures {
       const wholeHistory = this.reach.covers(site, range);
       const passing = [`ev.name <> '${ENGAGEMENT}'`, ...eventFilters.map((filter) => eventFilterSql(filter, 'ev.', params, wholeHistory))];
       if (visitFilters.length > 0) passing.push('ev.session_id IN (SELECT sid FROM v)');
-      ctes.push(`pe AS MATERIALIZED (SELECT b.i AS bucket, ev.session_id AS sid, ev.visitor_id AS vid, ev.name AS name${eventKey}
+      // Read once when only event measures are wanted of events grouped by themselves or by
+      // bucket: grouped as they are read, not first copied (a page breakdown of a country's
+      // 200,000 events over 1,000,000: about 5 % less time, measured in the SQLite shell).
+      const once = eventMeasuresOnly === true && group?.scope !== 'visit';
+      ctes.push(`pe AS ${once ? 'NOT MATERIALIZED' : 'MATERIALIZED'} (SELECT b.i AS bucket, ev.session_id AS sid, ev.visitor_id AS vid, ev.name AS name${eventKey}
         ${events} WHERE ${passing.join(' AND ')})`);
     }
     if (source === 'visits' && grouping.by === 'bucket') {
