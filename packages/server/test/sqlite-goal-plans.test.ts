@@ -7,11 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { PAGEVIEW } from '@sightline/shared';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { statsReader, type StatsReader } from '../src/store/sqlite/stats-reads.js';
+import type { StatsReader } from '../src/store/sqlite/stats-reads.js';
 import type { Filter, TimeRange } from '../src/store/types.js';
+import { plannedReads, type PlannedReads } from './support/planned-reads.js';
 import { storedEvent } from './support/store-basics.js';
 
 const SITE = 'plans.example';
@@ -21,10 +21,8 @@ const START = Date.UTC(2026, 2, 1);
 const RANGE: TimeRange = { from: START, to: START + 7 * 86_400_000 };
 
 let dir: string;
-let db: Database.Database;
+let planned: PlannedReads;
 let read: StatsReader;
-/** What SQLite planned for each events scan or search the last read ran. */
-let plans: string[];
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sightline-plans-'));
@@ -39,35 +37,16 @@ beforeAll(async () => {
     storedEvent({ site: LONG, hostname: LONG, ts: START + 1_000, path: '/pricing', visitorId: 3, sessionId: 3 }),
   ]);
   await store.close();
-  db = new Database(file, { readonly: true });
-  const prepare = db.prepare.bind(db);
-  db.prepare = ((sql: string) => {
-    const statement = prepare(sql);
-    const plan = (args: unknown[]) => {
-      const steps = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>;
-      plans.push(...steps.map((step) => step.detail).filter((detail) => / ev\b| events\b/.test(detail)));
-    };
-    const all = statement.all.bind(statement);
-    const iterate = statement.iterate.bind(statement);
-    statement.all = (...args: unknown[]) => {
-      plan(args);
-      return all(...args);
-    };
-    statement.iterate = (...args: unknown[]) => {
-      plan(args);
-      return iterate(...args);
-    };
-    return statement;
-  }) as typeof db.prepare;
-  read = statsReader(db);
+  planned = plannedReads(file);
+  read = planned.read;
 });
 
 beforeEach(() => {
-  plans = [];
+  planned.clear();
 });
 
 afterAll(() => {
-  db.close();
+  planned.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -75,8 +54,8 @@ const exact = (field: 'name' | 'page', values: string[]): Filter => ({ property:
 const wildcard = (values: string[]): Filter => ({ property: { scope: 'event', field: 'page' }, match: 'wildcard', values, negated: false });
 
 function expectIndex(index: string): void {
-  expect(plans.length).toBeGreaterThan(0);
-  for (const plan of plans) expect(plan).toContain(index);
+  expect(planned.plans.length).toBeGreaterThan(0);
+  for (const plan of planned.plans) expect(plan).toContain(index);
 }
 
 const expectNamePathIndex = () => expectIndex('events_site_name_path');
@@ -86,7 +65,7 @@ describe('goal and funnel reads on SQLite', () => {
     const filters = [exact('name', [PAGEVIEW]), exact('page', ['/pricing', '/signup'])];
     const rows = read('breakdown', { site: SITE, range: RANGE, filters, property: { scope: 'event', field: 'page' }, eventMeasuresOnly: true });
     expect(rows.map((row) => [row.value, row.measures.visitors, row.measures.pageviews])).toEqual([['/pricing', 1, 1]]);
-    expect(plans).toEqual([]);
+    expect(planned.plans).toEqual([]);
   });
 
   it('count a page pattern from the pageviews under its prefix', () => {
@@ -102,7 +81,7 @@ describe('goal and funnel reads on SQLite', () => {
   it('read a week of a year by time for a page pattern or a custom event, as those are sought over every day stored', () => {
     read('aggregate', { site: LONG, range: RANGE, filters: [exact('name', [PAGEVIEW]), wildcard(['/blog/*'])], eventMeasuresOnly: true });
     expectIndex('events_site_ts_stats');
-    plans = [];
+    planned.clear();
     read('aggregate', { site: LONG, range: RANGE, filters: [exact('name', ['Signup'])], eventMeasuresOnly: true });
     expectIndex('events_site_ts_stats');
   });

@@ -13,11 +13,12 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { EventStore, Filter, Measures, StoredEvent, TimeRange } from '../src/store/types.js';
-import { UNDO_PAGE_VIEWERS } from './support/migration-undos.js';
+import { UNDO_LOCAL_DAYS, UNDO_PAGE_VIEWERS } from './support/migration-undos.js';
 import { storedEvent } from './support/store-basics.js';
 
 const DAY = 86_400_000;
-const START = Date.UTC(2026, 2, 1);
+// The days around the night Berlin's clocks go forward (29 March, 01:00 UTC).
+const START = Date.UTC(2026, 2, 26);
 const DAYS = 6;
 const SITE = 'rollups.example';
 const OTHER = 'other.example';
@@ -98,7 +99,7 @@ const instant = fc
     fc.integer({ min: -1, max: DAYS + 1 }),
     fc.oneof(
       { weight: 4, arbitrary: fc.constant(0) },
-      { weight: 1, arbitrary: fc.constantFrom(3_600_000, DAY - 3_600_000) },
+      { weight: 1, arbitrary: fc.constantFrom(3_600_000, DAY - 3_600_000, DAY - 7_200_000) },
       { weight: 1, arbitrary: fc.integer({ min: 1, max: DAY - 1 }) },
     ),
   )
@@ -180,9 +181,9 @@ describe('sqlite rollups', () => {
         const file = freshFile();
         const store = openSqliteStore({ file, synchronous: 'NORMAL' });
         try {
-          // The other site's days start at its own midnight (+05:30), so UTC midnights cut them.
+          // The other site's days are Berlin's, 23 hours long on 29 March, so UTC midnights cut them.
           await store.createSite({ domain: SITE, timezone: 'UTC', createdAt: START });
-          await store.createSite({ domain: OTHER, timezone: 'Asia/Kolkata', createdAt: START });
+          await store.createSite({ domain: OTHER, timezone: 'Europe/Berlin', createdAt: START });
           let events: StoredEvent[] = [];
           for (const op of operations) {
             if ('insert' in op) {
@@ -241,7 +242,8 @@ describe('sqlite rollups', () => {
           await old.close();
           // The schema as it was before the rollups: every migration since, newest first.
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(18);
+          expect(db.pragma('user_version', { simple: true })).toBe(19);
+          db.exec(UNDO_LOCAL_DAYS);
           db.exec(UNDO_PAGE_VIEWERS);
           db.exec('DROP INDEX events_site_name_path;');
           db.exec('DROP INDEX visits_multi; ALTER TABLE visits DROP COLUMN multi;');
@@ -284,11 +286,12 @@ describe('sqlite rollups', () => {
           const events = batches.flat().map(toStored);
           const old = openSqliteStore({ file, synchronous: 'NORMAL' });
           await old.createSite({ domain: SITE, timezone: 'UTC', createdAt: START });
-          await old.createSite({ domain: OTHER, timezone: 'Asia/Kolkata', createdAt: START });
+          await old.createSite({ domain: OTHER, timezone: 'Europe/Berlin', createdAt: START });
           for (const batch of batches) await old.insertEvents(batch.map(toStored));
           await old.close();
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(18);
+          expect(db.pragma('user_version', { simple: true })).toBe(19);
+          db.exec(UNDO_LOCAL_DAYS);
           db.exec(UNDO_PAGE_VIEWERS);
           db.exec('DROP INDEX events_site_name_path;');
           db.exec('DROP INDEX visits_multi; ALTER TABLE visits DROP COLUMN multi;');

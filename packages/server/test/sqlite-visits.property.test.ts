@@ -26,12 +26,14 @@ import {
   type StoredEvent,
   type TimeRange,
 } from '../src/store/types.js';
-import { UNDO_PAGE_VIEWERS } from './support/migration-undos.js';
+import { UNDO_LOCAL_DAYS, UNDO_PAGE_VIEWERS } from './support/migration-undos.js';
+import { zoneDays } from '../src/store/rollup-days.js';
 import { storedEvent } from './support/store-basics.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-const START = Date.UTC(2026, 2, 1);
+// The days around the night Berlin's clocks go forward (29 March, 01:00 UTC).
+const START = Date.UTC(2026, 2, 28);
 const DAYS = 3;
 const SITE = 'visits.example';
 const OTHER = 'other.example';
@@ -139,7 +141,7 @@ function batchesOf(events: readonly StoredEvent[], cuts: readonly number[]): Sto
 
 /**
  * An instant: mostly one of the events' timestamps or a millisecond either side of it (cutting
- * a visit there, or landing on a tie), otherwise anywhere or on a UTC midnight.
+ * a visit there, or landing on a tie), otherwise anywhere or on a UTC or Berlin midnight.
  */
 type Instant = { event: number; offset: number } | { at: number };
 
@@ -147,6 +149,7 @@ const instant: fc.Arbitrary<Instant> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ event: fc.nat(), offset: fc.constantFrom(0, 0, 1, -1, MINUTE) }) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: DAYS * DAY }).map((ms) => ({ at: START + ms })) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: DAYS }).map((day) => ({ at: START + day * DAY })) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: DAYS }).map((day) => ({ at: zoneDays('Europe/Berlin').start(START / DAY + day) })) },
 );
 
 const resolve = (i: Instant, stamps: readonly number[]): number => ('at' in i ? i.at : stamps[i.event % stamps.length]! + i.offset);
@@ -481,12 +484,13 @@ const SINCE_VISITS = [
   'DROP INDEX visits_multi; ALTER TABLE visits DROP COLUMN multi;',
   'DROP INDEX events_site_name_path;',
   UNDO_PAGE_VIEWERS,
+  UNDO_LOCAL_DAYS,
 ];
 
 async function createSites(store: EventStore): Promise<void> {
-  // The other site's days start at its own midnight (+05:30), which UTC instants cut.
+  // The other site's days are Berlin's, 23 hours long on 29 March, and UTC instants cut them.
   await store.createSite({ domain: SITE, timezone: 'UTC', createdAt: START });
-  await store.createSite({ domain: OTHER, timezone: 'Asia/Kolkata', createdAt: START });
+  await store.createSite({ domain: OTHER, timezone: 'Europe/Berlin', createdAt: START });
 }
 
 describe('sqlite visits', () => {

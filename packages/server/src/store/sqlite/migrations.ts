@@ -3,7 +3,8 @@
  * so a migration never runs twice and a newer database is refused by an older server.
  */
 import type Database from 'better-sqlite3';
-import { rollupShiftMs, SqliteRollups } from './rollups.js';
+import { fixedDays, rollupShiftMs, zoneDays } from '../rollup-days.js';
+import { SqliteRollups } from './rollups.js';
 import { SqliteVisitRollups } from './visit-rollups.js';
 import { ATTRIBUTE_COLUMNS, SqliteVisits } from './visits.js';
 
@@ -212,7 +213,7 @@ const MIGRATIONS: readonly Migration[] = [
     `);
     // For the sites' shifts only.
     const rollups = new SqliteRollups(db, []);
-    const groups = new SqliteVisitRollups(db, (site) => rollups.shiftOf(site), false);
+    const groups = new SqliteVisitRollups(db, (site) => rollups.daysOf(site), false);
     for (const site of db.prepare<[], string>('SELECT DISTINCT site FROM visits').pluck().all()) groups.rebuildSite(site);
     db.exec('CREATE INDEX visit_days_multi ON visit_days (site, day, visitor_id) WHERE multi = 1');
   },
@@ -366,6 +367,21 @@ const MIGRATIONS: readonly Migration[] = [
     const rollups = new SqliteRollups(db, ['page']);
     for (const site of db.prepare<[], string>('SELECT DISTINCT site FROM day_totals').pluck().all()) rollups.recountField(site, 'page');
     db.exec('CREATE INDEX day_page_visitors_multi ON day_page_visitors (site, day, path, visitor_id, viewed) WHERE multi = 1');
+  },
+  // Rollup days are each site's local dates (rollup-days.ts), where they started at its midnight
+  // in standard time: a site whose zone changes its clocks recounts them.
+  (db) => {
+    const sites = db.prepare<[], { domain: string; timezone: string; shift: number }>(
+      'SELECT domain, timezone, rollup_shift_ms AS shift FROM sites',
+    ).all();
+    db.exec('ALTER TABLE sites DROP COLUMN rollup_shift_ms');
+    const rollups = new SqliteRollups(db);
+    const groups = new SqliteVisitRollups(db, (site) => rollups.daysOf(site));
+    for (const site of sites) {
+      if (zoneDays(site.timezone).key === fixedDays(site.shift).key) continue;
+      rollups.rebuildSite(site.domain);
+      groups.rebuildSite(site.domain);
+    }
   },
 ];
 

@@ -3,8 +3,7 @@
  * transaction as the events they count, so event measures over whole days are read from a few
  * rows per day instead of every event.
  *
- * A site's days start at its own midnight in standard time: day = floor((ts + shift) / 24 h),
- * with the site's `rollup_shift_ms` (its UTC offset outside daylight-saving time). Its dashboard
+ * A site's days are its local dates, from midnight to midnight in its time zone (rollup-days.ts). Its dashboard
  * asks for whole local days, which are then whole rollup days, or an hour off them in summer;
  * with UTC days a Berlin site's every day was a 23-hour edge read from the events.
  *
@@ -31,10 +30,9 @@
 import type Database from 'better-sqlite3';
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import { EVENT_FIELDS } from '../fields.js';
-import { DAY_MS, rollupDay, rollupDayStart } from '../rollup-days.js';
+import { zoneDays, type RollupDays } from '../rollup-days.js';
 import type { EventField, StoredEvent } from '../types.js';
 
-export { DAY_MS, rollupDay, rollupDayStart, rollupShiftMs } from '../rollup-days.js';
 
 interface Counts {
   site: string;
@@ -71,10 +69,8 @@ export type RollupField = keyof typeof ROLLUP_FIELDS;
 
 export const isRollupField = (field: EventField): field is RollupField => field in ROLLUP_FIELDS;
 
-// A bound number arrives as REAL; integer division needs the shift as an INTEGER.
-const SHIFTED = 'ts + CAST(@shift AS INTEGER)';
-/** A site's counted events with their rollup day, for one site (@site) and its shift (@shift). */
-const COUNTED_DAYS = `(SELECT visitor_id, path, name, (${SHIFTED}) / ${DAY_MS} - ((${SHIFTED}) % ${DAY_MS} < 0) AS day
+/** A site's counted events with their rollup day, for one site (@site) and its days. */
+const countedDays = (days: RollupDays) => `(SELECT visitor_id, path, name, ${days.sql('ts')} AS day
   FROM events WHERE site = @site AND name <> '${ENGAGEMENT}')`;
 /** A site's counted events in a range of instants; a purge reads the ones it is about to delete. */
 const counted = (bounds: string) => `FROM events WHERE site = ? AND ${bounds} AND name <> '${ENGAGEMENT}'`;
@@ -103,7 +99,10 @@ class FieldRollup {
   private readonly subtractGroup;
   private readonly dropEmptyGroups;
 
-  constructor(db: Database.Database, field: RollupField) {
+  constructor(
+    private readonly db: Database.Database,
+    field: RollupField,
+  ) {
     const { groups, visitors, value, views } = ROLLUP_FIELDS[field];
     const column = EVENT_FIELDS[field].column;
     this.field = field;
@@ -130,16 +129,17 @@ class FieldRollup {
       ON CONFLICT DO UPDATE SET visitors = visitors + excluded.visitors, pageviews = pageviews + excluded.pageviews,
         events = events + excluded.events${views ? ', view_visitors = view_visitors + excluded.view_visitors' : ''}`);
     this.clear = [groups, visitors].map((table) => db.prepare(`DELETE FROM ${table} WHERE site = ?`));
-    this.refill = [
+    // The day of each event is SQL of the site's zone: prepared for each recount, which is rare.
+    this.refill = (days: RollupDays) => [
       `INSERT INTO ${visitors} (site, visitor_id, ${column}, day, multi${viewed})
-        SELECT @site, visitor_id, ${column}, day, 0${views ? `, MAX(${isView})` : ''} FROM ${COUNTED_DAYS} GROUP BY visitor_id, ${column}, day`,
+        SELECT @site, visitor_id, ${column}, day, 0${views ? `, MAX(${isView})` : ''} FROM ${countedDays(days)} GROUP BY visitor_id, ${column}, day`,
       `UPDATE ${visitors} SET multi = 1 WHERE site = @site AND (visitor_id, ${column}) IN
         (SELECT visitor_id, ${column} FROM ${visitors} WHERE site = @site GROUP BY visitor_id, ${column} HAVING COUNT(*) > 1)`,
       `INSERT INTO ${groups} (site, day, ${column}, visitors, pageviews, events${viewVisitors})
         SELECT @site, day, ${column}, COUNT(DISTINCT visitor_id), SUM(${isView}), SUM(name <> '${PAGEVIEW}')
           ${views ? `, COUNT(DISTINCT CASE WHEN ${isView} THEN visitor_id END)` : ''}
-        FROM ${COUNTED_DAYS} GROUP BY day, ${column}`,
-    ].map((sql) => db.prepare(sql));
+        FROM ${countedDays(days)} GROUP BY day, ${column}`,
+    ];
 
     this.dropDayVisitors = db.prepare(`
       DELETE FROM ${visitors} WHERE site = ? AND day < ? AND visitor_id IN (SELECT visitor_id ${counted('ts < ?')})`);
@@ -206,11 +206,11 @@ class FieldRollup {
   }
 
   /** As SqliteRollups.purging, for this field's rows: whole days before `day` go, and `day` loses what [dayStart, before) counted. */
-  purging(site: string, day: number, dayStart: number, before: number): void {
+  purging(site: string, day: number, [dayStart, dayEnd]: readonly [number, number], before: number): void {
     this.dropDayVisitors.run(site, day, site, dayStart);
     this.dropDayGroups.run(site, day);
     if (before === dayStart) return;
-    const cut = [site, dayStart, before, site, before, dayStart + DAY_MS];
+    const cut = [site, dayStart, before, site, before, dayEnd];
     const visitors = new Map<string, number>();
     const viewers = new Map<string, number>();
     const lost = (map: Map<string, number>, value: string) => map.set(value, (map.get(value) ?? 0) + 1);
@@ -234,8 +234,8 @@ class FieldRollup {
   }
 
   /** Counts a site's rows from its events, into tables that hold none of them. */
-  fill(site: string, shift: number): void {
-    for (const statement of this.refill) statement.run({ site, shift });
+  fill(site: string, days: RollupDays): void {
+    for (const sql of this.refill(days)) this.db.prepare(sql).run({ site });
   }
 }
 
@@ -250,16 +250,19 @@ export class SqliteRollups {
   private readonly cutCounts;
   private readonly subtractTotals;
   private readonly dropEmptyTotals;
-  private readonly selectShift;
+  private readonly selectZone;
   private readonly refill;
   private readonly fields: ReadonlyMap<RollupField, FieldRollup>;
-  /** Each site's shift; it never changes, as a site's time zone cannot. */
-  private readonly shifts = new Map<string, number>();
+  /** Each site's days, until its time zone changes (rebuildSite). */
+  private readonly days = new Map<string, RollupDays>();
 
   /** `fields` are the rolled-up fields whose tables exist: a migration may run before a later one adds some. */
-  constructor(db: Database.Database, fields: readonly RollupField[] = Object.keys(ROLLUP_FIELDS) as RollupField[]) {
+  constructor(
+    private readonly db: Database.Database,
+    fields: readonly RollupField[] = Object.keys(ROLLUP_FIELDS) as RollupField[],
+  ) {
     this.fields = new Map(fields.map((field) => [field, new FieldRollup(db, field)]));
-    this.selectShift = db.prepare<[string], number>('SELECT rollup_shift_ms FROM sites WHERE domain = ?').pluck();
+    this.selectZone = db.prepare<[string], string>('SELECT timezone FROM sites WHERE domain = ?').pluck();
     // RETURNING yields a row only when the (id, day) pair is new; its multi says whether the id
     // already had another day, and then every row of the id must carry the flag.
     this.insertVisitor = db
@@ -275,14 +278,14 @@ export class SqliteRollups {
         events = events + excluded.events`);
 
     this.clearSite = ['day_visitors', 'day_totals'].map((table) => db.prepare(`DELETE FROM ${table} WHERE site = ?`));
-    // As the migration that added the rollups filled them, for one site and its shift.
-    this.refill = [
-      `INSERT INTO day_visitors (site, visitor_id, day, multi) SELECT @site, visitor_id, day, 0 FROM ${COUNTED_DAYS} GROUP BY visitor_id, day`,
+    // As the migration that added the rollups filled them, for one site and its days.
+    this.refill = (days: RollupDays) => [
+      `INSERT INTO day_visitors (site, visitor_id, day, multi) SELECT @site, visitor_id, day, 0 FROM ${countedDays(days)} GROUP BY visitor_id, day`,
       `UPDATE day_visitors SET multi = 1 WHERE site = @site AND visitor_id IN
         (SELECT visitor_id FROM day_visitors WHERE site = @site GROUP BY visitor_id HAVING COUNT(*) > 1)`,
       `INSERT INTO day_totals (site, day, visitors, pageviews, events)
-        SELECT @site, day, COUNT(DISTINCT visitor_id), SUM(name = '${PAGEVIEW}'), SUM(name <> '${PAGEVIEW}') FROM ${COUNTED_DAYS} GROUP BY day`,
-    ].map((sql) => db.prepare(sql));
+        SELECT @site, day, COUNT(DISTINCT visitor_id), SUM(name = '${PAGEVIEW}'), SUM(name <> '${PAGEVIEW}') FROM ${countedDays(days)} GROUP BY day`,
+    ];
 
     // A purge takes rows away in proportion to the events it deletes: the ids to look up come
     // from those events, never from a scan of the site's rollups.
@@ -301,13 +304,13 @@ export class SqliteRollups {
     this.dropEmptyTotals = db.prepare('DELETE FROM day_totals WHERE site = ? AND day = ? AND pageviews = 0 AND events = 0');
   }
 
-  shiftOf(site: string): number {
-    let shift = this.shifts.get(site);
-    if (shift === undefined) {
-      shift = this.selectShift.get(site) ?? 0;
-      this.shifts.set(site, shift);
+  daysOf(site: string): RollupDays {
+    let days = this.days.get(site);
+    if (days === undefined) {
+      days = zoneDays(this.selectZone.get(site) ?? 'UTC');
+      this.days.set(site, days);
     }
-    return shift;
+    return days;
   }
 
   /** Counts a batch of new events; runs inside the transaction that inserts them. */
@@ -318,7 +321,7 @@ export class SqliteRollups {
     const seen = new Set<string>();
     for (const e of events) {
       if (e.name === ENGAGEMENT) continue;
-      const day = rollupDay(e.ts, this.shiftOf(e.site));
+      const day = this.daysOf(e.site).day(e.ts);
       const dayKey = `${e.site}\u0000${day}`;
       const total = countsFor(totals, dayKey, e.site, day, '');
       count(total, e.name);
@@ -343,15 +346,15 @@ export class SqliteRollups {
    * counts of a day it cuts lose what the deleted part of the day contributed.
    */
   purging(site: string, before: number): void {
-    const shift = this.shiftOf(site);
-    const day = rollupDay(before, shift);
-    const dayStart = rollupDayStart(day, shift);
-    for (const rollup of this.fields.values()) rollup.purging(site, day, dayStart, before);
+    const days = this.daysOf(site);
+    const day = days.day(before);
+    const [dayStart, dayEnd] = [days.start(day), days.start(day + 1)];
+    for (const rollup of this.fields.values()) rollup.purging(site, day, [dayStart, dayEnd], before);
     this.dropDayVisitors.run(site, day, site, dayStart);
     this.dropDayTotals.run(site, day);
     if (before === dayStart) return;
 
-    const visitors = this.cutVisitors.run(site, day, site, dayStart, before, site, before, dayStart + DAY_MS).changes;
+    const visitors = this.cutVisitors.run(site, day, site, dayStart, before, site, before, dayEnd).changes;
     const { pageviews, events } = this.cutCounts.get(site, dayStart, before)!;
     this.subtractTotals.run(visitors, pageviews, events, site, day);
     this.dropEmptyTotals.run(site, day);
@@ -360,22 +363,21 @@ export class SqliteRollups {
   deleteSite(site: string): void {
     for (const statement of this.clearSite) statement.run(site);
     for (const rollup of this.fields.values()) rollup.deleteSite(site);
-    this.shifts.delete(site);
+    this.days.delete(site);
   }
 
-  /** Recounts a site's rollups from its events, for days under its current shift. */
+  /** Recounts a site's rollups from its events, for the days of its current time zone. */
   rebuildSite(site: string): void {
-    this.shifts.delete(site);
     this.deleteSite(site);
-    const shift = this.shiftOf(site);
-    for (const statement of this.refill) statement.run({ site, shift });
-    for (const rollup of this.fields.values()) rollup.fill(site, shift);
+    const days = this.daysOf(site);
+    for (const sql of this.refill(days)) this.db.prepare(sql).run({ site });
+    for (const rollup of this.fields.values()) rollup.fill(site, days);
   }
 
-  /** Counts a field's rows of a site anew from its events, under the site's shift: a field newly rolled up, or with a new column. */
+  /** Counts a field's rows of a site anew from its events: a field newly rolled up, or with a new column. */
   recountField(site: string, field: RollupField): void {
     const rollup = this.fields.get(field)!;
     rollup.deleteSite(site);
-    rollup.fill(site, this.shiftOf(site));
+    rollup.fill(site, this.daysOf(site));
   }
 }

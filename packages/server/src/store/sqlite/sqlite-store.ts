@@ -31,7 +31,8 @@ import { SqliteEventIds } from './event-ids.js';
 import { migrate } from './migrations.js';
 import { ReadPool } from './read-pool.js';
 import { SqliteRetention } from './retention.js';
-import { rollupShiftMs, SqliteRollups } from './rollups.js';
+import { zoneDays } from '../rollup-days.js';
+import { SqliteRollups } from './rollups.js';
 import { SqliteSiteAdmin } from './site-admin.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteDefinitions } from './definitions.js';
@@ -146,9 +147,9 @@ class SqliteStore implements EventStore {
         browser, os, device, country, screen_width, visitor_id, session_id, engagement_ms, props)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.rollups = new SqliteRollups(db);
-    this.visitRollups = new SqliteVisitRollups(db, (site) => this.rollups.shiftOf(site));
+    this.visitRollups = new SqliteVisitRollups(db, (site) => this.rollups.daysOf(site));
     const visits = new SqliteVisits(db, this.visitRollups);
-    this.retime = db.prepare('UPDATE sites SET timezone = ?, rollup_shift_ms = ? WHERE domain = ?');
+    this.retime = db.prepare('UPDATE sites SET timezone = ? WHERE domain = ?');
     const eventIds = new SqliteEventIds(db);
     // Positional values: binding by name copied every event into a new object and cost a third of the insert.
     this.insertBatch = db.transaction((batch: readonly StoredEvent[]) => {
@@ -168,7 +169,7 @@ class SqliteStore implements EventStore {
     this.selectSite = db.prepare<[string], SiteRow>('SELECT domain, timezone, created_at, public, allow_subdomains FROM sites WHERE domain = ?');
     this.selectSites = db.prepare<[], SiteRow>('SELECT domain, timezone, created_at, public, allow_subdomains FROM sites ORDER BY domain');
     this.insertSite = db.prepare(
-      'INSERT INTO sites (domain, timezone, created_at, public, rollup_shift_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      'INSERT INTO sites (domain, timezone, created_at, public) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
     this.localReads = readers === undefined ? statsReader(db) : undefined;
     this.admin = new SqliteSiteAdmin(db);
@@ -221,7 +222,7 @@ class SqliteStore implements EventStore {
   }
 
   createSite(site: SiteRecord): Promise<SiteRecord | null> {
-    return this.run('createSite', () => (this.insertSite.run(site.domain, site.timezone, site.createdAt, site.public ? 1 : 0, rollupShiftMs(site.timezone, site.createdAt)).changes === 1 ? site : null)).then(async (created) => {
+    return this.run('createSite', () => (this.insertSite.run(site.domain, site.timezone, site.createdAt, site.public ? 1 : 0).changes === 1 ? site : null)).then(async (created) => {
       await this.durable();
       return created;
     });
@@ -306,12 +307,13 @@ class SqliteStore implements EventStore {
   }
 
   /**
-   * The rollups count days from the site's midnight (its shift), so a new time zone recounts them
-   * from the stored events and visits, in the transaction that changes it: reads never see days
-   * of one zone under the other's shift.
+   * The rollups count the site's local days, so a time zone with other days recounts them from
+   * the stored events and visits, in the transaction that changes it: reads never see days of
+   * one zone taken for the other's.
    */
   private changeTimezone(site: SiteRow, timezone: string): void {
-    this.retime.run(timezone, rollupShiftMs(timezone, site.created_at), site.domain);
+    this.retime.run(timezone, site.domain);
+    if (zoneDays(timezone).key === zoneDays(site.timezone).key) return;
     this.rollups.rebuildSite(site.domain);
     this.visitRollups.rebuildSite(site.domain);
   }

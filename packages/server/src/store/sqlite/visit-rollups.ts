@@ -22,7 +22,7 @@
 import type Database from 'better-sqlite3';
 import { BOUNCE_ENGAGED_MS, type VisitField } from '../types.js';
 import { FIRST_EVENT_FIELD_NAMES, visitColumn } from '../fields.js';
-import { DAY_MS, rollupDay, rollupDayStart } from './rollups.js';
+import type { RollupDays } from '../rollup-days.js';
 import { ATTRIBUTE_COLUMNS, type Visit } from './visits.js';
 
 /** Every visit property, and `*` for all visits together. */
@@ -104,8 +104,8 @@ export class SqliteVisitRollups {
 
   /** `flagsVisits` false: a migration that runs before the visits table has its multi column. */
   constructor(
-    db: Database.Database,
-    private readonly shiftOf: (site: string) => number,
+    private readonly db: Database.Database,
+    private readonly daysOf: (site: string) => RollupDays,
     flagsVisits = true,
   ) {
     this.flags = flagsVisits ? new MultiVisitFlags(db) : undefined;
@@ -134,26 +134,26 @@ export class SqliteVisitRollups {
     this.clearDays = db.prepare('DELETE FROM visit_day_groups WHERE site = ? AND day >= ? AND day < ?');
     this.clearGroups = db.prepare('DELETE FROM visit_day_groups WHERE site = ?');
     this.clearVisitDays = db.prepare('DELETE FROM visit_days WHERE site = ? AND day < ?');
-    // Recounting days from the visits table, one statement per field.
-    this.refill = FIELDS.map((field) => {
+    // Recounting days from the visits table, one statement per field; the day of each visit is
+    // SQL of the site's zone, so they are prepared for each recount, which is rare.
+    this.refill = (days: RollupDays) => FIELDS.map((field) => {
       const value = field === ALL_VISITS ? 'NULL' : visitColumn(field);
-      return db.prepare(`
+      return `
         INSERT INTO visit_day_groups (site, field, day, value, missing, visitors, visits, bounces, pageviews, events, engagement_ms)
         SELECT @site, '${field}', day, COALESCE(v, ''), v IS NULL, COUNT(DISTINCT visitor_id), COUNT(*),
           SUM(pageviews = 1 AND events = 0 AND engagement_ms < ${BOUNCE_ENGAGED_MS}), SUM(pageviews), SUM(events), SUM(engagement_ms)
         FROM (SELECT ${value} AS v, visitor_id, pageviews, events, engagement_ms,
-                (start_ts + CAST(@shift AS INTEGER)) / ${DAY_MS} - ((start_ts + CAST(@shift AS INTEGER)) % ${DAY_MS} < 0) AS day
-              FROM visits WHERE site = @site AND start_ts >= @from AND start_ts < @to AND pageviews + events > 0)
-        GROUP BY day, v`);
+                ${days.sql('start_ts')} AS day
+              FROM visits WHERE site = @site AND pageviews + events > 0)
+        GROUP BY day, v`;
     });
-    const shiftedStart = 'start_ts + CAST(@shift AS INTEGER)';
-    this.refillDays = [
+    this.refillDays = (days: RollupDays) => [
       `INSERT INTO visit_days (site, visitor_id, day, multi)
-        SELECT @site, visitor_id, (${shiftedStart}) / ${DAY_MS} - ((${shiftedStart}) % ${DAY_MS} < 0), 0
+        SELECT @site, visitor_id, ${days.sql('start_ts')}, 0
         FROM visits WHERE site = @site AND pageviews + events > 0 GROUP BY 2, 3`,
       `UPDATE visit_days SET multi = 1 WHERE site = @site AND visitor_id IN
         (SELECT visitor_id FROM visit_days WHERE site = @site GROUP BY visitor_id HAVING COUNT(*) > 1)`,
-    ].map((sql) => db.prepare(sql));
+    ];
   }
 
   private delta(site: string, field: GroupField, day: number, value: string | null): Delta {
@@ -168,8 +168,8 @@ export class SqliteVisitRollups {
 
   /** Values of each group field in the visitor's other counted visits that start on `day`. */
   private othersOn(site: string, visitorId: number, day: number, sessionId: number): Array<Set<string | null>> {
-    const shift = this.shiftOf(site);
-    const rows = this.otherVisits.all(site, visitorId, rollupDayStart(day, shift), rollupDayStart(day + 1, shift), sessionId);
+    const days = this.daysOf(site);
+    const rows = this.otherVisits.all(site, visitorId, days.start(day), days.start(day + 1), sessionId);
     return GROUP_FIELDS.map((_field, i) => new Set(rows.map((row) => row[i] ?? null)));
   }
 
@@ -179,11 +179,11 @@ export class SqliteVisitRollups {
    * when its row was written anew rather than changed in place.
    */
   changed(site: string, before: Visit | undefined, after: Visit | undefined, rewritten: boolean): void {
-    const shift = this.shiftOf(site);
+    const days = this.daysOf(site);
     const old = before !== undefined && isCounted(before) ? before : undefined;
     const now = after !== undefined && isCounted(after) ? after : undefined;
-    const oldDay = old === undefined ? 0 : rollupDay(old.startTs, shift);
-    const newDay = now === undefined ? 0 : rollupDay(now.startTs, shift);
+    const oldDay = old === undefined ? 0 : days.day(old.startTs);
+    const newDay = now === undefined ? 0 : days.day(now.startTs);
     const sameVisitor = old !== undefined && now !== undefined && old.visitorId === now.visitorId && oldDay === newDay;
     let oldOthers: Array<Set<string | null>> | undefined;
     let newOthers: Array<Set<string | null>> | undefined;
@@ -246,22 +246,21 @@ export class SqliteVisitRollups {
 
   /** Recounts every day of the site from the visits table. */
   rebuildSite(site: string): void {
-    const shift = this.shiftOf(site);
+    const days = this.daysOf(site);
     this.deleteSite(site);
-    for (const statement of this.refill) statement.run({ site, shift, from: Number.MIN_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER });
-    for (const statement of this.refillDays) statement.run({ site, shift });
+    for (const sql of [...this.refill(days), ...this.refillDays(days)]) this.db.prepare(sql).run({ site });
     this.flags?.site(site);
   }
 
   /** When the rollup day holding `ts` starts. */
   dayStartOf(site: string, ts: number): number {
-    const shift = this.shiftOf(site);
-    return rollupDayStart(rollupDay(ts, shift), shift);
+    const days = this.daysOf(site);
+    return days.start(days.day(ts));
   }
 
   /** After a purge: days before `before` hold no visit any more. */
   purged(site: string, before: number): void {
-    const day = rollupDay(before, this.shiftOf(site));
+    const day = this.daysOf(site).day(before);
     this.clearDays.run(site, Number.MIN_SAFE_INTEGER, day);
     this.clearVisitDays.run(site, day);
   }

@@ -6,7 +6,7 @@
  * (pending-spans.ts). Everything else reads the events.
  */
 import { pageOfGroups } from '../../breakdown-page.js';
-import { rollupDayStart, splitDays } from '../../rollup-days.js';
+import { fixedDays, rollupDayStart, splitDays } from '../../rollup-days.js';
 import type { BreakdownQuery, BreakdownRow, Measures, StatsQuery, TimeseriesQuery } from '../../types.js';
 import type { RollupField } from '../rollup-writes.js';
 import { readsEventsOnly } from './event-measures.js';
@@ -26,7 +26,8 @@ const isRolledUp = (field: string): field is Exclude<RollupField, '*'> => field 
 
 async function rollupRows(run: RunPipeline, pending: PendingCheck, method: string, site: string, field: RollupField, key: RollupKey, buckets: StatsQuery['range'][]): Promise<RollupRow[] | null> {
   const shift = await run(method, rollupShiftQuery(site));
-  const splits = buckets.map((bucket) => splitDays(bucket, shift));
+  const days = fixedDays(shift);
+  const splits = buckets.map((bucket) => splitDays(bucket, days));
   const whole = splits.filter(({ lo, hi }) => hi > lo);
   if (whole.length === 0) return null;
   const wholeDays = { from: rollupDayStart(Math.min(...whole.map((s) => s.lo)), shift), to: rollupDayStart(Math.max(...whole.map((s) => s.hi)), shift) };

@@ -14,7 +14,7 @@
 import type Database from 'better-sqlite3';
 import { visitColumn } from '../../fields.js';
 import { BOUNCE_ENGAGED_MS, type TimeRange } from '../../types.js';
-import { rollupDay, rollupDayStart } from '../rollups.js';
+import { splitDays, zoneDays } from '../../rollup-days.js';
 import { ALL_VISITS, isBounce, isCounted, visitValue, type GROUP_FIELDS } from '../visit-rollups.js';
 import type { Visit } from '../visits.js';
 import { EdgeVisits } from './edge-visits.js';
@@ -53,7 +53,7 @@ function perField<S>(prepare: (field: GroupField) => S): (field: GroupField) => 
 }
 
 export class VisitGroups {
-  private readonly shift;
+  private readonly zone;
   private readonly dayRows;
   /** Counted visits starting in [from, to), grouped by the field's value, as the rollups count a day. */
   private readonly part;
@@ -69,7 +69,7 @@ export class VisitGroups {
     db: Database.Database,
     private readonly edges: EdgeVisits,
   ) {
-    this.shift = db.prepare<[string], number>('SELECT rollup_shift_ms FROM sites WHERE domain = ?').pluck();
+    this.zone = db.prepare<[string], string>('SELECT timezone FROM sites WHERE domain = ?').pluck();
     this.dayRows = db.prepare<[string, string, number, number], SumsRow>(`
       SELECT CASE WHEN missing THEN NULL ELSE value END AS k, ${SUMS}
       FROM visit_day_groups WHERE site = ? AND field = ? AND day >= ? AND day < ? GROUP BY value, missing`);
@@ -99,8 +99,7 @@ export class VisitGroups {
   }
 
   run(site: string, range: TimeRange, field: GroupField): GroupRow[] {
-    const shift = this.shift.get(site) ?? 0;
-    const firstDay = rollupDay(range.from, shift);
+    const siteDays = zoneDays(this.zone.get(site) ?? 'UTC');
     const groups = new Map<string | null, Sums>();
     const sums = (value: string | null): Sums => {
       let entry = groups.get(value);
@@ -125,14 +124,9 @@ export class VisitGroups {
     };
 
     // Whole rollup days, and the parts of days at the edges.
-    const lo = rollupDayStart(firstDay, shift) === range.from ? firstDay : firstDay + 1;
-    const hi = Math.max(lo, rollupDay(range.to, shift));
+    const { lo, hi, edges } = splitDays(range, siteDays);
     if (hi > lo) for (const row of this.dayRows.all(site, field, lo, hi)) addRow(row);
-    const parts: Array<[number, number]> = [
-      [range.from, Math.min(range.to, rollupDayStart(lo, shift))],
-      [Math.max(range.from, rollupDayStart(hi, shift)), range.to],
-    ];
-    for (const [from, to] of parts) if (from < to) for (const row of this.part(field).all(site, from, to)) addRow(row);
+    for (const [from, to] of edges) for (const row of this.part(field).all(site, from, to)) addRow(row);
 
     // Visits cut in two: their whole rows out (those counted above), their part in the range in.
     const cut = this.edges.cut(site, range);
@@ -168,7 +162,7 @@ export class VisitGroups {
         if (days === undefined) counted.set(id, (days = new Map()));
         let seen = days.get(value);
         if (seen === undefined) days.set(value, (seen = new Set()));
-        seen.add(rollupDay(start, shift));
+        seen.add(siteDays.day(start));
         if (end < range.to) note(truly, id, value);
       }
       for (const part of inside) note(truly, part.visitorId, visitValue(part, field));
