@@ -107,4 +107,14 @@ describe('a site in a zone with daylight-saving time', () => {
     await store.updateSite(SITE, { timezone: 'Europe/Berlin' });
     expect(chart()).toEqual({ counts: [[2, 2], [2, 2], [2, 2]], plans: [] });
   });
+
+  it('counts a visitor seen on several local days once, though two of their visits fall on one day in Berlin and two in UTC', async () => {
+    const visit = (ts: number, sessionId: number) => storedEvent({ site: SITE, hostname: SITE, ts, visitorId: 99, sessionId, country: 'FR' });
+    const day = JULY + 5;
+    // 00:30 and 12:00 on one local day, the first still the day before in UTC; and two days later.
+    await store.insertEvents([visit(berlin.start(day) + HOUR / 2, 901), visit(berlin.start(day) + 12 * HOUR, 902), visit(berlin.start(day + 2) + 12 * HOUR, 903)]);
+    const range = { from: berlin.start(day), to: berlin.start(day + 3) };
+    const rows = await store.breakdown({ site: SITE, range, filters: [], property: { scope: 'visit', field: 'country' } });
+    expect(rows.map((row) => [row.value, row.measures.visitors, row.measures.visits])).toEqual([['FR', 1, 3]]);
+  });
 });

@@ -7,17 +7,18 @@
  * - visits the range cuts in two (edge-visits.ts) count as their part inside the range, not as
  *   the whole visit the rollups and the visits table hold;
  * - a visitor seen on several days, or with a visit cut in two, is counted as often as days
- *   counted them: their visits in the range are read back and the surplus taken off. Anonymous
- *   ids change every day, so these are the few ids marked multi, whose visits are one range of
- *   a covering index (visits_multi), plus the cut visits' visitors, looked up one by one.
+ *   counted them, and the surplus is taken off. Anonymous ids change every day, so these are the
+ *   few ids marked multi, whose surplus is summed over one range of a covering index
+ *   (visits_multi), plus the cut visits' visitors, whose visits are looked up one by one.
  */
 import type Database from 'better-sqlite3';
 import { visitColumn } from '../../fields.js';
 import { BOUNCE_ENGAGED_MS, type TimeRange } from '../../types.js';
-import { splitDays, zoneDays } from '../../rollup-days.js';
+import { splitDays, zoneDays, type RollupDays } from '../../rollup-days.js';
 import { ALL_VISITS, isBounce, isCounted, visitValue, type GROUP_FIELDS } from '../visit-rollups.js';
 import type { Visit } from '../visits.js';
 import { EdgeVisits } from './edge-visits.js';
+import { Params, StatementCache } from './sql.js';
 import type { GroupRow } from './visit-measures.js';
 
 type GroupField = (typeof GROUP_FIELDS)[number] | typeof ALL_VISITS;
@@ -33,6 +34,11 @@ interface Sums {
 }
 
 type SumsRow = Sums & { k: string | null };
+
+interface Surplus {
+  k: string | null;
+  surplus: number;
+}
 
 /** Visitor, start, end and the field's value of a counted visit. */
 type VisitorVisit = [number, number, number, string | null];
@@ -62,8 +68,8 @@ export class VisitGroups {
    * to itself the planner scans the range by start instead of looking the visitors up.
    */
   private readonly visitsOf;
-  /** The counted visits starting in [from, to) of the visitors marked multi, as visitsOf's. */
-  private readonly multiVisits;
+  /** Statements whose SQL holds the site's days, one per field and time zone. */
+  private readonly statements;
 
   constructor(
     db: Database.Database,
@@ -89,13 +95,26 @@ export class VisitGroups {
           WHERE site = ? AND visitor_id IN (SELECT value FROM json_each(?)) AND start_ts >= ? AND start_ts < ? AND pageviews + events > 0`)
         .raw(),
     );
-    this.multiVisits = perField((field) =>
-      db
-        .prepare<[string, number, number], unknown[]>(`
-          SELECT visitor_id, start_ts, end_ts, ${valueSql(field)} FROM visits INDEXED BY visits_multi
-          WHERE site = ? AND multi = 1 AND start_ts >= ? AND start_ts < ? AND pageviews + events > 0`)
-        .raw(),
-    );
+    this.statements = new StatementCache(db);
+  }
+
+  /**
+   * What the days counted twice over of the visitors marked multi come to per value, but for
+   * `skipped` visitors, those of the cut visits: a visitor and value are counted once a day with
+   * a visit starting in the range, and are one visitor. Summed in SQL: the visits of 62,041 such
+   * visitors at 10,000,000 events are 201,252 rows, and reading them out one by one cost more
+   * than the rest of the panel.
+   */
+  private multiSurplus(site: string, range: TimeRange, field: GroupField, days: RollupDays, skipped: readonly number[]): Surplus[] {
+    const params = new Params();
+    const sql = `SELECT k, SUM(days) - COUNT(*) AS surplus FROM (
+        SELECT ${valueSql(field)} AS k, COUNT(DISTINCT ${days.sql('start_ts')}) AS days
+        FROM visits INDEXED BY visits_multi
+        WHERE site = ${params.add(site)} AND multi = 1 AND start_ts >= ${params.add(range.from)} AND start_ts < ${params.add(range.to)}
+          AND pageviews + events > 0 AND visitor_id NOT IN (SELECT value FROM json_each(${params.add(JSON.stringify(skipped))}))
+        GROUP BY visitor_id, k)
+      GROUP BY k`;
+    return this.statements.all<Surplus>(sql, params);
   }
 
   run(site: string, range: TimeRange, field: GroupField): GroupRow[] {
@@ -141,15 +160,11 @@ export class VisitGroups {
       suspects.add(part.visitorId);
     }
 
-    // Visitors counted once per day, or for a visit now counted by its part: recount them.
-    const recounted = this.multiVisits(field).all(site, range.from, range.to) as VisitorVisit[];
-    const multi = new Set(recounted.map((row) => row[0]));
-    const others = [...suspects].filter((id) => !multi.has(id));
-    if (others.length > 0) {
-      recounted.push(...(this.visitsOf(field).all(site, JSON.stringify(others), range.from, range.to) as VisitorVisit[]));
-    }
-    for (const id of multi) suspects.add(id);
+    // Visitors counted once per day: the surplus taken off, but for those of the cut visits,
+    // whose visits are read back, as they may count by their part in the range.
+    for (const { k, surplus } of this.multiSurplus(site, range, field, siteDays, [...suspects])) sums(k).visitors -= surplus;
     if (suspects.size > 0) {
+      const recounted = this.visitsOf(field).all(site, JSON.stringify([...suspects]), range.from, range.to) as VisitorVisit[];
       const counted = new Map<number, Map<string | null, Set<number>>>();
       const truly = new Map<number, Set<string | null>>();
       const note = (map: Map<number, Set<string | null>>, id: number, value: string | null) => {
