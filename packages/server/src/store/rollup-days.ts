@@ -1,10 +1,9 @@
 /**
- * The days stores roll events up by. The SQLite store's days are its sites' local dates, from
- * midnight to midnight in the site's time zone, 23 or 25 hours long where the clocks change: a
- * dashboard asks for whole local days, and with days of a fixed length a Berlin site's every day
- * in summer started an hour before a rollup day and was read from its events (a 30-day chart by
- * day took 137 ms in July against 16 ms in January, measured). The MongoDB store's days still
- * start at the zone's midnight in standard time, a fixed shift.
+ * The days both stores roll events up by: a site's local dates, from midnight to midnight in its
+ * time zone, 23 or 25 hours long where the clocks change. A dashboard asks for whole local days,
+ * and with days of a fixed length a Berlin site's every day in summer started an hour before a
+ * rollup day and was read from its events (a 30-day chart by day took 137 ms in July against 16
+ * ms in January, measured).
  *
  * A day is a number, days since 1970-01-01, and starts at an instant; a day's number never goes
  * back as time goes on, so each day is one interval of instants, and consecutive days adjoin.
@@ -144,17 +143,16 @@ export function zoneDays(timezone: string): RollupDays {
   return days;
 }
 
-/** The zone's offset in standard time, the smaller of January's and July's (DST only adds). */
+/**
+ * The zone's offset in standard time, the smaller of January's and July's (DST only adds): rollup
+ * days used to start at its midnight, which upgrades compare with the zone's days.
+ */
 export function rollupShiftMs(timezone: string, at: number): number {
   const zone = IANAZone.create(timezone);
   if (!zone.isValid) return 0;
   const year = new Date(at).getUTCFullYear();
   return Math.min(zone.offset(Date.UTC(year, 0, 1)), zone.offset(Date.UTC(year, 6, 1))) * 60_000;
 }
-
-/** The day of an instant, and the instant a day starts, for a fixed shift (the MongoDB store's days). */
-export const rollupDay = (ts: number, shift: number) => Math.floor((ts + shift) / DAY_MS);
-export const rollupDayStart = (day: number, shift: number) => day * DAY_MS - shift;
 
 /**
  * A bucket as its whole rollup days [lo, hi) and the parts of days at its edges, as [from, to)

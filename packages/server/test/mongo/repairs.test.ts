@@ -8,7 +8,7 @@
 import { ABANDONED_AFTER_MS, DirtyDays, type DirtyDayCollection, type DirtyDayDocument } from '../../src/store/mongo/dirty-days.js';
 import type { Models } from '../../src/store/mongo/models.js';
 import { openMongoStore, type MongoEventStore } from '../../src/store/mongo/mongo-store.js';
-import { rollupDayStart, rollupShiftMs } from '../../src/store/rollup-days.js';
+import { zoneDays } from '../../src/store/rollup-days.js';
 import { dropDatabase, laneStoreOptions, mongoLaneAvailable, throwawayDbName } from '../support/mongo-lane.js';
 import { storedEvent } from '../support/store-basics.js';
 
@@ -89,16 +89,16 @@ async function contents(model: { collection: unknown }): Promise<string[]> {
     const groups = await contents(models.dayGroups);
     expect(await models.rebuilds.countDocuments().exec()).toBe(0);
     // As a server that recounted the first week and died: the later days gone, its lease run out.
-    const shift = rollupShiftMs('Asia/Kolkata', START);
-    const next = Math.floor((START + shift) / DAY) + 7;
+    const kolkata = zoneDays('Asia/Kolkata');
+    const next = kolkata.day(START) + 7;
     await models.dayGroups.deleteMany({ site: SITE, day: { $gte: next } }).exec();
     await models.dayVisitors.deleteMany({ site: SITE, day: { $gte: next } }).exec();
     await models.rebuilds.collection.insertOne({
       _id: SITE as never,
       holder: 'a server that died',
       until: new Date(Date.now() - 1),
-      from: new Date(rollupDayStart(next, shift)),
-      to: new Date(rollupDayStart(next + 30, shift)),
+      from: new Date(kolkata.start(next)),
+      to: new Date(kolkata.start(next + 30)),
     });
     const range = { from: START, to: START + 30 * DAY };
     const fromEvents = await store.timeseries({ site: SITE, buckets: [range], filters: [], eventMeasuresOnly: true });

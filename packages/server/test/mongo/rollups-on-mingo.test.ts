@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
-import { rollupDay, rollupShiftMs } from '../../src/store/rollup-days.js';
-import { backfillRollups } from '../../src/store/mongo/rollup-backfill.js';
+import { zoneDays, type RollupDays } from '../../src/store/rollup-days.js';
+import { backfillRollups, countedOnStandardDays, ROLLUPS_LOCAL_DAYS } from '../../src/store/mongo/rollup-backfill.js';
 import type { StoredEvent } from '../../src/store/types.js';
 import { MingoPipelineStore } from '../support/mingo-store.js';
 
@@ -26,12 +26,12 @@ function event(ts: number, visitorId: number, name: string, path: string): Store
 }
 
 /** Groups and visitor rows as the rollups should hold them, counted plainly from the events. */
-function plainCount(events: readonly StoredEvent[], shift: number) {
+function plainCount(events: readonly StoredEvent[], siteDays: RollupDays) {
   const groups = new Map<string, { visitors: Set<number>; pageviews: number; events: number }>();
   const days = new Map<string, Set<number>>();
   for (const e of events) {
     if (e.name === ENGAGEMENT) continue;
-    const day = rollupDay(e.ts, shift);
+    const day = siteDays.day(e.ts);
     for (const [field, value] of [['*', null], ['page', e.path], ['name', e.name]] as const) {
       const key = JSON.stringify([field, day, value]);
       const group = groups.get(key) ?? { visitors: new Set(), pageviews: 0, events: 0 };
@@ -105,7 +105,7 @@ describe('per-day rollups of the MongoDB store (on mingo)', () => {
             mingo.groupDocuments.failAfter = undefined;
             mingo.dayVisitorDocuments.failAfter = undefined;
           }
-          expect(stored(mingo)).toEqual(plainCount(all, rollupShiftMs(timezone, START)));
+          expect(stored(mingo)).toEqual(plainCount(all, zoneDays(timezone)));
         },
       ),
       { numRuns: 120 },
@@ -143,6 +143,47 @@ describe('per-day rollups of the MongoDB store (on mingo)', () => {
     expect(mingo.collectionsRun).toEqual(['sites', 'rollup_repairs', 'day_groups', 'events', 'day_visitors']);
   });
 
+  it("serve a Berlin site's chart by day in summer from the rollup documents: its days are local dates", async () => {
+    const mingo = await newStore('Europe/Berlin');
+    const berlin = zoneDays('Europe/Berlin');
+    const july = berlin.day(Date.parse('2026-07-10T12:00:00Z'));
+    // Local 00:30 (22:30 UTC the day before) and noon of three July days.
+    const events = [0, 1, 2].flatMap((d) => [event(berlin.start(july + d) + HOUR / 2, 1 + d, PAGEVIEW, '/'), event(berlin.start(july + d) + 12 * HOUR, 5 + d, PAGEVIEW, '/')]);
+    await mingo.insertEvents(events);
+    mingo.collectionsRun.length = 0;
+    const buckets = [0, 1, 2].map((d) => ({ from: berlin.start(july + d), to: berlin.start(july + d + 1) }));
+    const series = await mingo.timeseries({ site: SITE, buckets, filters: [], eventMeasuresOnly: true });
+    expect(series.map((m) => [m.visitors, m.pageviews])).toEqual([[2, 2], [2, 2], [2, 2]]);
+    expect(mingo.collectionsRun).toEqual(['sites', 'rollup_repairs', 'day_groups']);
+  });
+
+  it('are recounted at the first start for the sites whose days used to start at their midnight in standard time', async () => {
+    expect(countedOnStandardDays({ timezone: 'Europe/Berlin', createdAt: new Date(START) })).toBe(true);
+    expect(countedOnStandardDays({ timezone: 'America/New_York', createdAt: new Date(START) })).toBe(true);
+    expect(countedOnStandardDays({ timezone: 'UTC', createdAt: new Date(START) })).toBe(false);
+    expect(countedOnStandardDays({ timezone: 'Asia/Kolkata', createdAt: new Date(START) })).toBe(false);
+
+    const mingo = await newStore('Europe/Berlin');
+    const events = Array.from({ length: 120 }, (_, i) => event(Date.parse('2026-07-01T00:00:00Z') + i * 50 * 60_000, 1 + (i % 5), PAGEVIEW, `/p${i % 3}`));
+    await mingo.insertEvents(events);
+    await mingo.rollups.deleteSite(SITE);
+    const markers: string[] = [];
+    await backfillRollups({
+      marker: ROLLUPS_LOCAL_DAYS,
+      rollups: mingo.rollups,
+      migrations: {
+        findOne: async (filter: Record<string, unknown>) => (markers.includes((filter._id as { $eq: string }).$eq) ? { _id: 'done' } : null),
+        updateOne: async (filter: Record<string, unknown>) => void markers.push((filter._id as { $eq: string }).$eq),
+      },
+      sites: async () => [SITE],
+      claim: async () => true,
+      pause: async () => undefined,
+      now: () => new Date(START),
+    });
+    expect(markers).toEqual(['rollups-local-days']);
+    expect(stored(mingo)).toEqual(plainCount(events, zoneDays('Europe/Berlin')));
+  });
+
   it('follow purges, site deletion and a change of time zone', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(eventArbitrary, { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 5 * DAY }), async (events, cutAt) => {
@@ -153,12 +194,12 @@ describe('per-day rollups of the MongoDB store (on mingo)', () => {
         // A purge may leave an id flagged whose other days went: harmless, so only the rest is compared.
         const unflagged = (rows: string[]) => rows.map((row) => JSON.stringify((JSON.parse(row) as unknown[]).slice(0, 4)));
         const after = stored(mingo);
-        const expected = plainCount(kept, rollupShiftMs('Europe/Berlin', START));
+        const expected = plainCount(kept, zoneDays('Europe/Berlin'));
         expect(after.groups).toEqual(expected.groups);
         expect(unflagged(after.visitors)).toEqual(unflagged(expected.visitors));
 
         await mingo.updateSite(SITE, { timezone: 'America/New_York' });
-        expect(stored(mingo)).toEqual(plainCount(kept, rollupShiftMs('America/New_York', START)));
+        expect(stored(mingo)).toEqual(plainCount(kept, zoneDays('America/New_York')));
         await mingo.deleteSite(SITE);
         expect(mingo.groupDocuments.documents).toEqual([]);
         expect(mingo.dayVisitorDocuments.documents).toEqual([]);
@@ -171,7 +212,7 @@ describe('per-day rollups of the MongoDB store (on mingo)', () => {
     const mingo = await newStore('Asia/Kolkata');
     const events = Array.from({ length: 200 }, (_, i) => event(START + i * 40 * 60_000, 1 + (i % 9), i % 3 === 0 ? 'Signup' : PAGEVIEW, `/p${i % 5}`));
     await mingo.insertEvents(events);
-    const expected = plainCount(events, rollupShiftMs('Asia/Kolkata', START));
+    const expected = plainCount(events, zoneDays('Asia/Kolkata'));
     // As a database written before the rollups existed.
     await mingo.rollups.deleteSite(SITE);
     expect(mingo.groupDocuments.documents).toEqual([]);
@@ -184,6 +225,7 @@ describe('per-day rollups of the MongoDB store (on mingo)', () => {
     let holder: string | undefined;
     const server = (name: string) =>
       backfillRollups({
+        marker: 'rollups-from-events',
         rollups: mingo.rollups,
         migrations,
         sites: async () => [SITE],

@@ -6,7 +6,7 @@
  * tests the pipelines, not MongoDB: sites, keys and salts are
  * kept in plain maps, and nothing here talks to a server.
  */
-import { rollupShiftMs } from '../../src/store/rollup-days.js';
+import { zoneDays } from '../../src/store/rollup-days.js';
 import { toEventDocument, toSiteDocument, type EventDocument } from '../../src/store/mongo/documents.js';
 import { ROLLUP_COLLECTIONS } from '../../src/store/mongo/rollup-writes.js';
 import { MongoRollups } from '../../src/store/mongo/rollups.js';
@@ -70,7 +70,7 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
     async (pipeline) => runOnMingo(structuredClone(pipeline), this.documents),
     async (sites) => new Map(sites.flatMap((domain) => {
       const site = this.sites.get(domain);
-      return site === undefined ? [] : [[domain, rollupShiftMs(site.timezone, site.createdAt)]];
+      return site === undefined ? [] : [[domain, zoneDays(site.timezone)]];
     })),
   );
 

@@ -23,8 +23,8 @@ export interface BatchTargets {
 
 export async function writeBatch(targets: BatchTargets, events: readonly StoredEvent[], now: number): Promise<void> {
   const { days: dirty, visits, rollups } = targets;
-  const shifts = await rollups.shiftsOf(events);
-  const days = rollups.daysOf(events, shifts);
+  const siteDays = await rollups.daysOfBatch(events);
+  const days = rollups.spansOf(events, siteDays);
   const token = randomUUID();
   await dirty.mark(days, token, new Date(now));
   let repaired = false;
@@ -35,7 +35,7 @@ export async function writeBatch(targets: BatchTargets, events: readonly StoredE
   try {
     await targets.insert(events);
     await visits.record(events).catch(repair(() => visits.repair(events)));
-    await rollups.record(events, shifts).catch(repair(() => rollups.repair(events)));
+    await rollups.record(events, siteDays).catch(repair(() => rollups.repair(events)));
   } catch (error) {
     // Best effort: when MongoDB is unreachable the token falls due by its age instead.
     await dirty.giveUp(days, token).catch(() => undefined);

@@ -22,7 +22,7 @@ export const ABANDONED_AFTER_MS = 15 * 60_000;
 /** Where a due token's time is moved, so it is due whatever the clock of the server reading it. */
 const DUE_AT = new Date(0);
 
-/** A rollup day of a site as the instants it covers, [from, to), under the site's shift when marked. */
+/** A rollup day of a site as the instants it covers, [from, to), in the site's zone when marked. */
 export interface DaySpan {
   site: string;
   from: number;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose, { type Connection, type PipelineStage } from 'mongoose';
-import { rollupShiftMs } from '../rollup-days.js';
+import { zoneDays } from '../rollup-days.js';
 import {
   QueryTimeoutError,
   StoreError,
@@ -21,7 +21,7 @@ import {
   type FunnelRecord,
   type GoalRecord,
 } from '../types.js';
-import { toApiKeyDocument, toApiKeyRecord, toEventDocument, toSiteDocument, toSiteRecord } from './documents.js';
+import { toApiKeyDocument, toApiKeyRecord, toEventDocument, toSiteDocument, toSiteRecord, type SiteDocument } from './documents.js';
 import { ACCOUNT_COLLECTIONS, MongoAccounts, type AccountCollections } from './accounts.js';
 import { DEFINITION_COLLECTIONS, MongoDefinitions, type DefinitionCollection, type FunnelDocument, type GoalDocument } from './definitions.js';
 import { writeBatch } from './batch-writes.js';
@@ -32,7 +32,7 @@ import { defineModels, ensureCollections, type Models } from './models.js';
 import type { PipelineQuery } from './pipelines/pipeline-query.js';
 import { pipelineStatsReader } from './pipelines/stats-reader.js';
 import { claimLease } from './purge-lease.js';
-import { backfillRollups, ROLLUPS_FROM_EVENTS } from './rollup-backfill.js';
+import { backfillRollups, countedOnStandardDays, ROLLUPS_FROM_EVENTS, ROLLUPS_LOCAL_DAYS, type RollupBackfill } from './rollup-backfill.js';
 import { ROLLUP_COLLECTIONS } from './rollup-writes.js';
 import { MongoRollups, type RollupCollection } from './rollups.js';
 import { checkServer } from './server-checks.js';
@@ -160,7 +160,7 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
       (pipeline: PipelineStage[]) => this.models.events.aggregate(pipeline).option({ allowDiskUse: true }).exec(),
       async (sites) => {
         const documents = await this.models.sites.find({ _id: { $in: [...sites] } }).lean().exec();
-        return new Map(documents.map((site) => [site._id, rollupShiftMs(site.timezone, site.createdAt.getTime())]));
+        return new Map(documents.map((site) => [site._id, zoneDays(site.timezone)]));
       },
     );
     this.dirtyDays = new DirtyDays(collection(DIRTY_DAY_COLLECTION) as DirtyDayCollection);
@@ -185,16 +185,22 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
   }
 
   /** Before the store serves: see rollup-backfill.ts. */
-  backfillRollups(): Promise<void> {
+  async backfillRollups(): Promise<void> {
     const holder = randomUUID();
-    return backfillRollups({
-      rollups: this.rollups,
-      migrations: this.connection.collection('migrations') as unknown as MigrationCollection,
-      sites: async () => (await this.models.sites.find().sort({ _id: 1 }).lean().exec()).map((site) => site._id),
-      claim: () => claimLease(this.models.leases, ROLLUPS_FROM_EVENTS, holder, Date.now(), BACKFILL_LEASE_MS),
-      pause: () => sleep(BACKFILL_POLL_MS),
-      now: () => new Date(),
-    });
+    const sites = async (which: (site: SiteDocument) => boolean) =>
+      (await this.models.sites.find().sort({ _id: 1 }).lean().exec()).filter(which).map((site) => site._id);
+    const run = (marker: RollupBackfill['marker'], which: (site: SiteDocument) => boolean) =>
+      backfillRollups({
+        marker,
+        rollups: this.rollups,
+        migrations: this.connection.collection('migrations') as unknown as MigrationCollection,
+        sites: () => sites(which),
+        claim: () => claimLease(this.models.leases, marker, holder, Date.now(), BACKFILL_LEASE_MS),
+        pause: () => sleep(BACKFILL_POLL_MS),
+        now: () => new Date(),
+      });
+    await run(ROLLUPS_FROM_EVENTS, () => true);
+    await run(ROLLUPS_LOCAL_DAYS, countedOnStandardDays);
   }
 
   private async run<T>(method: string, work: () => Promise<T>): Promise<T> {

@@ -6,7 +6,7 @@
  */
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import type { PipelineStage } from 'mongoose';
-import { rollupDayStart } from '../rollup-days.js';
+import type { RollupDays } from '../rollup-days.js';
 import { bucketIndex } from './pipelines/bucket-index.js';
 import { eventFieldRef } from './pipelines/document-paths.js';
 import { flag, isName } from './pipelines/event-facts.js';
@@ -14,10 +14,10 @@ import { literal, stage } from './pipelines/expressions.js';
 import { matchSite } from './pipelines/site-range.js';
 import type { RollupField, RollupPair } from './rollup-writes.js';
 
-export function recountPipeline(site: string, fromDay: number, toDay: number, shift: number): PipelineStage[] {
+export function recountPipeline(site: string, fromDay: number, toDay: number, siteDays: RollupDays): PipelineStage[] {
   const days = Array.from({ length: toDay - fromDay }, (_, i) => ({
-    from: rollupDayStart(fromDay + i, shift),
-    to: rollupDayStart(fromDay + i + 1, shift),
+    from: siteDays.start(fromDay + i),
+    to: siteDays.start(fromDay + i + 1),
   }));
   return [
     matchSite(site, { from: days[0]!.from, to: days[days.length - 1]!.to }),

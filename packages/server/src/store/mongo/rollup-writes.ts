@@ -12,7 +12,7 @@
  * the days they sum, rows minus distinct ids; anonymous ids live one day and are never multi.
  */
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
-import { rollupDay } from '../rollup-days.js';
+import type { RollupDays } from '../rollup-days.js';
 import type { StoredEvent } from '../types.js';
 
 export const ROLLUP_COLLECTIONS = { groups: 'day_groups', visitors: 'day_visitors' } as const;
@@ -52,11 +52,11 @@ export interface RollupPair {
 }
 
 /** A batch's pairs, each (site, field, value, visitor, day) once with its counts summed. */
-export function pairsOfBatch(events: readonly StoredEvent[], shiftOf: (site: string) => number): RollupPair[] {
+export function pairsOfBatch(events: readonly StoredEvent[], daysOf: (site: string) => RollupDays): RollupPair[] {
   const pairs = new Map<string, RollupPair>();
   for (const e of events) {
     if (e.name === ENGAGEMENT) continue;
-    const day = rollupDay(e.ts, shiftOf(e.site));
+    const day = daysOf(e.site).day(e.ts);
     const values: Record<RollupField, string | null> = { '*': null, page: e.path, name: e.name };
     for (const field of ROLLUP_FIELDS) {
       const value = values[field];

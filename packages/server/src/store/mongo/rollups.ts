@@ -5,7 +5,7 @@
  * mingo.
  */
 import type { PipelineStage } from 'mongoose';
-import { rollupDay, rollupDayStart } from '../rollup-days.js';
+import { fixedDays, type RollupDays } from '../rollup-days.js';
 import type { StoredEvent } from '../types.js';
 import type { DaySpan } from './dirty-days.js';
 import { pairsOfRecount, recountPipeline } from './rollup-recount.js';
@@ -31,8 +31,11 @@ export interface RollupCollection {
 /** Runs a pipeline over the events collection. */
 export type EventPipeline = (pipeline: PipelineStage[]) => Promise<unknown[]>;
 
-/** Each site's rollup shift (rollup-days.ts), from its time zone. */
-export type RollupShifts = (sites: readonly string[]) => Promise<Map<string, number>>;
+/** Each site's rollup days (rollup-days.ts), its time zone's local dates. */
+export type SiteDays = (sites: readonly string[]) => Promise<Map<string, RollupDays>>;
+
+/** A site not stored: its events were counted on UTC days. */
+const UTC_DAYS = fixedDays(0);
 
 /** Ids looked up per `$or` when flagging repeats: a recount of busy days writes hundreds of thousands of pairs. */
 const FLAG_CHUNK = 1_000;
@@ -44,32 +47,32 @@ export class MongoRollups {
     private readonly groups: RollupCollection,
     private readonly visitors: RollupCollection,
     private readonly eventPipeline: EventPipeline,
-    private readonly shifts: RollupShifts,
+    private readonly siteDays: SiteDays,
   ) {}
 
-  async shiftOf(site: string): Promise<number> {
-    return (await this.shifts([site])).get(site) ?? 0;
+  async daysOf(site: string): Promise<RollupDays> {
+    return (await this.siteDays([site])).get(site) ?? UTC_DAYS;
   }
 
-  /** The shifts of a batch's sites, read once for both its days and its count. */
-  shiftsOf(events: readonly StoredEvent[]): Promise<Map<string, number>> {
-    return this.shifts([...new Set(events.map((event) => event.site))]);
+  /** The days of a batch's sites, read once for both its spans and its count. */
+  daysOfBatch(events: readonly StoredEvent[]): Promise<Map<string, RollupDays>> {
+    return this.siteDays([...new Set(events.map((event) => event.site))]);
   }
 
   /** The rollup days a batch's events fall on, per site. */
-  daysOf(events: readonly StoredEvent[], shifts: Map<string, number>): DaySpan[] {
-    const days = new Map<string, DaySpan>();
+  spansOf(events: readonly StoredEvent[], days: Map<string, RollupDays>): DaySpan[] {
+    const spans = new Map<string, DaySpan>();
     for (const event of events) {
-      const shift = shifts.get(event.site) ?? 0;
-      const day = rollupDay(event.ts, shift);
-      days.set(`${event.site}\u0000${day}`, { site: event.site, from: rollupDayStart(day, shift), to: rollupDayStart(day + 1, shift) });
+      const siteDays = days.get(event.site) ?? UTC_DAYS;
+      const day = siteDays.day(event.ts);
+      spans.set(`${event.site}\u0000${day}`, { site: event.site, from: siteDays.start(day), to: siteDays.start(day + 1) });
     }
-    return [...days.values()];
+    return [...spans.values()];
   }
 
   /** Counts a batch of new events; runs once they are written. */
-  async record(events: readonly StoredEvent[], shifts: Map<string, number>): Promise<void> {
-    await this.write(pairsOfBatch(events, (site) => shifts.get(site) ?? 0));
+  async record(events: readonly StoredEvent[], days: Map<string, RollupDays>): Promise<void> {
+    await this.write(pairsOfBatch(events, (site) => days.get(site) ?? UTC_DAYS));
   }
 
   /**
@@ -94,28 +97,28 @@ export class MongoRollups {
    */
   async repair(events: readonly StoredEvent[]): Promise<void> {
     const sites = [...new Set(events.map((event) => event.site))];
-    const shifts = await this.shifts(sites);
+    const days = await this.siteDays(sites);
     for (const site of sites) {
-      const shift = shifts.get(site) ?? 0;
-      const days = new Set(events.filter((event) => event.site === site).map((event) => rollupDay(event.ts, shift)));
-      for (const day of days) await this.recount(site, day, day + 1, shift);
+      const siteDays = days.get(site) ?? UTC_DAYS;
+      const marked = new Set(events.filter((event) => event.site === site).map((event) => siteDays.day(event.ts)));
+      for (const day of marked) await this.recount(site, day, day + 1, siteDays);
     }
   }
 
   /**
-   * Recounts the days that overlap [from, to) under the site's current shift: a marked day is
-   * still whole days after its time zone changed, but may then straddle two of them.
+   * Recounts the days that overlap [from, to) in the site's current zone: a marked day is still
+   * whole days after its time zone changed, but may then straddle two of them.
    */
   async recountSpan(site: string, from: number, to: number): Promise<void> {
-    const shift = await this.shiftOf(site);
-    await this.recount(site, rollupDay(from, shift), rollupDay(to - 1, shift) + 1, shift);
+    const days = await this.daysOf(site);
+    await this.recount(site, days.day(from), days.day(to - 1) + 1, days);
   }
 
-  private async recount(site: string, fromDay: number, toDay: number, shift: number): Promise<void> {
+  private async recount(site: string, fromDay: number, toDay: number, siteDays: RollupDays): Promise<void> {
     const days = { $gte: fromDay, $lt: toDay };
     await this.groups.deleteMany({ site: { $eq: site }, day: days });
     await this.visitors.deleteMany({ site: { $eq: site }, day: days });
-    const rows = await this.eventPipeline(recountPipeline(site, fromDay, toDay, shift));
+    const rows = await this.eventPipeline(recountPipeline(site, fromDay, toDay, siteDays));
     await this.write(pairsOfRecount(site, fromDay, rows));
   }
 
@@ -125,11 +128,11 @@ export class MongoRollups {
    * went is harmless: an id with one row in a range subtracts nothing.
    */
   async purged(site: string, before: number): Promise<void> {
-    const shift = await this.shiftOf(site);
-    const day = rollupDay(before, shift);
+    const days = await this.daysOf(site);
+    const day = days.day(before);
     await this.groups.deleteMany({ site: { $eq: site }, day: { $lt: day } });
     await this.visitors.deleteMany({ site: { $eq: site }, day: { $lt: day } });
-    if (before > rollupDayStart(day, shift)) await this.recount(site, day, day + 1, shift);
+    if (before > days.start(day)) await this.recount(site, day, day + 1, days);
   }
 
   async deleteSite(site: string): Promise<void> {
@@ -138,31 +141,31 @@ export class MongoRollups {
   }
 
   /**
-   * Recounts every day of a site from its events, under its current shift (events stored before
-   * the rollups existed). `progress` runs between runs of days.
+   * Recounts every day of a site from its events, in its current zone (events stored before the
+   * rollups existed, or counted on other days). `progress` runs between runs of days.
    */
   async rebuildSite(site: string, progress: () => Promise<void> = async () => undefined): Promise<void> {
     await this.deleteSite(site);
-    const days = await this.siteDays(site);
-    if (days !== null) await this.recountDays(site, days.from, days.to, progress);
+    const span = await this.storedDays(site);
+    if (span !== null) await this.recountDays(site, span.from, span.to, progress);
   }
 
-  /** The site's rollup days that hold events, [from, to), under its current shift; null without events. */
-  async siteDays(site: string): Promise<{ from: number; to: number; shift: number } | null> {
-    const shift = await this.shiftOf(site);
+  /** The site's rollup days that hold events, [from, to), in its current zone; null without events. */
+  async storedDays(site: string): Promise<{ from: number; to: number; days: RollupDays } | null> {
+    const days = await this.daysOf(site);
     const [first] = await this.eventPipeline(edgeEventStages(site, 1));
     const [last] = await this.eventPipeline(edgeEventStages(site, -1));
     if (first === undefined || last === undefined) return null;
-    const day = (row: unknown) => rollupDay((row as { ts: Date }).ts.getTime(), shift);
-    return { from: day(first), to: day(last) + 1, shift };
+    const day = (row: unknown) => days.day((row as { ts: Date }).ts.getTime());
+    return { from: day(first), to: day(last) + 1, days };
   }
 
   /** Recounts [fromDay, toDay) a run of days at a time; `progress` gets the first day not yet recounted after each run. */
   async recountDays(site: string, fromDay: number, toDay: number, progress: (next: number) => Promise<void>): Promise<void> {
-    const shift = await this.shiftOf(site);
+    const days = await this.daysOf(site);
     for (let day = fromDay; day < toDay; day += RECOUNT_DAYS) {
       const next = Math.min(day + RECOUNT_DAYS, toDay);
-      await this.recount(site, day, next, shift);
+      await this.recount(site, day, next, days);
       await progress(next);
     }
   }

@@ -10,7 +10,7 @@
  *
  * The collection is the driver's, or in tests the same calls evaluated by mingo.
  */
-import { rollupDay, rollupDayStart } from '../rollup-days.js';
+import type { RollupDays } from '../rollup-days.js';
 import type { MongoRollups } from './rollups.js';
 
 export const REBUILD_COLLECTION = 'rollup_rebuilds';
@@ -61,8 +61,8 @@ export class SiteRebuilds {
   /** Deletes the site's rollups and recounts them all, under the zone now stored. */
   async run(site: string): Promise<void> {
     await this.rollups.deleteSite(site);
-    const days = await this.rollups.siteDays(site);
-    if (days !== null) await this.recount(site, days.from, days.to, days.shift);
+    const span = await this.rollups.storedDays(site);
+    if (span !== null) await this.recount(site, span.from, span.to, span.days);
     await this.markers.deleteOne({ _id: { $eq: site }, holder: { $eq: this.holder } });
   }
 
@@ -84,17 +84,17 @@ export class SiteRebuilds {
 
   private async resume(marker: RebuildDocument): Promise<void> {
     if (marker.from === null || marker.to === null) return this.run(marker._id);
-    // The marker's instants are whole days of the shift now stored, which is the one they were recorded under.
-    const shift = await this.rollups.shiftOf(marker._id);
-    await this.recount(marker._id, rollupDay(marker.from.getTime(), shift), rollupDay(marker.to.getTime(), shift), shift);
+    // The marker's instants are whole days of the zone now stored, which is the one they were recorded under.
+    const days = await this.rollups.daysOf(marker._id);
+    await this.recount(marker._id, days.day(marker.from.getTime()), days.day(marker.to.getTime()), days);
     await this.markers.deleteOne({ _id: { $eq: marker._id }, holder: { $eq: this.holder } });
   }
 
-  private async recount(site: string, fromDay: number, toDay: number, shift: number): Promise<void> {
+  private async recount(site: string, fromDay: number, toDay: number, days: RollupDays): Promise<void> {
     const progress = async (next: number) => {
       const renewed = await this.markers.updateOne(
         { _id: { $eq: site }, holder: { $eq: this.holder } },
-        { $set: { from: new Date(rollupDayStart(next, shift)), to: new Date(rollupDayStart(toDay, shift)), until: this.leaseEnd() } },
+        { $set: { from: new Date(days.start(next)), to: new Date(days.start(toDay)), until: this.leaseEnd() } },
       );
       if (renewed.matchedCount === 0) throw new Error(`the rollup rebuild of ${site} was taken over by another server or a newer time zone change`);
     };

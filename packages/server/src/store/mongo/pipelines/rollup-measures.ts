@@ -7,7 +7,7 @@
  * the whole days did not count them already. Only the few edge rows are merged in process.
  */
 import type { PipelineStage } from 'mongoose';
-import { rollupShiftMs, type DaySplit } from '../../rollup-days.js';
+import { fixedDays, zoneDays, type DaySplit, type RollupDays } from '../../rollup-days.js';
 import type { Property, TimeRange } from '../../types.js';
 import { ROLLUP_COLLECTIONS, type RollupField } from '../rollup-writes.js';
 import { bucketIndex } from './bucket-index.js';
@@ -26,14 +26,14 @@ export interface RollupRow {
   events: number;
 }
 
-/** The site's rollup shift; 0 for a site not stored, as its events were counted (store/mongo/rollups.ts). */
-export function rollupShiftQuery(site: string): PipelineQuery<number> {
+/** The site's rollup days; UTC's for a site not stored, as its events were counted (store/mongo/rollups.ts). */
+export function rollupDaysQuery(site: string): PipelineQuery<RollupDays> {
   return {
     collection: 'sites',
     pipeline: [stage({ $match: { _id: { $eq: site } } }), stage({ $project: { _id: 0, timezone: 1, createdAt: 1 } })],
     read(rows) {
       const site = rows[0] as { timezone: string; createdAt: Date } | undefined;
-      return site === undefined ? 0 : rollupShiftMs(site.timezone, site.createdAt.getTime());
+      return site === undefined ? fixedDays(0) : zoneDays(site.timezone);
     },
   };
 }

@@ -6,14 +6,14 @@
  * (pending-spans.ts). Everything else reads the events.
  */
 import { pageOfGroups } from '../../breakdown-page.js';
-import { fixedDays, rollupDayStart, splitDays } from '../../rollup-days.js';
+import { splitDays } from '../../rollup-days.js';
 import type { BreakdownQuery, BreakdownRow, Measures, StatsQuery, TimeseriesQuery } from '../../types.js';
 import type { RollupField } from '../rollup-writes.js';
 import { readsEventsOnly } from './event-measures.js';
 import { readMeasures } from './measures.js';
 import type { PendingCheck } from './pending-spans.js';
 import type { RunPipeline } from './pipeline-query.js';
-import { edgeEventsQuery, rollupGroupsQuery, rollupShiftQuery, seenVisitorsQuery, withEdges, type RollupKey, type RollupRow } from './rollup-measures.js';
+import { edgeEventsQuery, rollupGroupsQuery, rollupDaysQuery, seenVisitorsQuery, withEdges, type RollupKey, type RollupRow } from './rollup-measures.js';
 
 type QueryFilter = StatsQuery['filters'][number];
 type ExactOnField = Extract<QueryFilter, { match: string }>;
@@ -25,12 +25,11 @@ const onGroupValue = (filter: QueryFilter, field: RollupField): filter is ExactO
 const isRolledUp = (field: string): field is Exclude<RollupField, '*'> => field === 'page' || field === 'name';
 
 async function rollupRows(run: RunPipeline, pending: PendingCheck, method: string, site: string, field: RollupField, key: RollupKey, buckets: StatsQuery['range'][]): Promise<RollupRow[] | null> {
-  const shift = await run(method, rollupShiftQuery(site));
-  const days = fixedDays(shift);
+  const days = await run(method, rollupDaysQuery(site));
   const splits = buckets.map((bucket) => splitDays(bucket, days));
   const whole = splits.filter(({ lo, hi }) => hi > lo);
   if (whole.length === 0) return null;
-  const wholeDays = { from: rollupDayStart(Math.min(...whole.map((s) => s.lo)), shift), to: rollupDayStart(Math.max(...whole.map((s) => s.hi)), shift) };
+  const wholeDays = { from: days.start(Math.min(...whole.map((s) => s.lo))), to: days.start(Math.max(...whole.map((s) => s.hi))) };
   if (await pending(method, site, wholeDays)) return null;
   const byValue = key.by === 'value';
   const rows = await run(method, rollupGroupsQuery(site, field, splits, byValue));
