@@ -8,9 +8,9 @@ import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import { pageOfGroups } from '../../breakdown-page.js';
 import { EVENT_FIELDS } from '../../fields.js';
 import { isGoalFilter, type BreakdownPage, type Filter, type Property, type StatsFilter, type TimeRange } from '../../types.js';
-import { splitDays, zoneDays, type DaySplit } from '../../rollup-days.js';
+import { splitDays, type DaySplit } from '../../rollup-days.js';
 import { isRollupField, ROLLUP_FIELDS, type RollupField } from '../rollups.js';
-import { eventFilterSql, HistoryReach, pageSql, Params, propSql, StatementCache, toMeasures, type MeasureRow } from './sql.js';
+import { eventFilterSql, HistoryReach, pageSql, Params, propSql, siteDays, StatementCache, toMeasures, type MeasureRow } from './sql.js';
 import type { GroupRow } from './visit-measures.js';
 
 interface RollupRow {
@@ -66,14 +66,14 @@ export class EventMeasures {
   /** The same over pageviews alone, for the fields that count their viewers apart. */
   private readonly viewers: ReadonlyMap<RollupField, FieldStatements>;
 
-  private readonly zone;
+  private readonly daysOf;
   private readonly statements;
   private readonly reach;
 
   constructor(db: Database.Database) {
     this.statements = new StatementCache(db);
     this.reach = new HistoryReach(db);
-    this.zone = db.prepare<[string], string>('SELECT timezone FROM sites WHERE domain = ?').pluck();
+    this.daysOf = siteDays(db);
     const dayBuckets = `WITH b(i, lo, hi) AS (SELECT CAST(key AS INTEGER), value ->> 0, value ->> 1 FROM json_each(?))`;
     this.dayTotals = db.prepare<[string, string], RollupRow>(`${dayBuckets}
       SELECT b.i AS k, SUM(t.visitors) AS visitors, SUM(t.pageviews) AS pageviews, SUM(t.events) AS events
@@ -194,7 +194,7 @@ export class EventMeasures {
     const byField = field === undefined ? undefined : (viewers ?? this.fields.get(field));
     const rolledUp = group === undefined ? filters.length === 0 : byField !== undefined && (others.length === 0 || viewers !== undefined);
     if (rolledUp) {
-      const days = zoneDays(this.zone.get(site) ?? 'UTC');
+      const days = this.daysOf(site);
       const splits = buckets.map((bucket) => splitDays(bucket, days));
       if (splits.some(({ lo, hi }) => hi > lo)) {
         const rows = this.fromRollups(site, splits, byField);

@@ -14,11 +14,11 @@
 import type Database from 'better-sqlite3';
 import { visitColumn } from '../../fields.js';
 import { BOUNCE_ENGAGED_MS, type TimeRange } from '../../types.js';
-import { splitDays, zoneDays, type RollupDays } from '../../rollup-days.js';
+import { splitDays, type RollupDays } from '../../rollup-days.js';
 import { ALL_VISITS, isBounce, isCounted, visitValue, type GROUP_FIELDS } from '../visit-rollups.js';
 import type { Visit } from '../visits.js';
 import { EdgeVisits } from './edge-visits.js';
-import { Params, StatementCache } from './sql.js';
+import { Params, siteDays, StatementCache } from './sql.js';
 import type { GroupRow } from './visit-measures.js';
 
 type GroupField = (typeof GROUP_FIELDS)[number] | typeof ALL_VISITS;
@@ -59,7 +59,7 @@ function perField<S>(prepare: (field: GroupField) => S): (field: GroupField) => 
 }
 
 export class VisitGroups {
-  private readonly zone;
+  private readonly daysOf;
   private readonly dayRows;
   /** Counted visits starting in [from, to), grouped by the field's value, as the rollups count a day. */
   private readonly part;
@@ -75,7 +75,7 @@ export class VisitGroups {
     db: Database.Database,
     private readonly edges: EdgeVisits,
   ) {
-    this.zone = db.prepare<[string], string>('SELECT timezone FROM sites WHERE domain = ?').pluck();
+    this.daysOf = siteDays(db);
     this.dayRows = db.prepare<[string, string, number, number], SumsRow>(`
       SELECT CASE WHEN missing THEN NULL ELSE value END AS k, ${SUMS}
       FROM visit_day_groups WHERE site = ? AND field = ? AND day >= ? AND day < ? GROUP BY value, missing`);
@@ -118,7 +118,7 @@ export class VisitGroups {
   }
 
   run(site: string, range: TimeRange, field: GroupField): GroupRow[] {
-    const siteDays = zoneDays(this.zone.get(site) ?? 'UTC');
+    const rollupDays = this.daysOf(site);
     const groups = new Map<string | null, Sums>();
     const sums = (value: string | null): Sums => {
       let entry = groups.get(value);
@@ -143,7 +143,7 @@ export class VisitGroups {
     };
 
     // Whole rollup days, and the parts of days at the edges.
-    const { lo, hi, edges } = splitDays(range, siteDays);
+    const { lo, hi, edges } = splitDays(range, rollupDays);
     if (hi > lo) for (const row of this.dayRows.all(site, field, lo, hi)) addRow(row);
     for (const [from, to] of edges) for (const row of this.part(field).all(site, from, to)) addRow(row);
 
@@ -162,7 +162,7 @@ export class VisitGroups {
 
     // Visitors counted once per day: the surplus taken off, but for those of the cut visits,
     // whose visits are read back, as they may count by their part in the range.
-    for (const { k, surplus } of this.multiSurplus(site, range, field, siteDays, [...suspects])) sums(k).visitors -= surplus;
+    for (const { k, surplus } of this.multiSurplus(site, range, field, rollupDays, [...suspects])) sums(k).visitors -= surplus;
     if (suspects.size > 0) {
       const recounted = this.visitsOf(field).all(site, JSON.stringify([...suspects]), range.from, range.to) as VisitorVisit[];
       const counted = new Map<number, Map<string | null, Set<number>>>();
@@ -177,7 +177,7 @@ export class VisitGroups {
         if (days === undefined) counted.set(id, (days = new Map()));
         let seen = days.get(value);
         if (seen === undefined) days.set(value, (seen = new Set()));
-        seen.add(siteDays.day(start));
+        seen.add(rollupDays.day(start));
         if (end < range.to) note(truly, id, value);
       }
       for (const part of inside) note(truly, part.visitorId, visitValue(part, field));
