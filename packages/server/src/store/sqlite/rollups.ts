@@ -30,7 +30,8 @@
 import type Database from 'better-sqlite3';
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import { EVENT_FIELDS } from '../fields.js';
-import { zoneDays, type RollupDays } from '../rollup-days.js';
+import type { RollupDays } from '../rollup-days.js';
+import { siteDays } from './site-days.js';
 import type { EventField, StoredEvent } from '../types.js';
 
 
@@ -250,7 +251,7 @@ export class SqliteRollups {
   private readonly cutCounts;
   private readonly subtractTotals;
   private readonly dropEmptyTotals;
-  private readonly selectZone;
+  private readonly zoneDaysOf;
   private readonly refill;
   private readonly fields: ReadonlyMap<RollupField, FieldRollup>;
   /** Each site's days, until its time zone changes (rebuildSite). */
@@ -262,7 +263,7 @@ export class SqliteRollups {
     fields: readonly RollupField[] = Object.keys(ROLLUP_FIELDS) as RollupField[],
   ) {
     this.fields = new Map(fields.map((field) => [field, new FieldRollup(db, field)]));
-    this.selectZone = db.prepare<[string], string>('SELECT timezone FROM sites WHERE domain = ?').pluck();
+    this.zoneDaysOf = siteDays(db);
     // RETURNING yields a row only when the (id, day) pair is new; its multi says whether the id
     // already had another day, and then every row of the id must carry the flag.
     this.insertVisitor = db
@@ -307,7 +308,7 @@ export class SqliteRollups {
   daysOf(site: string): RollupDays {
     let days = this.days.get(site);
     if (days === undefined) {
-      days = zoneDays(this.selectZone.get(site) ?? 'UTC');
+      days = this.zoneDaysOf(site);
       this.days.set(site, days);
     }
     return days;

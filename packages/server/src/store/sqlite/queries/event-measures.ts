@@ -10,7 +10,8 @@ import { EVENT_FIELDS } from '../../fields.js';
 import { isGoalFilter, type BreakdownPage, type Filter, type Property, type StatsFilter, type TimeRange } from '../../types.js';
 import { splitDays, type DaySplit } from '../../rollup-days.js';
 import { isRollupField, ROLLUP_FIELDS, type RollupField } from '../rollups.js';
-import { eventFilterSql, HistoryReach, pageSql, Params, propSql, siteDays, StatementCache, toMeasures, type MeasureRow } from './sql.js';
+import { siteDays } from '../site-days.js';
+import { eventFilterSql, HistoryReach, pageSql, Params, propSql, StatementCache, toMeasures, type MeasureRow } from './sql.js';
 import type { GroupRow } from './visit-measures.js';
 
 interface RollupRow {

@@ -7,7 +7,6 @@ import type Database from 'better-sqlite3';
 import { ENGAGEMENT, PAGEVIEW } from '@sightline/shared';
 import { EVENT_FIELDS } from '../../fields.js';
 import { goalAlternatives } from '../../goal-filters.js';
-import { zoneDays, type RollupDays } from '../../rollup-days.js';
 import { isGoalFilter, isVisitFilter, type BreakdownPage, type Filter, type Measures, type StatsFilter, type TimeRange } from '../../types.js';
 
 /** Collects bound parameters in the order their placeholders appear in the SQL text. */
@@ -50,12 +49,6 @@ export function matchSql(column: string | (() => string), filter: Filter, params
 
 export const propSql = (alias: string, key: string, params: Params) =>
   `(SELECT p.value FROM json_each(${alias}props) p WHERE p.key = ${params.add(key)})`;
-
-/** Each site's rollup days, from its time zone as stored (UTC's for a site not stored). */
-export function siteDays(db: Database.Database): (site: string) => RollupDays {
-  const zone = db.prepare<[string], string>('SELECT timezone FROM sites WHERE domain = ?').pluck();
-  return (site) => zoneDays(zone.get(site) ?? 'UTC');
-}
 
 /** A fifth: see HistoryReach. */
 const WHOLE_HISTORY_SHARE = 5;

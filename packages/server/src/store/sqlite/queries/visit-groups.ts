@@ -18,7 +18,8 @@ import { splitDays, type RollupDays } from '../../rollup-days.js';
 import { ALL_VISITS, isBounce, isCounted, visitValue, type GROUP_FIELDS } from '../visit-rollups.js';
 import type { Visit } from '../visits.js';
 import { EdgeVisits } from './edge-visits.js';
-import { Params, siteDays, StatementCache } from './sql.js';
+import { siteDays } from '../site-days.js';
+import { Params, StatementCache } from './sql.js';
 import type { GroupRow } from './visit-measures.js';
 
 type GroupField = (typeof GROUP_FIELDS)[number] | typeof ALL_VISITS;
