@@ -125,6 +125,9 @@ export const VISIT_COLUMNS = [
   'pageviews', 'events', 'engagement_ms', ...ATTRIBUTE_COLUMNS,
 ];
 
+/** What a later event of the visit can change without moving its start. */
+const EXTENDED_COLUMNS = ['end_ts', 'entry_page', 'entry_ts', 'exit_page', 'exit_ts', 'pageviews', 'events', 'engagement_ms'];
+
 export type VisitRow = [number, number, number, number, string | null, number | null, string | null, number | null, number, number, number, ...Array<string | null>];
 
 export const visitOf = (row: VisitRow): Visit => ({
@@ -156,7 +159,6 @@ export class SqliteVisits {
   private readonly selectSpan;
   private readonly writeSpan;
   private readonly sessionEvents;
-  private readonly deleteVisits;
   private readonly deleteEnded;
   private readonly selectCut;
   private readonly clearSite;
@@ -182,10 +184,11 @@ export class SqliteVisits {
       `INSERT OR REPLACE INTO visits (site, ${VISIT_COLUMNS.join(', ')}) VALUES (${['site', ...VISIT_COLUMNS].map(() => '?').join(', ')})`,
     );
     // Most events extend a visit without moving its start: the row is then changed in place,
-    // which spares the delete and insert in the table and both indexes that REPLACE costs.
-    const kept = VISIT_COLUMNS.filter((column) => !['session_id', 'start_ts'].includes(column));
+    // which spares the delete and insert in the table and both indexes that REPLACE costs. The
+    // visitor and the first-event attributes only change with the start, so they are left out:
+    // SQLite rewrites the entry of every index holding a column that an UPDATE sets, changed or not.
     this.updateVisit = db.prepare(
-      `UPDATE visits SET ${kept.map((column) => `${column} = ?`).join(', ')} WHERE site = ? AND start_ts = ? AND session_id = ?`,
+      `UPDATE visits SET ${EXTENDED_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE site = ? AND start_ts = ? AND session_id = ?`,
     );
     this.selectSpan = db.prepare<[string], number>('SELECT longest_ms FROM visit_spans WHERE site = ?').pluck();
     this.writeSpan = db.prepare(`
@@ -196,7 +199,6 @@ export class SqliteVisits {
         SELECT ${VISIT_EVENT_COLUMNS.join(', ')} FROM events
         WHERE site = ? AND session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, id`)
       .raw();
-    this.deleteVisits = db.prepare('DELETE FROM visits WHERE site = ? AND session_id IN (SELECT value FROM json_each(?))');
     this.deleteEnded = db.prepare('DELETE FROM visits WHERE site = ? AND start_ts < ? AND end_ts < ?');
     this.selectCut = db.prepare<[string, number], number>('SELECT session_id FROM visits WHERE site = ? AND start_ts < ?').pluck();
     this.clearSite = db.prepare('DELETE FROM visits WHERE site = ?');
@@ -249,8 +251,8 @@ export class SqliteVisits {
     const inPlace = before !== undefined && before.startTs === visit.startTs;
     if (inPlace) {
       this.updateVisit.run(
-        visit.visitorId, visit.endTs, visit.entryPage, visit.entryTs, visit.exitPage, visit.exitTs,
-        visit.pageviews, visit.events, visit.engagementMs, ...visit.attributes, site, visit.startTs, visit.sessionId,
+        visit.endTs, visit.entryPage, visit.entryTs, visit.exitPage, visit.exitTs,
+        visit.pageviews, visit.events, visit.engagementMs, site, visit.startTs, visit.sessionId,
       );
     } else {
       this.writeVisit.run(...rowOf(site, visit));
@@ -268,18 +270,27 @@ export class SqliteVisits {
     return !inPlace;
   }
 
-  /** Rewrites the visits of these sessions from their stored events (none left: no visit). */
+  /**
+   * Rewrites the visits of these sessions from their stored events (none left: no visit), one
+   * after the other: the visit rollups count a visitor in a group from the visitor's other visits
+   * in the table, which must each be as they were before or as they are after, never missing.
+   */
   private rebuild(site: string, sessionIds: readonly number[]): void {
     for (let i = 0; i < sessionIds.length; i += REBUILD_CHUNK) {
-      const ids = JSON.stringify(sessionIds.slice(i, i + REBUILD_CHUNK));
+      const chunk = sessionIds.slice(i, i + REBUILD_CHUNK);
+      const ids = JSON.stringify(chunk);
       const before = new Map(this.groups === undefined ? [] : this.wholeVisits.all(site, ids).map((row) => [row[0], visitOf(row)]));
-      this.deleteVisits.run(site, ids);
-      for (const visit of foldRows(this.sessionEvents.all(site, ids)).values()) {
-        this.write(site, visit);
-        this.groups?.changed(site, before.get(visit.sessionId), visit, true);
-        before.delete(visit.sessionId);
+      const rebuilt = foldRows(this.sessionEvents.all(site, ids));
+      for (const sessionId of chunk) {
+        const visit = rebuilt.get(sessionId);
+        if (visit === undefined) {
+          this.deleteVisit.run(site, sessionId);
+          this.groups?.changed(site, before.get(sessionId), undefined, false);
+        } else {
+          this.write(site, visit);
+          this.groups?.changed(site, before.get(sessionId), visit, true);
+        }
       }
-      for (const gone of before.values()) this.groups?.changed(site, gone, undefined, false);
     }
     this.groups?.flush();
   }
