@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { EventStore, Filter, Measures, StoredEvent, TimeRange } from '../src/store/types.js';
-import { UNDO_LOCAL_DAYS, UNDO_PAGE_VIEWERS } from './support/migration-undos.js';
+import { UNDO_LOCAL_DAYS, UNDO_PAGE_VIEWERS, UNDO_PROJECTION } from './support/migration-undos.js';
 import { storedEvent } from './support/store-basics.js';
 
 const DAY = 86_400_000;
@@ -242,7 +242,8 @@ describe('sqlite rollups', () => {
           await old.close();
           // The schema as it was before the rollups: every migration since, newest first.
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(19);
+          expect(db.pragma('user_version', { simple: true })).toBe(20);
+          db.exec(UNDO_PROJECTION);
           db.exec(UNDO_LOCAL_DAYS);
           db.exec(UNDO_PAGE_VIEWERS);
           db.exec('DROP INDEX events_site_name_path;');
@@ -290,7 +291,8 @@ describe('sqlite rollups', () => {
           for (const batch of batches) await old.insertEvents(batch.map(toStored));
           await old.close();
           const db = new Database(file);
-          expect(db.pragma('user_version', { simple: true })).toBe(19);
+          expect(db.pragma('user_version', { simple: true })).toBe(20);
+          db.exec(UNDO_PROJECTION);
           db.exec(UNDO_LOCAL_DAYS);
           db.exec(UNDO_PAGE_VIEWERS);
           db.exec('DROP INDEX events_site_name_path;');

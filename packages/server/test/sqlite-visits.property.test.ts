@@ -26,7 +26,7 @@ import {
   type StoredEvent,
   type TimeRange,
 } from '../src/store/types.js';
-import { UNDO_LOCAL_DAYS, UNDO_PAGE_VIEWERS } from './support/migration-undos.js';
+import { UNDO_LOCAL_DAYS, UNDO_PAGE_VIEWERS, UNDO_PROJECTION } from './support/migration-undos.js';
 import { zoneDays } from '../src/store/rollup-days.js';
 import { storedEvent } from './support/store-basics.js';
 
@@ -485,6 +485,7 @@ const SINCE_VISITS = [
   'DROP INDEX events_site_name_path;',
   UNDO_PAGE_VIEWERS,
   UNDO_LOCAL_DAYS,
+  UNDO_PROJECTION,
 ];
 
 async function createSites(store: EventStore): Promise<void> {

@@ -10,3 +10,6 @@ export const UNDO_PAGE_VIEWERS = `
 
 /** Rollup days as local dates: the shift they were counted by comes back, 0 (UTC's). */
 export const UNDO_LOCAL_DAYS = 'ALTER TABLE sites ADD COLUMN rollup_shift_ms INTEGER NOT NULL DEFAULT 0;';
+
+/** Visits and rollups folded in apart from the events' own transaction. */
+export const UNDO_PROJECTION = 'DROP TABLE projection;';

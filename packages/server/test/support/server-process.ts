@@ -4,9 +4,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
-export const SERVER_MAIN = path.join(dist, 'main.js');
-export const SERVER_CLI = path.join(dist, 'cli/main.js');
+export const SERVER_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
+export const SERVER_MAIN = path.join(SERVER_DIST, 'main.js');
+export const SERVER_CLI = path.join(SERVER_DIST, 'cli/main.js');
 
 /**
  * The test process's environment for a server on the embedded store, without Redis: the tests

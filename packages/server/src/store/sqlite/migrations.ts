@@ -383,6 +383,10 @@ const MIGRATIONS: readonly Migration[] = [
       groups.rebuildSite(site.domain);
     }
   },
+  // Visits and rollups follow the events in transactions of their own (projection.ts); every event
+  // stored so far is already in them.
+  `CREATE TABLE projection (last_event_id INTEGER NOT NULL) STRICT;
+  INSERT INTO projection (last_event_id) SELECT COALESCE(MAX(id), 0) FROM events;`,
 ];
 
 export function migrate(db: Database.Database): void {

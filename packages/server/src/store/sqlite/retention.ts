@@ -4,6 +4,7 @@ import type { SqliteEventIds } from './event-ids.js';
 import type { SqliteRollups } from './rollups.js';
 import type { SqliteVisits } from './visits.js';
 import type { SqliteDefinitions } from './definitions.js';
+import type { SqliteProjection } from './projection.js';
 
 export class SqliteRetention {
   private readonly setDays;
@@ -22,6 +23,7 @@ export class SqliteRetention {
     private readonly visits: SqliteVisits,
     private readonly eventIds: SqliteEventIds,
     private readonly definitions: SqliteDefinitions,
+    projection: SqliteProjection,
   ) {
     this.setDays = db.prepare('UPDATE sites SET retention_days = ? WHERE domain = ?');
     this.selectSettings = db.prepare<[], { site: string; days: number }>(
@@ -33,7 +35,9 @@ export class SqliteRetention {
     this.deleteKeys = db.prepare('DELETE FROM api_keys WHERE site = ?');
     this.deleteSiteRow = db.prepare('DELETE FROM sites WHERE domain = ?');
     this.deleteAll = db.transaction((domain: string) => {
+      projection.catchUp();
       this.deleteEvents.run(domain);
+      projection.deleted();
       this.rollups.deleteSite(domain);
       this.visits.deleteSite(domain);
       this.eventIds.deleteSite(domain);
@@ -43,8 +47,10 @@ export class SqliteRetention {
     });
     this.purge = db.transaction((site: string, before: number) => {
       if (this.anyBefore.get(site, before) === 0) return 0;
+      projection.catchUp();
       this.rollups.purging(site, before);
       const deleted = this.deleteBefore.run(site, before).changes;
+      projection.deleted();
       this.visits.purged(site, before);
       return deleted;
     });

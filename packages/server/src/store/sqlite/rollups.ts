@@ -1,7 +1,7 @@
 /**
- * Per-day rollups of counted events (pageviews and custom events), kept exact in the same
- * transaction as the events they count, so event measures over whole days are read from a few
- * rows per day instead of every event.
+ * Per-day rollups of counted events (pageviews and custom events), folded in from the events by
+ * the projection (projection.ts), so event measures over whole days are read from a few rows per
+ * day instead of every event.
  *
  * A site's days are its local dates, from midnight to midnight in its time zone (rollup-days.ts). Its dashboard
  * asks for whole local days, which are then whole rollup days, or an hour off them in summer;
@@ -314,7 +314,7 @@ export class SqliteRollups {
     return days;
   }
 
-  /** Counts a batch of new events; runs inside the transaction that inserts them. */
+  /** Counts a batch of new events, in the order they were stored. */
   record(events: readonly StoredEvent[]): void {
     const totals = new Map<string, Counts>();
     const batches = new Map([...this.fields.keys()].map((field) => [field, new Map<string, Counts>()]));

@@ -30,6 +30,7 @@ import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { SqliteEventIds } from './event-ids.js';
 import { migrate } from './migrations.js';
 import { ReadPool } from './read-pool.js';
+import { SqliteProjection } from './projection.js';
 import { SqliteRetention } from './retention.js';
 import { zoneDays } from '../rollup-days.js';
 import { SqliteRollups } from './rollups.js';
@@ -125,6 +126,7 @@ class SqliteStore implements EventStore {
   private readonly deleteOldSalts;
 
   private readonly rollups;
+  private readonly projection;
   /** Reads on this connection, when there is no reader pool. */
   private readonly localReads: StatsReader | undefined;
   private readonly admin;
@@ -162,8 +164,6 @@ class SqliteStore implements EventStore {
           e.browser, e.os, e.device, e.country, e.screenWidth, e.visitorId, e.sessionId, e.engagementMs, propsJson,
         );
       }
-      this.rollups.record(events);
-      visits.record(events);
     });
     this.selectCount = db.prepare('SELECT COUNT(*) AS n FROM events WHERE site = ?').pluck();
     this.selectSite = db.prepare<[string], SiteRow>('SELECT domain, timezone, created_at, public, allow_subdomains FROM sites WHERE domain = ?');
@@ -175,10 +175,13 @@ class SqliteStore implements EventStore {
     this.admin = new SqliteSiteAdmin(db);
     this.accounts = new SqliteAccounts(db);
     this.definitions = new SqliteDefinitions(db);
-    this.retention = new SqliteRetention(db, this.rollups, visits, eventIds, this.definitions);
+    this.projection = new SqliteProjection(db, this.rollups, visits);
+    this.retention = new SqliteRetention(db, this.rollups, visits, eventIds, this.definitions, this.projection);
     this.insertSalt = db.prepare('INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT DO NOTHING');
     this.selectSalt = db.prepare<[string], Buffer>('SELECT salt FROM salts WHERE day = ?').pluck();
     this.deleteOldSalts = db.prepare('DELETE FROM salts WHERE day < ?');
+    // Events a crash or another process left unfolded.
+    this.projection.catchUp();
   }
 
   private run<T>(method: string, work: () => T): Promise<T> {
@@ -190,9 +193,14 @@ class SqliteStore implements EventStore {
   }
 
   private read<M extends ReadMethod>(method: M, arg: ReadArg<M>): Promise<ReadResult<M>> {
-    if (this.readers !== undefined) return this.readers.run(method, arg);
+    if (this.readers !== undefined) {
+      return this.run(method, () => this.projection.settle()).then(() => this.readers!.run(method, arg));
+    }
     const local = this.localReads!;
-    return this.run(method, () => local(method, arg));
+    return this.run(method, () => {
+      this.projection.settle();
+      return local(method, arg);
+    });
   }
 
   /**
@@ -214,7 +222,10 @@ class SqliteStore implements EventStore {
   }
 
   insertEvents(events: readonly StoredEvent[]): Promise<void> {
-    return this.run('insertEvents', () => this.insertBatch(events)).then(() => this.durable());
+    return this.run('insertEvents', () => {
+      this.insertBatch(events);
+      this.projection.committed(events.length);
+    }).then(() => this.durable());
   }
 
   countEvents(site: string): Promise<number> {
@@ -296,7 +307,10 @@ class SqliteStore implements EventStore {
       this.db.transaction(() => {
         if (!this.admin.updateSite(domain, patch)) return undefined;
         const before = this.selectSite.get(domain)!;
-        if (patch.timezone !== undefined && patch.timezone !== before.timezone) this.changeTimezone(before, patch.timezone);
+        if (patch.timezone !== undefined && patch.timezone !== before.timezone) {
+          this.projection.catchUp();
+          this.changeTimezone(before, patch.timezone);
+        }
         return this.selectSite.get(domain);
       })(),
     )
@@ -417,6 +431,8 @@ class SqliteStore implements EventStore {
     await this.readers?.close();
     await this.checkpointer?.stop();
     return this.run('close', () => {
+      this.projection.stop();
+      if (this.db.open) this.projection.catchUp();
       if (this.walFd !== undefined) closeSync(this.walFd);
       this.walFd = undefined;
       if (this.db.open) this.db.close();

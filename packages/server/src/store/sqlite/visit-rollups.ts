@@ -206,7 +206,8 @@ export class SqliteVisitRollups {
         this.add(this.delta(site, field, oldDay, oldValue!), old, alone ? 1 : 0, -1);
       }
       if (now !== undefined) {
-        newOthers ??= this.othersOn(site, now.visitorId, newDay, now.sessionId);
+        // The same visitor on the same day has the same other visits before and after.
+        newOthers ??= (sameVisitor ? oldOthers : undefined) ?? this.othersOn(site, now.visitorId, newDay, now.sessionId);
         const alone = field === ALL_VISITS ? newOthers.every((values) => values.size === 0) : !newOthers[index]!.has(newValue!);
         this.add(this.delta(site, field, newDay, newValue!), now, alone ? 1 : 0, 1);
       }

@@ -1,6 +1,6 @@
 /**
- * One row per visit (session), kept exact in the same transaction as its events, so visit
- * measures and visit breakdowns read a row per visit instead of grouping every event.
+ * One row per visit (session), folded in from its events by the projection (projection.ts), so
+ * visit measures and visit breakdowns read a row per visit instead of grouping every event.
  *
  * A row describes the whole visit: its first event (by ts, arrival order breaking ties) gives the
  * visitor and the first-event attributes, its first and last pageviews the entry and exit pages.
@@ -222,7 +222,7 @@ export class SqliteVisits {
     this.deleteVisit = db.prepare('DELETE FROM visits WHERE site = ? AND session_id = ?');
   }
 
-  /** Folds a batch of new events into their visits; runs inside the transaction that inserts them. */
+  /** Folds a batch of new events, in the order they were stored, into their visits. */
   record(events: readonly StoredEvent[]): void {
     const touched = new Map<string, { site: string; before: Visit | undefined; visit: Visit }>();
     for (const stored of events) {
