@@ -44,6 +44,13 @@ export class SqliteProjection {
   private readonly fold;
   /** Events this connection committed since it last folded; another process's are found by catchUp. */
   private behind = 0;
+  /**
+   * The events this connection committed since it last folded, with the id of the first: folded
+   * from memory when they follow the mark, read back from the table otherwise (after a restart,
+   * or when a fold was undone with the transaction around it).
+   */
+  private held: StoredEvent[] = [];
+  private heldFrom = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -61,16 +68,21 @@ export class SqliteProjection {
         visitor_id AS visitorId, session_id AS sessionId, engagement_ms AS engagementMs, props
       FROM events WHERE id > ? ORDER BY id LIMIT ?`);
     this.newestEvent = db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) FROM events').pluck();
+    const foldIn = (events: readonly StoredEvent[], lastId: number) => {
+      rollups.record(events);
+      visits.record(events);
+      this.writeMark.run(lastId);
+      return lastId;
+    };
     const fold = db.transaction(() => {
       let mark = this.selectMark.get()!;
+      const heldTo = this.heldFrom + this.held.length - 1;
+      if (this.heldFrom <= mark + 1 && mark < heldTo) mark = foldIn(this.held.slice(mark + 1 - this.heldFrom), heldTo);
+      this.held = [];
       for (;;) {
         const rows = this.eventsAfter.all(mark, CHUNK);
         if (rows.length === 0) break;
-        const events = rows.map(eventOf);
-        rollups.record(events);
-        visits.record(events);
-        mark = rows[rows.length - 1]!.id;
-        this.writeMark.run(mark);
+        mark = foldIn(rows.map(eventOf), rows[rows.length - 1]!.id);
         if (rows.length < CHUNK) break;
       }
     });
@@ -80,12 +92,18 @@ export class SqliteProjection {
   }
 
   /**
-   * After an insert transaction of `count` events: folds them in when enough wait, or soon. A
+   * After an insert transaction, with the events it stored and the id of the last (the ids of
+   * one transaction's events follow each other): folds them in when enough wait, or soon. A
    * failure here is left to the next catchUp, whose caller reports it: the events are committed,
    * and their senders must not be told otherwise.
    */
-  committed(count: number): void {
-    this.behind += count;
+  committed(events: readonly StoredEvent[], lastId: number): void {
+    if (events.length === 0) return;
+    const firstId = lastId - events.length + 1;
+    if (firstId !== this.heldFrom + this.held.length) this.held = [];
+    if (this.held.length === 0) this.heldFrom = firstId;
+    this.held.push(...events);
+    this.behind += events.length;
     if (this.behind >= this.pace.maxEvents) this.tryCatchUp();
     else this.timer ??= setTimeout(() => this.tryCatchUp(), this.pace.maxDelayMs).unref();
   }

@@ -156,14 +156,16 @@ class SqliteStore implements EventStore {
     // Positional values: binding by name copied every event into a new object and cost a third of the insert.
     this.insertBatch = db.transaction((batch: readonly StoredEvent[]) => {
       const events = eventIds.fresh(batch);
+      let lastId = 0;
       for (const e of events) {
         const propsJson = Object.keys(e.props).length > 0 ? JSON.stringify(e.props) : null;
-        this.insertEvent.run(
+        lastId = Number(this.insertEvent.run(
           e.site, e.ts, e.name, e.path, e.hostname, e.referrer, e.referrerSource,
           e.utmSource, e.utmMedium, e.utmCampaign, e.utmTerm, e.utmContent,
           e.browser, e.os, e.device, e.country, e.screenWidth, e.visitorId, e.sessionId, e.engagementMs, propsJson,
-        );
+        ).lastInsertRowid);
       }
+      return { events, lastId };
     });
     this.selectCount = db.prepare('SELECT COUNT(*) AS n FROM events WHERE site = ?').pluck();
     this.selectSite = db.prepare<[string], SiteRow>('SELECT domain, timezone, created_at, public, allow_subdomains FROM sites WHERE domain = ?');
@@ -223,8 +225,8 @@ class SqliteStore implements EventStore {
 
   insertEvents(events: readonly StoredEvent[]): Promise<void> {
     return this.run('insertEvents', () => {
-      this.insertBatch(events);
-      this.projection.committed(events.length);
+      const stored = this.insertBatch(events);
+      this.projection.committed(stored.events, stored.lastId);
     }).then(() => this.durable());
   }
 
