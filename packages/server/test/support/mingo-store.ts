@@ -126,9 +126,11 @@ export class MingoPipelineStore implements EventStore, StatsQueries, SiteAdmin {
     if (site === undefined) return null;
     if (patch.public !== undefined) site.public = patch.public;
     if (patch.timezone !== undefined) {
-      await this.rebuilds.begin(domain);
+      // As the MongoDB store: only a zone with other days recounts.
+      const recount = zoneDays(patch.timezone).key !== zoneDays(site.timezone).key;
+      if (recount) await this.rebuilds.begin(domain);
       site.timezone = patch.timezone;
-      await this.rebuilds.run(domain);
+      if (recount) await this.rebuilds.run(domain);
     }
     if (patch.allowSubdomains === null) delete site.allowSubdomains;
     else if (patch.allowSubdomains !== undefined) site.allowSubdomains = patch.allowSubdomains;

@@ -333,15 +333,23 @@ export class MongoStore implements EventStore, StatsQueries, SiteAdmin {
     const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
     if (Object.keys(changes).length === 0) return this.getSite(domain);
     return this.run('updateSite', async () => {
+      // A zone with the same days as the site's (another name for it, or the same offsets) counts the same rollups.
+      const recount = patch.timezone !== undefined && (await this.hasOtherDays(domain, patch.timezone));
       // Marked before the zone is stored, so a process dying in between still leaves the recount to finish.
-      if (patch.timezone !== undefined) await this.rebuilds.begin(domain);
+      if (recount) await this.rebuilds.begin(domain);
       const document = await this.models.sites
         .findOneAndUpdate({ _id: { $eq: domain } }, { $set: changes }, { returnDocument: 'after' })
         .lean()
         .exec();
-      if (patch.timezone !== undefined) await (document === null ? this.rebuilds.cancel(domain) : this.rebuilds.run(domain));
+      if (recount) await (document === null ? this.rebuilds.cancel(domain) : this.rebuilds.run(domain));
       return document === null ? null : toSiteRecord(document);
     });
+  }
+
+  /** Whether `timezone` has other days than the site's zone; false for a site not found. */
+  private async hasOtherDays(domain: string, timezone: string): Promise<boolean> {
+    const site = await this.models.sites.findOne({ _id: { $eq: domain } }, { timezone: 1 }).lean().exec();
+    return site !== null && zoneDays(site.timezone).key !== zoneDays(timezone).key;
   }
 
   createApiKey(key: ApiKeyRecord): Promise<void> {
