@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { EventStore, StoredEvent } from '../src/store/types.js';
-import { SERVER_DIST } from './support/server-process.js';
+import { requireBuild, SERVER_DIST } from './support/server-process.js';
 import { storedEvent } from './support/store-basics.js';
 
 const SITE = 'folded.example';
@@ -65,6 +65,7 @@ describe('the SQLite projection of events into visits and rollups', () => {
   });
 
   it('folds in, at the next start, the events of a process that stopped before it could', () => {
+    requireBuild();
     // A process that commits events and ends before its store folds them in: a crash, as far as they are concerned.
     const crashed = spawnSync(process.execPath, ['--input-type=module', '-e', `
       const { openSqliteStore } = await import(${JSON.stringify(pathToFileURL(path.join(SERVER_DIST, 'store/sqlite/sqlite-store.js')).href)});
@@ -102,6 +103,26 @@ describe('the SQLite projection of events into visits and rollups', () => {
     }
   });
 
+  it("does not fold in from memory events another process deleted, nor skip the events that take their ids", async () => {
+    const server = openSqliteStore({ file, synchronous: 'NORMAL' });
+    try {
+      await server.createSite({ domain: SITE, timezone: 'UTC', createdAt: START });
+      await server.createSite({ domain: OTHER, timezone: 'UTC', createdAt: START });
+      await server.insertEvents(visitEvents(SITE, 0, 2));
+      expect(await counted(server)).toMatchObject({ visitors: 2 });
+      // The other site's events wait to be folded in when the CLI deletes the site.
+      await server.insertEvents(visitEvents(OTHER, 100, 3));
+      const cli = openSqliteStore({ file, synchronous: 'NORMAL' });
+      expect(await cli.deleteSite(OTHER)).toBe(true);
+      await cli.close();
+      expect(await counted(server, OTHER)).toEqual({ visitors: 0, visits: 0, pageviews: 0, countries: [] });
+      await server.insertEvents(visitEvents(SITE, 2, 2));
+      expect(await counted(server)).toEqual({ visitors: 4, visits: 4, pageviews: 4, countries: [['DE', 4]] });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('folds in events whose ids a deleted site had held', async () => {
     const store = openSqliteStore({ file, synchronous: 'NORMAL' });
     try {
@@ -124,7 +145,9 @@ describe('the SQLite projection of events into visits and rollups', () => {
     try {
       await store.createSite({ domain: SITE, timezone: 'UTC', createdAt: START });
       await store.insertEvents(visitEvents(SITE, 0, 6));
-      expect(await store.purgeEvents(SITE, START + 6 * 60_000)).toBe(6);
+      expect(await store.purgeEvents(SITE, START + 3 * 60_000)).toBe(3);
+      expect(await counted(store)).toEqual({ visitors: 3, visits: 3, pageviews: 3, countries: [['DE', 3]] });
+      expect(await store.purgeEvents(SITE, START + 6 * 60_000)).toBe(3);
       await store.insertEvents(visitEvents(SITE, 10, 2));
       expect(await counted(store)).toEqual({ visitors: 2, visits: 2, pageviews: 2, countries: [['DE', 2]] });
     } finally {

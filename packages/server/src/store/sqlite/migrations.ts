@@ -384,7 +384,8 @@ const MIGRATIONS: readonly Migration[] = [
     }
   },
   // Visits and rollups follow the events in transactions of their own (projection.ts); every event
-  // stored so far is already in them.
+  // stored so far is already in them. A later migration that recounts them from the events must
+  // set the mark to MAX(id) too, or the next fold counts the events after it a second time.
   `CREATE TABLE projection (last_event_id INTEGER NOT NULL) STRICT;
   INSERT INTO projection (last_event_id) SELECT COALESCE(MAX(id), 0) FROM events;`,
 ];

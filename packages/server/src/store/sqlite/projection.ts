@@ -36,27 +36,34 @@ const CHUNK = 2_000;
 
 type EventRow = Omit<StoredEvent, 'props' | 'eventId'> & { id: number; props: string | null };
 
+/** Held events past which memory gives way to reading them back: only while folds keep failing. */
+const MAX_HELD = 16 * DEFAULT_PACE.maxEvents;
+
 export class SqliteProjection {
   private readonly selectMark;
   private readonly writeMark;
   private readonly eventsAfter;
   private readonly newestEvent;
+  private readonly dataVersion;
   private readonly fold;
   /** Events this connection committed since it last folded; another process's are found by catchUp. */
   private behind = 0;
   /**
    * The events this connection committed since it last folded, with the id of the first: folded
-   * from memory when they follow the mark, read back from the table otherwise (after a restart,
-   * or when a fold was undone with the transaction around it).
+   * from memory when they follow the mark and no other connection has written since they were
+   * committed (it may have deleted them, and given their ids to others), read back otherwise.
    */
   private held: StoredEvent[] = [];
   private heldFrom = 0;
+  private heldVersion = -1;
   private timer: NodeJS.Timeout | undefined;
+  /** After a failed fold, inserts leave the next attempt to the timer instead of each trying again. */
+  private failing = false;
 
   constructor(
     private readonly db: Database.Database,
-    rollups: SqliteRollups,
-    visits: SqliteVisits,
+    private readonly rollups: SqliteRollups,
+    private readonly visits: SqliteVisits,
     private readonly pace: ProjectionPace = DEFAULT_PACE,
   ) {
     this.selectMark = db.prepare<[], number>('SELECT last_event_id FROM projection').pluck();
@@ -68,6 +75,8 @@ export class SqliteProjection {
         visitor_id AS visitorId, session_id AS sessionId, engagement_ms AS engagementMs, props
       FROM events WHERE id > ? ORDER BY id LIMIT ?`);
     this.newestEvent = db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) FROM events').pluck();
+    // Changes when another connection commits, never with this one's own commits.
+    this.dataVersion = () => db.pragma('data_version', { simple: true }) as number;
     const foldIn = (events: readonly StoredEvent[], lastId: number) => {
       rollups.record(events);
       visits.record(events);
@@ -77,7 +86,8 @@ export class SqliteProjection {
     const fold = db.transaction(() => {
       let mark = this.selectMark.get()!;
       const heldTo = this.heldFrom + this.held.length - 1;
-      if (this.heldFrom <= mark + 1 && mark < heldTo) mark = foldIn(this.held.slice(mark + 1 - this.heldFrom), heldTo);
+      const fromMemory = this.heldFrom <= mark + 1 && mark < heldTo && this.dataVersion() === this.heldVersion && heldTo <= this.newestEvent.get()!;
+      if (fromMemory) mark = foldIn(this.held.slice(mark + 1 - this.heldFrom), heldTo);
       this.held = [];
       for (;;) {
         const rows = this.eventsAfter.all(mark, CHUNK);
@@ -99,20 +109,26 @@ export class SqliteProjection {
    */
   committed(events: readonly StoredEvent[], lastId: number): void {
     if (events.length === 0) return;
-    const firstId = lastId - events.length + 1;
-    if (firstId !== this.heldFrom + this.held.length) this.held = [];
-    if (this.held.length === 0) this.heldFrom = firstId;
-    this.held.push(...events);
     this.behind += events.length;
-    if (this.behind >= this.pace.maxEvents) this.tryCatchUp();
+    const firstId = lastId - events.length + 1;
+    const version = this.dataVersion();
+    if (firstId !== this.heldFrom + this.held.length || version !== this.heldVersion || this.held.length + events.length > MAX_HELD) {
+      this.held = [];
+    }
+    if (this.held.length === 0) [this.heldFrom, this.heldVersion] = [firstId, version];
+    for (const e of events) this.held.push(e);
+    if (this.behind >= this.pace.maxEvents && !this.failing) this.tryCatchUp();
     else this.timer ??= setTimeout(() => this.tryCatchUp(), this.pace.maxDelayMs).unref();
   }
 
   private tryCatchUp(): void {
     try {
       this.catchUp();
+      this.failing = false;
     } catch {
-      // Left to the next read or insert, which fold in from the same mark and report it.
+      // Left to the timer, the next read (which reports it) or a purge: each folds from the mark.
+      this.failing = true;
+      this.timer ??= setTimeout(() => this.tryCatchUp(), this.pace.maxDelayMs).unref();
     }
   }
 
@@ -128,9 +144,26 @@ export class SqliteProjection {
   catchUp(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.fold();
+    // Without the write lock when there is nothing to fold: a CLI command opening the file while the server writes.
+    if (this.held.length > 0 || this.newestEvent.get()! > this.selectMark.get()!) {
+      try {
+        this.fold();
+      } catch (error) {
+        this.forget();
+        throw error;
+      }
+    }
     // Inside another transaction the fold is undone if that one fails: the next read folds again.
     this.behind = this.db.inTransaction ? 1 : 0;
+  }
+
+  /**
+   * Drops what the visits and rollups keep in memory of the tables (the visit spans, unwritten
+   * group changes, the sites' days): after a failed fold, or a transaction around one undone.
+   */
+  forget(): void {
+    this.rollups.forget();
+    this.visits.forget();
   }
 
   /**

@@ -64,11 +64,13 @@ export class SqliteRetention {
     return this.selectSettings.all();
   }
 
+  // Immediate: begun as a read, as the fold inside them begins, they could not wait for the write
+  // lock another connection holds, and SQLite would answer busy at once.
   purgeEvents(site: string, before: number): number {
-    return this.purge(site, before);
+    return this.purge.immediate(site, before);
   }
 
   deleteSite(domain: string): boolean {
-    return this.deleteAll(domain);
+    return this.deleteAll.immediate(domain);
   }
 }

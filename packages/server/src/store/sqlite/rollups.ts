@@ -361,6 +361,11 @@ export class SqliteRollups {
     this.dropEmptyTotals.run(site, day);
   }
 
+  /** Drops the sites' days held in memory: a time zone change undone with its transaction leaves them wrong. */
+  forget(): void {
+    this.days.clear();
+  }
+
   deleteSite(site: string): void {
     for (const statement of this.clearSite) statement.run(site);
     for (const rollup of this.fields.values()) rollup.deleteSite(site);

@@ -109,7 +109,15 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   }
   const syncWal = options.synchronous === 'FULL' && onDisk;
   const readers = onDisk && options.statsReaders !== undefined ? new ReadPool({ file: options.file, ...options.statsReaders }) : undefined;
-  return new SqliteStore(db, syncWal ? `${options.file}-wal` : undefined, checkpointer, readers);
+  try {
+    return new SqliteStore(db, syncWal ? `${options.file}-wal` : undefined, checkpointer, readers);
+  } catch (error) {
+    // Folding in what a crash left failed: nothing may keep the file open behind the error.
+    void readers?.close().catch(() => undefined);
+    void checkpointer?.stop().catch(() => undefined);
+    db.close();
+    throw error;
+  }
 }
 
 class SqliteStore implements EventStore {
@@ -190,6 +198,8 @@ class SqliteStore implements EventStore {
     try {
       return Promise.resolve(work());
     } catch (error) {
+      // A transaction undone may have folded events in: what memory holds of the tables could be ahead of them.
+      this.projection.forget();
       return Promise.reject(new StoreError('sqlite', method, error));
     }
   }
@@ -314,7 +324,7 @@ class SqliteStore implements EventStore {
           this.changeTimezone(before, patch.timezone);
         }
         return this.selectSite.get(domain);
-      })(),
+      }).immediate(),
     )
       .then(async (row) => {
         await this.durable();
@@ -434,10 +444,13 @@ class SqliteStore implements EventStore {
     await this.checkpointer?.stop();
     return this.run('close', () => {
       this.projection.stop();
-      if (this.db.open) this.projection.catchUp();
-      if (this.walFd !== undefined) closeSync(this.walFd);
-      this.walFd = undefined;
-      if (this.db.open) this.db.close();
+      try {
+        if (this.db.open) this.projection.catchUp();
+      } finally {
+        if (this.walFd !== undefined) closeSync(this.walFd);
+        this.walFd = undefined;
+        if (this.db.open) this.db.close();
+      }
     });
   }
 }

@@ -245,6 +245,11 @@ export class SqliteVisitRollups {
     this.deltas.clear();
   }
 
+  /** Drops changes not yet written: a batch that failed part-way is folded in again from the start. */
+  discard(): void {
+    this.deltas.clear();
+  }
+
   /** Recounts every day of the site from the visits table. */
   rebuildSite(site: string): void {
     const days = this.daysOf(site);

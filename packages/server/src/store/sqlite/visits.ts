@@ -320,6 +320,12 @@ export class SqliteVisits {
     this.groups?.purged(site, before);
   }
 
+  /** Drops the spans and the unwritten group changes held in memory, which may be ahead of a transaction undone. */
+  forget(): void {
+    this.spans.clear();
+    this.groups?.discard();
+  }
+
   deleteSite(site: string): void {
     this.clearSite.run(site);
     this.clearSpan.run(site);
