@@ -123,6 +123,26 @@ describe('the SQLite projection of events into visits and rollups', () => {
     }
   });
 
+  it('folds in again what a purge folded in before it failed and was undone', async () => {
+    const store = openSqliteStore({ file, synchronous: 'NORMAL' });
+    try {
+      await store.createSite({ domain: SITE, timezone: 'UTC', createdAt: START });
+      await store.insertEvents(visitEvents(SITE, 0, 3));
+      expect(await counted(store)).toMatchObject({ visitors: 3 });
+      await store.insertEvents(visitEvents(SITE, 3, 2));
+      // The purge folds the two waiting events in, then fails deleting, and its transaction is undone.
+      const db = new Database(file);
+      db.exec(`CREATE TRIGGER refuse BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+      await expect(store.purgeEvents(SITE, START + 60_000)).rejects.toThrow(/refused/);
+      db.exec('DROP TRIGGER refuse');
+      db.close();
+      expect(unfolded()).toBe(2);
+      expect(await counted(store)).toEqual({ visitors: 5, visits: 5, pageviews: 5, countries: [['DE', 5]] });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('folds in events whose ids a deleted site had held', async () => {
     const store = openSqliteStore({ file, synchronous: 'NORMAL' });
     try {
