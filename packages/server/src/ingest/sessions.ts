@@ -15,9 +15,15 @@ export const SESSION_TIMEOUT_MS = 30 * 60 * 1000;
  */
 export const MAX_VISIT_MS = 24 * 60 * 60 * 1000;
 
-/** randomInt draws from a pooled buffer; a randomBytes call per event cost 3% of ingest CPU. */
+/**
+ * 53 random bits, all a number holds exactly. The stores tell visits apart by their session id
+ * alone (one unique index per site), so two visits drawing the same id would be merged into one:
+ * with 48 bits a site with 100,000,000 visits would expect about 18 such pairs, with 53 about one
+ * in two. randomInt draws from a pooled buffer (a randomBytes call per event cost 3% of ingest
+ * CPU), but fewer than 48 bits at a time.
+ */
 function randomId(): number {
-  return randomInt(2 ** 48 - 1);
+  return randomInt(2 ** 47) * 64 + randomInt(64);
 }
 
 const visitKey = (site: string, visitorId: number) => `visit:${site}:${visitorId}`;
