@@ -83,8 +83,8 @@ const toSite = (row: SiteRow): SiteRecord => ({
 const EMPTY_WAL_ATTEMPTS = 500;
 const EMPTY_WAL_RETRY_MS = 20;
 
-/** 64 MB of log, four times what the checkpoint worker lets it reach under a steady load. */
-const FALLBACK_CHECKPOINT_PAGES = 16_384;
+/** 256 MB of log, twice what the checkpoint worker lets it reach under a steady load. */
+const FALLBACK_CHECKPOINT_PAGES = 65_536;
 
 export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true });
