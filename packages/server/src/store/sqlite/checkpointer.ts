@@ -15,7 +15,7 @@ const CHECKPOINT_INTERVAL_MS = 200;
  * log would never start over. Past this many pages (128 MB) the worker finishes the job with a
  * RESTART checkpoint, which holds new commits back while it copies the last pages and syncs the
  * database file: 10–70 ms here, during which the server's commit waits on the event loop. At
- * 4,096 pages that came every two seconds under the bench's load and put 1% of inserts past
+ * 4,096 pages that came every two seconds at 2,000 events a second and put 1% of inserts past
  * 10–35 ms; at 32,768, once in about 16 s, the slowest 1% took 1.4 ms (docs/performance.md, item 29).
  */
 const RESTART_FRAMES = 32_768;
